@@ -1,0 +1,117 @@
+//! SQLite behind an r2d2 pool. `Db::run` is the one async boundary: rusqlite is blocking, so
+//! every query runs on tokio's blocking pool, never on an async worker.
+
+pub mod invites;
+pub mod migrations;
+pub mod oauth;
+pub mod social;
+pub mod tokens;
+pub mod users;
+
+use std::path::Path;
+use std::time::Duration;
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::Connection;
+use tracing::Instrument;
+
+use crate::error::{AppError, AppResult};
+
+pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database, applies migrations and returns the pool.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        let manager = SqliteConnectionManager::file(path).with_init(configure_connection);
+        let pool = r2d2::Pool::builder()
+            .max_size(8)
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)?;
+        let mut conn = pool.get()?;
+        // WAL is a property of the file: set once, it sticks.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        migrations::apply(&mut conn)?;
+        Ok(Self { pool })
+    }
+
+    /// Runs `f` with a pooled connection on the blocking pool, keeping the tracing span.
+    /// A panic inside `f` becomes an internal error instead of taking the server down.
+    pub async fn run<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .in_current_span()
+        .await
+        .map_err(|e| AppError::internal(anyhow::anyhow!("database task failed: {e}")))?
+    }
+
+    /// Runs `f` inside one transaction: all of it lands or none of it does.
+    pub async fn transaction<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> AppResult<T> + Send + 'static,
+    {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })
+        .await
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+}
+
+fn configure_connection(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA temp_store = MEMORY;",
+    )
+}
+
+/// Current time as an RFC 3339 UTC string, the one format stored in the database.
+pub fn now() -> String {
+    to_db_time(chrono::Utc::now())
+}
+
+pub fn to_db_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub fn parse_db_time(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default()
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Whether a rusqlite error is a UNIQUE constraint failure (a conflict the user can fix).
+pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}

@@ -1,0 +1,61 @@
+//! Administration: users and invites. The services check that the caller is an admin.
+
+use async_graphql::{Context, ID, Object, connection::Connection};
+
+use crate::graphql::GqlResult;
+use crate::graphql::account::{page_size, user_connection};
+use crate::graphql::types::{Invite, User};
+use crate::graphql::{caller, state};
+use crate::services::admin;
+
+#[derive(Default)]
+pub struct AdminQuery;
+
+#[Object]
+impl AdminQuery {
+    /// Every account (admin).
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+    ) -> GqlResult<Connection<String, User>> {
+        let limit = page_size(first)?;
+        let rows = admin::list_users(state(ctx), &caller(ctx)?, after, limit + 1).await?;
+        Ok(user_connection(rows, limit))
+    }
+
+    /// Invites not yet revoked (admin).
+    async fn invites(&self, ctx: &Context<'_>) -> GqlResult<Vec<Invite>> {
+        Ok(admin::list_invites(state(ctx), &caller(ctx)?).await?.into_iter().map(Invite::from).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct AdminMutation;
+
+#[Object]
+impl AdminMutation {
+    async fn create_invite(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 1)] max_uses: i32,
+        #[graphql(default = 168)] expires_in_hours: i32,
+    ) -> GqlResult<Invite> {
+        Ok(admin::create_invite(state(ctx), &caller(ctx)?, max_uses, expires_in_hours).await?.into())
+    }
+
+    async fn revoke_invite(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        Ok(admin::revoke_invite(state(ctx), &caller(ctx)?, id.to_string()).await?)
+    }
+
+    /// The last administrator cannot be demoted.
+    async fn set_user_admin(&self, ctx: &Context<'_>, user_id: ID, admin: bool) -> GqlResult<User> {
+        Ok(User(admin::set_admin(state(ctx), &caller(ctx)?, user_id.to_string(), admin).await?))
+    }
+
+    /// Disabling an account signs it out everywhere.
+    async fn set_user_disabled(&self, ctx: &Context<'_>, user_id: ID, disabled: bool) -> GqlResult<User> {
+        Ok(User(admin::set_disabled(state(ctx), &caller(ctx)?, user_id.to_string(), disabled).await?))
+    }
+}

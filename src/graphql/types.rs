@@ -1,0 +1,208 @@
+//! GraphQL object types over service rows.
+
+use async_graphql::{ComplexObject, Context, Enum, Object, SimpleObject, Union};
+use chrono::{DateTime, Utc};
+
+use crate::db::{self, invites::InviteRow, users::UserRow};
+use crate::graphql::GqlResult;
+use crate::graphql::{caller_opt, state};
+use crate::services::sessions::Session;
+
+/// Media tokens for images live long enough for a page to be used for a while.
+const IMAGE_TOKEN_SECS: i64 = 6 * 3600;
+
+pub struct User(pub UserRow);
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum FriendshipStatus {
+    None,
+    Friends,
+    RequestSent,
+    RequestReceived,
+    #[graphql(name = "SELF")]
+    Myself,
+}
+
+#[Object]
+impl User {
+    async fn id(&self) -> &str {
+        &self.0.id
+    }
+    async fn username(&self) -> &str {
+        &self.0.username
+    }
+    async fn tag(&self) -> &str {
+        &self.0.tag
+    }
+    /// A signed, short-lived URL of the avatar image.
+    async fn avatar_url(&self, ctx: &Context<'_>) -> Option<String> {
+        self.0.avatar_path.as_ref()?;
+        let res = format!("cover/user/{}", self.0.id);
+        let token = state(ctx).signer.sign(crate::auth::jwt::TokenKind::Media, &self.0.id, IMAGE_TOKEN_SECS, None, Some(&res));
+        Some(format!("/media/{res}?t={token}&v={}", version_of(&self.0.updated_at)))
+    }
+    /// Only the account itself and administrators see the email address.
+    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
+        let me = caller_opt(ctx)?;
+        (me.user_id == self.0.id || me.is_admin).then_some(self.0.email.as_str())
+    }
+    /// How the account was created: `password`, `google` or an OIDC provider's name.
+    async fn provider(&self) -> &str {
+        &self.0.provider
+    }
+    async fn two_factor_enabled(&self) -> bool {
+        self.0.totp_enabled
+    }
+    async fn is_admin(&self) -> bool {
+        self.0.is_admin
+    }
+    /// Visible to administrators only; always false for others.
+    async fn disabled(&self, ctx: &Context<'_>) -> bool {
+        caller_opt(ctx).is_some_and(|c| c.is_admin) && self.0.disabled
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        db::parse_db_time(&self.0.created_at)
+    }
+    async fn friendship(&self, ctx: &Context<'_>) -> GqlResult<FriendshipStatus> {
+        let Some(me) = caller_opt(ctx) else { return Ok(FriendshipStatus::None) };
+        if me.user_id == self.0.id {
+            return Ok(FriendshipStatus::Myself);
+        }
+        let (a, b) = (me.user_id.clone(), self.0.id.clone());
+        let status = state(ctx).db.run(move |conn| Ok(db::social::friendship(conn, &a, &b)?)).await?;
+        Ok(match status {
+            db::social::Friendship::None => FriendshipStatus::None,
+            db::social::Friendship::Friends => FriendshipStatus::Friends,
+            db::social::Friendship::RequestSent => FriendshipStatus::RequestSent,
+            db::social::Friendship::RequestReceived => FriendshipStatus::RequestReceived,
+        })
+    }
+    /// OAuth providers linked to this account; only the account itself sees them.
+    async fn linked_providers(&self, ctx: &Context<'_>) -> GqlResult<Vec<String>> {
+        match caller_opt(ctx) {
+            Some(me) if me.user_id == self.0.id => {
+                Ok(crate::services::accounts::linked_providers(state(ctx), self.0.id.clone()).await?)
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+}
+
+/// A cache-busting number that changes whenever the row does.
+fn version_of(updated_at: &str) -> u64 {
+    db::parse_db_time(updated_at).timestamp_millis().max(0) as u64
+}
+
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    pub user: User,
+}
+
+impl From<Session> for AuthPayload {
+    fn from(s: Session) -> Self {
+        Self { access_token: s.access_token, refresh_token: s.refresh_token, expires_in: s.expires_in, user: User(s.user) }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct TwoFactorChallenge {
+    /// Pass to `verifyTwoFactor` with a code; valid for 5 minutes.
+    pub challenge_token: String,
+}
+
+#[derive(Union)]
+pub enum LoginResult {
+    AuthPayload(AuthPayload),
+    TwoFactorChallenge(TwoFactorChallenge),
+}
+
+impl From<crate::services::auth::LoginOutcome> for LoginResult {
+    fn from(o: crate::services::auth::LoginOutcome) -> Self {
+        match o {
+            crate::services::auth::LoginOutcome::Session(s) => LoginResult::AuthPayload((*s).into()),
+            crate::services::auth::LoginOutcome::TwoFactorChallenge(t) => {
+                LoginResult::TwoFactorChallenge(TwoFactorChallenge { challenge_token: t })
+            }
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct TwoFactorSetup {
+    /// Base32 secret, for typing into an authenticator app by hand.
+    pub secret: String,
+    pub otpauth_uri: String,
+    /// The otpauth URI as a QR code, a standalone SVG document.
+    pub qr_svg: String,
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Invite {
+    pub id: String,
+    pub code: String,
+    pub uses: i64,
+    pub max_uses: i64,
+    pub expires_at: DateTime<Utc>,
+    #[graphql(skip)]
+    pub created_by_id: String,
+}
+
+#[ComplexObject]
+impl Invite {
+    async fn created_by(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
+        let row = crate::services::accounts::user(state(ctx), self.created_by_id.clone()).await?;
+        Ok(row.map(User))
+    }
+}
+
+impl From<InviteRow> for Invite {
+    fn from(r: InviteRow) -> Self {
+        Self {
+            id: r.id,
+            code: r.code,
+            uses: r.uses,
+            max_uses: r.max_uses,
+            expires_at: db::parse_db_time(&r.expires_at),
+            created_by_id: r.created_by,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum RegistrationMode {
+    Open,
+    Invite,
+    Closed,
+}
+
+impl From<crate::config::Registration> for RegistrationMode {
+    fn from(r: crate::config::Registration) -> Self {
+        match r {
+            crate::config::Registration::Open => RegistrationMode::Open,
+            crate::config::Registration::Invite => RegistrationMode::Invite,
+            crate::config::Registration::Closed => RegistrationMode::Closed,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct AuthProvider {
+    pub name: String,
+    pub display_name: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ServerInfo {
+    pub name: String,
+    pub version: String,
+    pub registration: RegistrationMode,
+    /// True while no account exists: the first sign-up creates the administrator.
+    pub needs_setup: bool,
+    pub auth_providers: Vec<AuthProvider>,
+    pub password_min_length: i32,
+}

@@ -1,0 +1,135 @@
+//! `/graphql` (POST and GET, GraphiQL in a browser) and `/graphql/ws` (subscriptions).
+
+use std::net::SocketAddr;
+
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource, MultipartOptions};
+use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use futures_util::TryStreamExt;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use super::HttpState;
+use super::client::client_ip;
+use super::error::graphql_error;
+use crate::graphql::RequestContext;
+use crate::services::sessions;
+
+pub fn routes(state: &HttpState) -> Router<HttpState> {
+    let upload_limit = state.app.config.limits.max_upload_mb * 1024 * 1024;
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post).layer(RequestBodyLimitLayer::new(upload_limit)))
+        .route("/graphql/ws", get(graphql_ws))
+}
+
+/// Authenticates the bearer token, if any. A bad token does not fail the request outright:
+/// `login` must still work; resolvers that need a caller report the expiry.
+async fn request_context(state: &HttpState, peer: SocketAddr, headers: &HeaderMap) -> RequestContext {
+    let ip = client_ip(peer, headers, state.app.config.server.trust_proxy_headers);
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim);
+    match bearer {
+        None | Some("") => RequestContext { ip, caller: None, token_rejected: false },
+        Some(token) => match sessions::authenticate(&state.app, token).await {
+            Ok(caller) => RequestContext { ip, caller: Some(caller), token_rejected: false },
+            Err(_) => RequestContext { ip, caller: None, token_rejected: true },
+        },
+    }
+}
+
+async fn graphql_post(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    req: Request,
+) -> Response {
+    let request = match read_request(&state, req).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    let ctx = request_context(&state, peer, &headers).await;
+    GraphQLResponse::from(state.schema.execute(request.data(ctx)).await).into_response()
+}
+
+/// Reads one GraphQL request: JSON up to `limits.max_body_kb`, multipart (uploads) up to
+/// `limits.max_upload_mb`, streamed to temp files rather than memory.
+async fn read_request(state: &HttpState, req: Request) -> Result<async_graphql::Request, Response> {
+    let limits = &state.app.config.limits;
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let bad = |m: String| graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &m);
+    if content_type.as_deref().is_some_and(|c| c.starts_with("multipart/form-data")) {
+        let stream = req.into_body().into_data_stream().map_err(std::io::Error::other);
+        let reader = tokio_util::compat::TokioAsyncReadCompatExt::compat(tokio_util::io::StreamReader::new(stream));
+        let options = MultipartOptions::default().max_file_size(limits.max_upload_mb * 1024 * 1024).max_num_files(8);
+        return async_graphql::http::receive_body(content_type, reader, options).await.map_err(|e| {
+            if e.to_string().contains("length limit") || e.to_string().contains("too large") {
+                graphql_error(StatusCode::PAYLOAD_TOO_LARGE, "BAD_USER_INPUT", "the upload is too large")
+            } else {
+                bad(format!("cannot read the request: {e}"))
+            }
+        });
+    }
+    let max = limits.max_body_kb * 1024;
+    let bytes = axum::body::to_bytes(req.into_body(), max).await.map_err(|_| {
+        graphql_error(StatusCode::PAYLOAD_TOO_LARGE, "BAD_USER_INPUT", &format!("the request body exceeds {max} bytes"))
+    })?;
+    serde_json::from_slice::<async_graphql::Request>(&bytes).map_err(|e| bad(format!("the request is not valid GraphQL JSON: {e}")))
+}
+
+async fn graphql_get(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    req: Request,
+) -> Response {
+    let query = req.uri().query().unwrap_or_default().to_owned();
+    let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    if query.is_empty() && wants_html && req.method() == Method::GET {
+        return Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish())
+            .into_response();
+    }
+    let request = match async_graphql::http::parse_query_string(&query) {
+        Ok(r) => r,
+        Err(e) => return graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("bad query string: {e}")),
+    };
+    let ctx = request_context(&state, peer, &headers).await;
+    GraphQLResponse::from(state.schema.execute(request.data(ctx)).await).into_response()
+}
+
+/// Subscriptions. The token travels in `connection_init` (`{"token": "..."}`), never in the URL.
+async fn graphql_ws(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let ip = client_ip(peer, &headers, state.app.config.server.trust_proxy_headers);
+    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
+        let _guard = super::health::SocketGauge::open("graphql");
+        let app = state.app.clone();
+        let shutdown = app.shutdown.clone();
+        let connection = GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
+            .on_connection_init(move |payload| async move {
+                let token = payload.get("token").and_then(|t| t.as_str()).map(str::to_owned);
+                let caller = match token {
+                    Some(t) => Some(sessions::authenticate(&app, &t).await.map_err(async_graphql::Error::from)?),
+                    None => None,
+                };
+                let mut data = async_graphql::Data::default();
+                data.insert(RequestContext { ip, caller, token_rejected: false });
+                Ok(data)
+            })
+            .serve();
+        tokio::select! {
+            _ = connection => {}
+            _ = shutdown.cancelled() => {}
+        }
+    })
+}

@@ -1,0 +1,62 @@
+//! The HTTP front: routes, layers (limits, tracing, metrics, security headers, compression).
+
+mod assets;
+mod client;
+mod error;
+mod graphql;
+mod health;
+mod media;
+mod oauth;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::graphql::AppSchema;
+use crate::state::SharedState;
+
+pub use client::client_ip;
+
+/// Shared by every handler: the application state and the built schema.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: SharedState,
+    pub schema: AppSchema,
+}
+
+pub fn router(app: SharedState) -> Router {
+    let schema = crate::graphql::build_schema(app.clone());
+    let state = HttpState { app, schema };
+    Router::new()
+        .merge(graphql::routes(&state))
+        .merge(oauth::routes())
+        .merge(media::routes())
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(health::metrics))
+        .fallback(assets::serve)
+        .with_state(state)
+        .layer(CompressionLayer::new().gzip(true))
+        .layer(axum::middleware::from_fn(health::record_metrics))
+        .layer(TraceLayer::new_for_http().make_span_with(client::request_span))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(300),
+        ))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header_layer(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ))
+        .layer(header_layer(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

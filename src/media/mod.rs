@@ -1,0 +1,3 @@
+//! Media on the local filesystem.
+
+pub mod files;

@@ -1,0 +1,144 @@
+//! Reading and changing one's own account.
+
+use std::path::PathBuf;
+
+use crate::auth::password;
+use crate::db::{oauth, users};
+use crate::domain::user::{Tag, Username, check_password};
+use crate::error::{AppError, AppResult};
+use crate::services::sessions::{self, Caller};
+use crate::state::SharedState;
+use crate::telemetry::blocking;
+
+pub async fn user(state: &SharedState, id: String) -> AppResult<Option<users::UserRow>> {
+    state.db.run(move |conn| Ok(users::by_id(conn, &id)?.filter(|u| !u.disabled))).await
+}
+
+pub async fn user_by_tag(state: &SharedState, tag: String) -> AppResult<Option<users::UserRow>> {
+    let tag = tag.trim().trim_start_matches('@').to_lowercase();
+    state.db.run(move |conn| Ok(users::by_tag(conn, &tag)?.filter(|u| !u.disabled))).await
+}
+
+pub async fn search(state: &SharedState, query: String, after: Option<String>, limit: usize) -> AppResult<Vec<users::UserRow>> {
+    state.db.run(move |conn| Ok(users::search(conn, query.trim(), after.as_deref(), limit)?)).await
+}
+
+/// An uploaded image, already read into memory (it is small: `limits.max_image_kb`).
+pub struct ImageUpload {
+    pub bytes: Vec<u8>,
+}
+
+pub struct ProfileChange {
+    pub username: Option<String>,
+    pub tag: Option<String>,
+    pub avatar: Option<ImageUpload>,
+}
+
+/// Validates everything first, writes the avatar file atomically, then updates the row in one
+/// transaction; a failure leaves neither a new file nor a changed row behind.
+pub async fn update_profile(state: &SharedState, caller: &Caller, change: ProfileChange) -> AppResult<users::UserRow> {
+    let username = change.username.as_deref().map(Username::parse).transpose()?;
+    let tag = change.tag.as_deref().map(Tag::parse).transpose()?;
+    let avatar = match change.avatar {
+        Some(img) => Some(store_avatar(state, &caller.user_id, img).await?),
+        None => None,
+    };
+    let user_id = caller.user_id.clone();
+    let new_avatar = avatar.clone();
+    let result = state
+        .db
+        .transaction(move |tx| {
+            let old = users::by_id(tx, &user_id)?.ok_or_else(|| AppError::not_found("account"))?;
+            if let Some(name) = &username {
+                users::set_username(tx, &user_id, name.as_str())?;
+            }
+            if let Some(tag) = &tag
+                && tag.as_str() != old.tag
+            {
+                if users::tag_taken(tx, tag.as_str())? {
+                    return Err(AppError::conflict("that tag is taken"));
+                }
+                users::set_tag(tx, &user_id, tag.as_str())?;
+            }
+            if let Some((name, _)) = &new_avatar {
+                users::set_avatar_path(tx, &user_id, Some(name))?;
+            }
+            let updated = users::by_id(tx, &user_id)?.expect("exists");
+            Ok((updated, old.avatar_path))
+        })
+        .await;
+    match result {
+        Ok((updated, old_avatar)) => {
+            if avatar.is_some()
+                && let Some(old) = old_avatar
+            {
+                let _ = tokio::fs::remove_file(state.data_path("avatars").join(old)).await;
+            }
+            Ok(updated)
+        }
+        Err(e) => {
+            if let Some((_, path)) = avatar {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Writes an avatar under `avatars/` via temp file + fsync + rename; returns (file name, path).
+async fn store_avatar(state: &SharedState, user_id: &str, img: ImageUpload) -> AppResult<(String, PathBuf)> {
+    let max = state.config.limits.max_image_kb * 1024;
+    if img.bytes.len() > max {
+        return Err(AppError::invalid(format!("an image may be at most {} KiB", state.config.limits.max_image_kb)));
+    }
+    let ext = image_extension(&img.bytes).ok_or_else(|| AppError::invalid("the avatar must be a PNG, JPEG, GIF or WebP image"))?;
+    let name = format!("{user_id}-{}.{ext}", crate::auth::opaque::human_code(8));
+    let dir = state.data_path("avatars");
+    let final_path = dir.join(&name);
+    let target = final_path.clone();
+    blocking(move || {
+        crate::media::files::write_atomically(&target, &img.bytes)?;
+        Ok(())
+    })
+    .await?;
+    Ok((name, final_path))
+}
+
+/// Recognises an image by its first bytes, never by a name or a client's content type.
+pub fn image_extension(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0x89, b'P', b'N', b'G', ..] => Some("png"),
+        [0xFF, 0xD8, 0xFF, ..] => Some("jpg"),
+        [b'G', b'I', b'F', b'8', ..] => Some("gif"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("webp"),
+        _ => None,
+    }
+}
+
+/// Changes the password and signs out every other session.
+pub async fn change_password(state: &SharedState, caller: &Caller, current: String, new: String) -> AppResult<bool> {
+    state.limiter.check_account(&caller.user_id)?;
+    check_password(&new, state.config.auth.password_min_length)?;
+    let user_id = caller.user_id.clone();
+    let user = state
+        .db
+        .run(move |conn| users::by_id(conn, &user_id)?.ok_or_else(|| AppError::not_found("account")))
+        .await?;
+    let stored = user.password_hash.clone();
+    let has_password = stored.is_some();
+    let ok = blocking(move || Ok(password::verify(stored.as_deref(), &current))).await?;
+    // An account made through OAuth has no password yet; it may set one without a current one.
+    if has_password && !ok {
+        return Err(AppError::invalid("the current password is wrong"));
+    }
+    let hash = blocking(move || Ok(password::hash(&new)?)).await?;
+    let id = user.id.clone();
+    state.db.run(move |conn| Ok(users::set_password_hash(conn, &id, &hash)?)).await?;
+    sessions::revoke_all(state, &user.id, Some(caller.session_id.clone())).await?;
+    tracing::info!(user_id = %user.id, "password changed; other sessions signed out");
+    Ok(true)
+}
+
+pub async fn linked_providers(state: &SharedState, user_id: String) -> AppResult<Vec<String>> {
+    state.db.run(move |conn| Ok(oauth::providers_for_user(conn, &user_id)?)).await
+}

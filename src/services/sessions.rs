@@ -1,0 +1,143 @@
+//! Sessions: a sign-in is a refresh-token family. Access tokens are short-lived JWTs naming
+//! their family, so revoking the family ends the session at once, not 15 minutes later.
+
+use chrono::Duration;
+use rusqlite::Connection;
+
+use crate::auth::jwt::TokenKind;
+use crate::auth::opaque;
+use crate::db::{self, tokens, users};
+use crate::error::{AppError, AppResult};
+use crate::services::notify::NotificationKind;
+use crate::state::{AppState, SharedState};
+
+/// Who is asking, as proven by an access token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: String,
+    pub is_admin: bool,
+    pub session_id: String,
+}
+
+impl Caller {
+    pub fn require_admin(&self) -> AppResult<()> {
+        if self.is_admin { Ok(()) } else { Err(AppError::forbidden("only an administrator may do this")) }
+    }
+}
+
+/// Tokens handed to a client after a successful sign-in.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub user: users::UserRow,
+}
+
+/// Starts a new session (a new family) or continues `family` after a rotation.
+pub fn issue(conn: &Connection, state: &AppState, user: users::UserRow, family: Option<&str>) -> AppResult<Session> {
+    let family = family.map(str::to_string).unwrap_or_else(db::new_id);
+    let refresh_token = opaque::random_token();
+    let expires_at = chrono::Utc::now() + Duration::days(state.config.auth.refresh_token_days.into());
+    tokens::insert_refresh(conn, &user.id, &family, &opaque::sha256_hex(&refresh_token), &db::to_db_time(expires_at))?;
+    let ttl = i64::from(state.config.auth.access_token_minutes) * 60;
+    let access_token = state.signer.sign(TokenKind::Access, &user.id, ttl, Some(&family), None);
+    Ok(Session { access_token, refresh_token, expires_in: ttl, user })
+}
+
+/// Checks an access token and that its account and session are still alive.
+pub async fn authenticate(state: &AppState, access_token: &str) -> AppResult<Caller> {
+    let claims = state
+        .signer
+        .verify(access_token, TokenKind::Access)
+        .ok_or_else(|| AppError::unauthenticated("your session has expired; sign in again"))?;
+    let family = claims.sid.clone().unwrap_or_default();
+    let (user, alive) = state
+        .db
+        .run(move |conn| Ok((users::by_id(conn, &claims.sub)?, tokens::family_active(conn, &family)?)))
+        .await?;
+    match user {
+        Some(u) if !u.disabled && alive => {
+            Ok(Caller { user_id: u.id, is_admin: u.is_admin, session_id: claims_sid(access_token, state) })
+        }
+        _ => Err(AppError::unauthenticated("your session has ended; sign in again")),
+    }
+}
+
+fn claims_sid(token: &str, state: &AppState) -> String {
+    state.signer.verify(token, TokenKind::Access).and_then(|c| c.sid).unwrap_or_default()
+}
+
+/// Rotates a refresh token. Presenting one that was already used means it was copied:
+/// the whole family is revoked, signing out the thief and the owner alike.
+pub async fn refresh(state: &SharedState, ip: std::net::IpAddr, refresh_token: String) -> AppResult<Session> {
+    state.limiter.check_ip(ip)?;
+    let hash = opaque::sha256_hex(&refresh_token);
+    let state_ref = state.clone();
+    let (outcome, reused_family) = state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let result = rotate(&tx, &state_ref, &hash);
+            let reused = match &result {
+                Err(Rotation::Reused(family)) => Some(family.clone()),
+                _ => None,
+            };
+            tx.commit()?;
+            Ok((result, reused))
+        })
+        .await?;
+    if let Some(family) = reused_family {
+        tracing::warn!(family = %family, "refresh token reuse detected; session family revoked");
+    }
+    outcome.map_err(|_| AppError::unauthenticated("this session is no longer valid; sign in again"))
+}
+
+enum Rotation {
+    Invalid,
+    Reused(String),
+}
+
+fn rotate(conn: &Connection, state: &AppState, hash: &str) -> Result<Session, Rotation> {
+    let row = tokens::refresh_by_hash(conn, hash).ok().flatten().ok_or(Rotation::Invalid)?;
+    if row.revoked_at.is_some() {
+        return Err(Rotation::Invalid);
+    }
+    if row.used_at.is_some() || !tokens::mark_used(conn, &row.id).unwrap_or(false) {
+        let _ = tokens::revoke_family(conn, &row.family_id);
+        return Err(Rotation::Reused(row.family_id));
+    }
+    if db::parse_db_time(&row.expires_at) <= chrono::Utc::now() {
+        return Err(Rotation::Invalid);
+    }
+    let user = users::by_id(conn, &row.user_id).ok().flatten().filter(|u| !u.disabled).ok_or(Rotation::Invalid)?;
+    issue(conn, state, user, Some(&row.family_id)).map_err(|_| Rotation::Invalid)
+}
+
+/// Ends the session the refresh token belongs to. Unknown tokens are fine: the goal is met.
+pub async fn logout(state: &AppState, refresh_token: String) -> AppResult<bool> {
+    let hash = opaque::sha256_hex(&refresh_token);
+    state
+        .db
+        .run(move |conn| {
+            if let Some(row) = tokens::refresh_by_hash(conn, &hash)? {
+                tokens::revoke_family(conn, &row.family_id)?;
+            }
+            Ok(true)
+        })
+        .await
+}
+
+/// Ends every session of the caller, this one included.
+pub async fn logout_everywhere(state: &AppState, caller: &Caller) -> AppResult<bool> {
+    revoke_all(state, &caller.user_id, None).await?;
+    Ok(true)
+}
+
+/// Revokes every session of a user but `keep`, and tells their open clients.
+pub async fn revoke_all(state: &AppState, user_id: &str, keep: Option<String>) -> AppResult<()> {
+    let id = user_id.to_string();
+    state.db.run(move |conn| Ok(tokens::revoke_user(conn, &id, keep.as_deref())?)).await?;
+    state.notifier.send(user_id, NotificationKind::SessionRevoked, "you were signed out");
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! Everything a request handler may need, built once at start.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::auth::jwt::Signer;
+use crate::auth::oidc::{Oidc, PendingAuth};
+use crate::auth::rate_limit::AuthRateLimiter;
+use crate::config::Config;
+use crate::db::Db;
+use crate::services::notify::Notifier;
+
+pub type SharedState = Arc<AppState>;
+
+pub struct AppState {
+    pub config: Config,
+    pub db: Db,
+    pub signer: Signer,
+    pub limiter: AuthRateLimiter,
+    pub oidc: Oidc,
+    /// OAuth round trips in flight, keyed by their `state` parameter; taken once.
+    pub pending_oauth: moka::sync::Cache<String, PendingAuth>,
+    /// One-time codes that hand an OAuth sign-in to the web UI: code → user id.
+    pub login_codes: moka::sync::Cache<String, String>,
+    pub notifier: Notifier,
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    /// Cancelled on shutdown so long-lived sockets close and the server can stop.
+    pub shutdown: tokio_util::sync::CancellationToken,
+}
+
+impl AppState {
+    /// Creates the data directory, opens the database (applying migrations) and loads the
+    /// signing secret.
+    pub fn build(config: Config, metrics: metrics_exporter_prometheus::PrometheusHandle) -> anyhow::Result<SharedState> {
+        let data_dir = &config.storage.data_dir;
+        std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
+        for sub in ["avatars", "uploads", "cache"] {
+            std::fs::create_dir_all(data_dir.join(sub))?;
+        }
+        let db = Db::open(&config.database_path())
+            .with_context(|| format!("cannot open database {}", config.database_path().display()))?;
+        let secret = match &config.auth.jwt_secret {
+            Some(s) => s.expose().as_bytes().to_vec(),
+            None => load_or_create_secret(&data_dir.join("jwt-secret"))?,
+        };
+        let limits = &config.limits;
+        Ok(Arc::new(AppState {
+            signer: Signer::new(&secret),
+            limiter: AuthRateLimiter::new(limits.auth_attempts_per_ip_per_minute, limits.auth_attempts_per_account_per_minute),
+            oidc: Oidc::from_config(&config)?,
+            pending_oauth: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(600))
+                .build(),
+            login_codes: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(120))
+                .build(),
+            notifier: Notifier::default(),
+            metrics,
+            shutdown: tokio_util::sync::CancellationToken::new(),
+            db,
+            config,
+        }))
+    }
+
+    pub fn data_path(&self, relative: &str) -> PathBuf {
+        self.config.storage.data_dir.join(relative)
+    }
+}
+
+/// The signing secret lives in the data dir (mode 0600) so restarts keep everyone signed in.
+fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let trimmed = existing.trim();
+        anyhow::ensure!(trimmed.len() >= 32, "{} is too short to be a signing secret", path.display());
+        return Ok(trimmed.as_bytes().to_vec());
+    }
+    let secret = crate::auth::opaque::random_token() + &crate::auth::opaque::random_token();
+    let tmp = path.with_extension("tmp");
+    {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut f = options.open(&tmp)?;
+        f.write_all(secret.as_bytes())?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(secret.into_bytes())
+}

@@ -1,0 +1,137 @@
+//! The test harness: `TestApp::spawn()` boots a server; methods speak GraphQL like a client.
+
+use std::sync::Once;
+
+use serde_json::{Value, json};
+use soundroom::config::{Config, Registration};
+use tokio::net::TcpListener;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub addr: String,
+    pub client: reqwest::Client,
+    pub state: soundroom::state::SharedState,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// Logs only when TEST_LOG is set, so failures stay readable.
+fn init_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            soundroom::telemetry::init();
+        }
+    });
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
+        init_logs();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let mut config = Config::default();
+        config.storage.data_dir = dir.path().join("data");
+        config.server.base_url = addr.clone();
+        config.auth.registration = Registration::Open;
+        configure(&mut config);
+        let state = soundroom::state::AppState::build(config, soundroom::metrics_handle()).expect("state");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server_state = state.clone();
+        tokio::spawn(async move {
+            soundroom::serve(listener, server_state, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        TestApp { addr, client, state, _dir: dir, shutdown: Some(tx) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.addr, path)
+    }
+
+    /// Sends a GraphQL request and returns the whole JSON response.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req = self.client.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request").json().await.expect("json")
+    }
+
+    /// Like `gql` but expects success and returns `data`.
+    pub async fn gql_ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.gql(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    pub async fn register(&self, email: &str, username: &str) -> Session {
+        let data = self
+            .gql_ok(
+                None,
+                "mutation($i: RegisterInput!) { register(input: $i) { accessToken refreshToken expiresIn user { id isAdmin tag } } }",
+                json!({ "i": { "email": email, "password": PASSWORD, "username": username } }),
+            )
+            .await;
+        Session::from(&data["register"])
+    }
+
+    /// Password sign-in; returns the raw `login` result (a session or a challenge).
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        self.gql(
+            None,
+            "mutation($e: String!, $p: String!) { login(email: $e, password: $p) {
+                __typename
+                ... on AuthPayload { accessToken refreshToken user { id } }
+                ... on TwoFactorChallenge { challengeToken } } }",
+            json!({ "e": email, "p": password }),
+        )
+        .await
+    }
+
+    pub async fn user_count(&self) -> i64 {
+        self.state.db.run(|c| Ok(soundroom::db::users::count(c)?)).await.unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access: String,
+    pub refresh: String,
+    pub user_id: String,
+    pub is_admin: bool,
+}
+
+impl From<&Value> for Session {
+    fn from(v: &Value) -> Self {
+        Session {
+            access: v["accessToken"].as_str().expect("accessToken").to_string(),
+            refresh: v["refreshToken"].as_str().expect("refreshToken").to_string(),
+            user_id: v["user"]["id"].as_str().expect("user id").to_string(),
+            is_admin: v["user"]["isAdmin"].as_bool().unwrap_or(false),
+        }
+    }
+}
+
+/// The `extensions.code` of the first error.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {body}"))
+}

@@ -1,0 +1,12 @@
+//! API tests: each boots the real server in-process on 127.0.0.1:0 with a temp data dir and
+//! talks to it over real HTTP and WebSocket connections.
+
+mod helpers;
+
+mod accounts;
+mod admin;
+mod cli;
+mod health;
+mod oauth;
+mod sessions;
+mod two_factor;

@@ -1,0 +1,259 @@
+//! OAuth / OIDC sign-in against a mock provider started by the test: discovery, JWKS, an
+//! authorize endpoint that approves at once, and a token endpoint that checks PKCE.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Form, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use soundroom::config::{OidcConfig, Registration, Secret};
+
+use crate::helpers::{TestApp, error_code};
+
+/// What the mock provider puts in its next ID token.
+#[derive(Clone)]
+struct Person {
+    sub: String,
+    email: String,
+    email_verified: bool,
+    /// Replace the nonce the client sent (a replayed or forged token).
+    nonce_override: Option<String>,
+    /// Seconds from now until the ID token expires (negative: already expired).
+    expires_in: i64,
+}
+
+impl Person {
+    fn new(sub: &str, email: &str) -> Self {
+        Person { sub: sub.into(), email: email.into(), email_verified: true, nonce_override: None, expires_in: 300 }
+    }
+}
+
+#[derive(Clone)]
+struct Mock {
+    issuer: String,
+    person: Arc<Mutex<Person>>,
+    /// code → (nonce, PKCE challenge)
+    codes: Arc<Mutex<HashMap<String, (String, String)>>>,
+}
+
+struct Provider {
+    issuer: String,
+    person: Arc<Mutex<Person>>,
+}
+
+async fn start_provider() -> Provider {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}", listener.local_addr().unwrap());
+    let mock = Mock {
+        issuer: issuer.clone(),
+        person: Arc::new(Mutex::new(Person::new("sub-1", "ann@example.org"))),
+        codes: Arc::default(),
+    };
+    let person = mock.person.clone();
+    let app = Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/jwks", get(|| async { Json(serde_json::from_str::<Value>(include_str!("../fixtures/oidc-test-jwks.json")).unwrap()) }))
+        .route("/authorize", get(authorize))
+        .route("/token", post(token))
+        .with_state(mock);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Provider { issuer, person }
+}
+
+async fn discovery(State(m): State<Mock>) -> Json<Value> {
+    Json(json!({
+        "issuer": m.issuer,
+        "authorization_endpoint": format!("{}/authorize", m.issuer),
+        "token_endpoint": format!("{}/token", m.issuer),
+        "jwks_uri": format!("{}/jwks", m.issuer),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "email", "profile"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "code_challenge_methods_supported": ["S256"]
+    }))
+}
+
+async fn authorize(State(m): State<Mock>, Query(q): Query<HashMap<String, String>>) -> impl IntoResponse {
+    assert_eq!(q["response_type"], "code");
+    assert_eq!(q["code_challenge_method"], "S256");
+    assert!(q["scope"].split(' ').any(|s| s == "openid"));
+    let code = format!("code-{}", m.codes.lock().unwrap().len());
+    m.codes.lock().unwrap().insert(code.clone(), (q["nonce"].clone(), q["code_challenge"].clone()));
+    Redirect::to(&format!("{}?code={code}&state={}", q["redirect_uri"], q["state"]))
+}
+
+async fn token(State(m): State<Mock>, Form(f): Form<HashMap<String, String>>) -> impl IntoResponse {
+    let Some((nonce, challenge)) = m.codes.lock().unwrap().remove(&f["code"]) else {
+        return (axum::http::StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant" }))).into_response();
+    };
+    let verifier_hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(f["code_verifier"].as_bytes()));
+    if verifier_hash != challenge {
+        return (axum::http::StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant", "error_description": "PKCE" }))).into_response();
+    }
+    let p = m.person.lock().unwrap().clone();
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({
+        "iss": m.issuer, "sub": p.sub, "aud": "soundroom-test", "iat": now - 10, "exp": now + p.expires_in,
+        "nonce": p.nonce_override.unwrap_or(nonce), "email": p.email, "email_verified": p.email_verified,
+        "preferred_username": "Ann From OIDC"
+    });
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.kid = Some("test-key".into());
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(include_bytes!("../fixtures/oidc-test-key.pem")).unwrap();
+    let id_token = jsonwebtoken::encode(&header, &claims, &key).unwrap();
+    Json(json!({ "access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": id_token })).into_response()
+}
+
+async fn app_with(provider: &Provider, registration: Registration) -> TestApp {
+    let issuer = provider.issuer.clone();
+    TestApp::spawn_with(move |c| {
+        c.auth.registration = registration;
+        c.auth.oidc.push(OidcConfig {
+            name: "mock".into(),
+            display_name: "Mock ID".into(),
+            issuer,
+            client_id: "soundroom-test".into(),
+            client_secret: Secret::new("shh"),
+            scopes: vec!["openid".into(), "email".into(), "profile".into()],
+        });
+    })
+    .await
+}
+
+/// Drives the browser's part: start → provider → callback; returns the final fragment.
+async fn round_trip(app: &TestApp) -> String {
+    let start = app.client.get(app.url("/auth/oauth/mock/start")).send().await.unwrap();
+    assert!(start.status().is_redirection(), "{}", start.status());
+    let to_provider = start.headers()["location"].to_str().unwrap().to_string();
+    let from_provider = app.client.get(&to_provider).send().await.unwrap();
+    let callback = from_provider.headers()["location"].to_str().unwrap().to_string();
+    assert!(callback.starts_with(&app.url("/auth/oauth/mock/callback")), "{callback}");
+    let done = app.client.get(&callback).send().await.unwrap();
+    assert_eq!(done.headers()["cache-control"], "no-store");
+    done.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn exchange(app: &TestApp, fragment: &str) -> Value {
+    let code = fragment.strip_prefix("/#loginCode=").unwrap_or_else(|| panic!("no login code in {fragment}"));
+    app.gql(
+        None,
+        "mutation($c: String!) { exchangeLoginCode(code: $c) { __typename ... on AuthPayload { accessToken user { id email provider isAdmin } } } }",
+        json!({ "c": code }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_new_identity_creates_an_account_and_signs_into_it_again() {
+    let provider = start_provider().await;
+    let app = app_with(&provider, Registration::Open).await;
+    let info = app.gql_ok(None, "{ serverInfo { authProviders { name displayName } } }", json!({})).await;
+    assert_eq!(info["serverInfo"]["authProviders"][0]["displayName"], "Mock ID");
+
+    let first = exchange(&app, &round_trip(&app).await).await;
+    let user = &first["data"]["exchangeLoginCode"]["user"];
+    assert_eq!(user["email"], "ann@example.org");
+    assert_eq!(user["provider"], "mock");
+    assert_eq!(user["isAdmin"], true, "the first account of the server is admin however it was made");
+
+    // The same identity signs into the same account even after its email changed.
+    provider.person.lock().unwrap().email = "ann.new@example.org".into();
+    let again = exchange(&app, &round_trip(&app).await).await;
+    assert_eq!(again["data"]["exchangeLoginCode"]["user"]["id"], user["id"]);
+    assert_eq!(app.user_count().await, 1);
+}
+
+#[tokio::test]
+async fn a_login_code_works_once() {
+    let provider = start_provider().await;
+    let app = app_with(&provider, Registration::Open).await;
+    let fragment = round_trip(&app).await;
+    assert!(exchange(&app, &fragment).await["errors"].is_null());
+    assert_eq!(error_code(&exchange(&app, &fragment).await), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn a_verified_matching_email_links_and_an_unverified_one_is_refused() {
+    let provider = start_provider().await;
+    let app = app_with(&provider, Registration::Open).await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    provider.person.lock().unwrap().email_verified = false;
+    assert_eq!(round_trip(&app).await, "/#loginError=unverified_email");
+    assert_eq!(app.user_count().await, 1);
+    provider.person.lock().unwrap().email_verified = true;
+    let linked = exchange(&app, &round_trip(&app).await).await;
+    assert_eq!(linked["data"]["exchangeLoginCode"]["user"]["id"], ann.user_id.as_str());
+    assert_eq!(app.user_count().await, 1);
+}
+
+#[tokio::test]
+async fn bad_state_bad_nonce_and_expired_tokens_create_nothing() {
+    let provider = start_provider().await;
+    let app = app_with(&provider, Registration::Open).await;
+    let forged = app.client.get(app.url("/auth/oauth/mock/callback?code=code-0&state=forged")).send().await.unwrap();
+    assert_eq!(forged.headers()["location"], "/#loginError=invalid_state");
+
+    provider.person.lock().unwrap().nonce_override = Some("someone-elses-nonce".into());
+    assert_eq!(round_trip(&app).await, "/#loginError=invalid_token");
+    provider.person.lock().unwrap().nonce_override = None;
+
+    provider.person.lock().unwrap().expires_in = -120;
+    assert_eq!(round_trip(&app).await, "/#loginError=invalid_token");
+    assert_eq!(app.user_count().await, 0);
+
+    // A state is single-use: replaying a finished callback fails.
+    provider.person.lock().unwrap().expires_in = 300;
+    let start = app.client.get(app.url("/auth/oauth/mock/start")).send().await.unwrap();
+    let to_provider = start.headers()["location"].to_str().unwrap().to_string();
+    let callback = app.client.get(&to_provider).send().await.unwrap().headers()["location"].to_str().unwrap().to_string();
+    let ok = app.client.get(&callback).send().await.unwrap();
+    assert!(ok.headers()["location"].to_str().unwrap().starts_with("/#loginCode="));
+    let replay = app.client.get(&callback).send().await.unwrap();
+    assert_eq!(replay.headers()["location"], "/#loginError=invalid_state");
+}
+
+#[tokio::test]
+async fn new_identities_need_open_registration_once_the_server_has_an_admin() {
+    let provider = start_provider().await;
+    let app = app_with(&provider, Registration::Invite).await;
+    app.register("admin@example.org", "Admin").await;
+    assert_eq!(round_trip(&app).await, "/#loginError=registration_closed");
+    assert_eq!(app.user_count().await, 1);
+    let unknown = app.client.get(app.url("/auth/oauth/nope/start")).send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test]
+async fn a_signed_in_user_links_and_unlinks_a_provider() {
+    let provider = start_provider().await;
+    let app = app_with(&provider, Registration::Open).await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    let begin = app.gql_ok(Some(&bob.access), "mutation { beginOAuthLink(provider: \"mock\") }", json!({})).await;
+    let to_provider = begin["beginOAuthLink"].as_str().unwrap().to_string();
+    let callback = app.client.get(&to_provider).send().await.unwrap().headers()["location"].to_str().unwrap().to_string();
+    let done = app.client.get(&callback).send().await.unwrap();
+    assert_eq!(done.headers()["location"], "/#/profile?linked=mock");
+    let me = app.gql_ok(Some(&bob.access), "{ me { linkedProviders } }", json!({})).await;
+    assert_eq!(me["me"]["linkedProviders"], json!(["mock"]));
+    // The identity (ann@example.org at the provider) now signs into Bob's account.
+    let signed_in = exchange(&app, &round_trip(&app).await).await;
+    assert_eq!(signed_in["data"]["exchangeLoginCode"]["user"]["id"], bob.user_id.as_str());
+    app.gql_ok(Some(&bob.access), "mutation { unlinkOAuthIdentity(provider: \"mock\") }", json!({})).await;
+}
+
+#[tokio::test]
+async fn an_oauth_only_account_cannot_unlink_its_only_way_in() {
+    let provider = start_provider().await;
+    let app = app_with(&provider, Registration::Open).await;
+    let signed_in = exchange(&app, &round_trip(&app).await).await;
+    let token = signed_in["data"]["exchangeLoginCode"]["accessToken"].as_str().unwrap().to_string();
+    let body = app.gql(Some(&token), "mutation { unlinkOAuthIdentity(provider: \"mock\") }", json!({})).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}

@@ -1,0 +1,141 @@
+// The GraphQL client: POST /graphql with JSON, or multipart per the GraphQL multipart
+// request spec when files are attached. A request refused as UNAUTHENTICATED is retried
+// once after refreshing the session.
+
+import * as store from './store.js';
+
+export const USER_FIELDS = `
+  id username tag email avatarUrl isAdmin twoFactorEnabled provider createdAt`;
+
+export const AUTH_PAYLOAD = `
+  accessToken refreshToken expiresIn user { ${USER_FIELDS} }`;
+
+const REFRESH = `mutation Refresh($refreshToken: String!) {
+  session: refreshToken(refreshToken: $refreshToken) { ${AUTH_PAYLOAD} }
+}`;
+
+// For mutations where UNAUTHENTICATED means a wrong secret (current password, 2FA code) rather
+// than an expired token: refreshing would not help. Stale tokens are still refreshed up front.
+export const NO_RETRY = { retry: false };
+
+export class ApiError extends Error {
+  constructor(message, code = 'INTERNAL') {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+}
+
+/**
+ * Runs one operation and resolves to its `data`, or rejects with an ApiError.
+ * `files` maps a variable path (e.g. 'variables.input.avatar') to a File or Blob.
+ * `anonymous` sends no token and never retries (sign-in operations, where UNAUTHENTICATED
+ * means bad credentials); `retry: false` keeps the token but skips the refresh-and-retry.
+ */
+export async function gql(query, variables = {}, { files = {}, anonymous = false, retry = true } = {}) {
+  if (!anonymous && store.user() && store.accessTokenStale()) await refreshQuietly();
+  try {
+    return await send(query, variables, files, anonymous);
+  } catch (err) {
+    if (err.code !== 'UNAUTHENTICATED' || anonymous || !retry || !store.refreshToken()) throw err;
+    await refreshSession();
+    return send(query, variables, files, anonymous);
+  }
+}
+
+async function send(query, variables, files, anonymous) {
+  const headers = {};
+  const token = store.accessToken();
+  if (token && !anonymous) headers.Authorization = `Bearer ${token}`;
+  let body;
+  if (Object.keys(files).length === 0) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify({ query, variables });
+  } else {
+    body = multipartBody(query, variables, files);
+  }
+  let response;
+  try {
+    response = await fetch('/graphql', { method: 'POST', headers, body });
+  } catch {
+    throw new ApiError("Can't reach the server. Check your connection and try again.", 'NETWORK');
+  }
+  return unwrap(response);
+}
+
+// https://github.com/jaydenseric/graphql-multipart-request-spec: the files travel as parts
+// "0", "1", ...; "operations" holds null where each goes, and "map" says where.
+function multipartBody(query, variables, files) {
+  const form = new FormData();
+  const operations = { query, variables: structuredClone(variables) };
+  const map = {};
+  Object.keys(files).forEach((path, i) => {
+    setPath(operations, path, null);
+    map[i] = [path];
+  });
+  form.append('operations', JSON.stringify(operations));
+  form.append('map', JSON.stringify(map));
+  Object.values(files).forEach((file, i) => form.append(String(i), file, file.name || 'upload'));
+  return form;
+}
+
+function setPath(target, path, value) {
+  const keys = path.split('.');
+  const last = keys.pop();
+  keys.reduce((node, key) => node[key], target)[last] = value;
+}
+
+async function unwrap(response) {
+  let payload = null;
+  if ((response.headers.get('Content-Type') || '').includes('json')) {
+    payload = await response.json().catch(() => null);
+  }
+  const error = payload?.errors?.[0];
+  if (error) throw new ApiError(error.message, error.extensions?.code);
+  if (response.status === 429) throw new ApiError('Too many attempts. Wait a moment and try again.', 'RATE_LIMITED');
+  if (!response.ok || !payload?.data) {
+    throw new ApiError(`The server answered with an error (HTTP ${response.status}).`, 'INTERNAL');
+  }
+  return payload.data;
+}
+
+let refreshing = null;
+
+/**
+ * Trades the stored refresh token for a new session. Concurrent callers share one request:
+ * the server rotates refresh tokens, so a second use of the same token would fail.
+ */
+export function refreshSession() {
+  refreshing ??= lockedRefresh().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+// Other tabs share the stored refresh token; the Web Locks API (secure contexts only, so not
+// on plain-HTTP LAN addresses) keeps them from spending it at the same moment.
+function lockedRefresh() {
+  if (!navigator.locks) return doRefresh();
+  return navigator.locks.request('soundroom.refresh', doRefresh);
+}
+
+async function doRefresh() {
+  const token = store.refreshToken();
+  if (!token) throw new ApiError('Your session has ended. Please sign in again.', 'UNAUTHENTICATED');
+  try {
+    const data = await send(REFRESH, { refreshToken: token }, {}, true);
+    store.setSession(data.session);
+  } catch (err) {
+    // A network hiccup keeps the session; a refused token ends it.
+    if (!['NETWORK', 'RATE_LIMITED', 'INTERNAL'].includes(err.code)) store.clearSession();
+    throw err;
+  }
+}
+
+async function refreshQuietly() {
+  try {
+    await refreshSession();
+  } catch {
+    /* the request itself will report the problem */
+  }
+}

@@ -1,0 +1,28 @@
+// First run: no account exists yet, so whoever opens the server creates the admin.
+import { h } from '../dom.js';
+import { authLayout } from '../layout.js';
+import { register } from '../session.js';
+import { alertBox, onSubmit, submitButton } from '../ui.js';
+import { accountFields } from './signup.js';
+
+export function setupView(ctx) {
+  const alert = alertBox();
+  const form = h(
+    'form',
+    { class: 'form', 'data-testid': 'setup-form' },
+    alert.el,
+    accountFields(),
+    submitButton('Create admin account'),
+  );
+  onSubmit(form, alert, async (values) => {
+    await register(values);
+    ctx.navigate('/home');
+  });
+  return authLayout(
+    {
+      title: 'Welcome to Soundroom',
+      subtitle: 'Create the admin account to finish setting up your server. You can invite others afterwards.',
+    },
+    form,
+  );
+}
