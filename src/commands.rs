@@ -43,7 +43,13 @@ pub fn user_create(config: &Config, email: &str, username: &str, admin: bool) ->
         users::set_admin(&tx, &user.id, true)?;
     }
     tx.commit()?;
-    println!("created {} <{}> (tag @{}){}", user.username, user.email, user.tag, if admin || user.is_admin { ", admin" } else { "" });
+    println!(
+        "created {} <{}> (tag @{}){}",
+        user.username,
+        user.email,
+        user.tag,
+        if admin || user.is_admin { ", admin" } else { "" }
+    );
     Ok(())
 }
 
@@ -51,7 +57,8 @@ pub fn user_reset_password(config: &Config, email: &str) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(app_error)?;
     let db = Db::open(&config.database_path())?;
     let conn = db.pool().get()?;
-    let user = users::by_email(&conn, email.as_str())?.with_context(|| format!("no account has the email {}", email.as_str()))?;
+    let user = users::by_email(&conn, email.as_str())?
+        .with_context(|| format!("no account has the email {}", email.as_str()))?;
     let pw = read_password("New password: ")?;
     check_password(&pw, config.auth.password_min_length).map_err(app_error)?;
     users::set_password_hash(&conn, &user.id, &password::hash(&pw)?)?;

@@ -32,7 +32,11 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { listen: "0.0.0.0:8080".parse().expect("valid default"), base_url: "http://localhost:8080".into(), trust_proxy_headers: false }
+        Self {
+            listen: "0.0.0.0:8080".parse().expect("valid default"),
+            base_url: "http://localhost:8080".into(),
+            trust_proxy_headers: false,
+        }
     }
 }
 
@@ -211,9 +215,8 @@ impl Config {
             None => toml::Table::new(),
         };
         apply_env(&mut table, env)?;
-        let mut config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
-            anyhow::anyhow!("configuration key `{}`: {}", e.path(), e.inner().message())
-        })?;
+        let mut config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| anyhow::anyhow!("configuration key `{}`: {}", e.path(), e.inner().message()))?;
         config.apply(overrides);
         config.validate()?;
         Ok(config)
@@ -317,7 +320,9 @@ fn apply_env(table: &mut toml::Table, env: &BTreeMap<String, String>) -> anyhow:
         if path.len() < 2 || path.iter().any(|p| p.is_empty()) {
             // Not ours to refuse (scripts may set their own SOUNDROOM_* names), but a typo here
             // would silently do nothing, so say so.
-            tracing::warn!("ignoring unknown environment variable {name}; settings look like SOUNDROOM_SERVER__BASE_URL");
+            tracing::warn!(
+                "ignoring unknown environment variable {name}; settings look like SOUNDROOM_SERVER__BASE_URL"
+            );
             continue;
         }
         let parsed = toml::from_str::<toml::Table>(&format!("v = {value}"))

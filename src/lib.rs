@@ -42,7 +42,11 @@ pub fn metrics_handle() -> PrometheusHandle {
 
 /// Serves the app on `listener` until `shutdown` resolves, then lets in-flight requests
 /// finish and closes sockets. Tests call this with a `127.0.0.1:0` listener.
-pub async fn serve(listener: TcpListener, state: SharedState, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: SharedState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let app = http::router(state.clone());
     let cancel = state.shutdown.clone();
     let signal = async move {

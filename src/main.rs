@@ -55,7 +55,8 @@ fn serve(config: Config) -> anyhow::Result<()> {
             .run(|conn| Ok((db::migrations::current_version(conn)?, db::users::count(conn)?)))
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+        let listener =
+            tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr()?;
         let data_dir = std::fs::canonicalize(&data_dir).unwrap_or(data_dir);
         tracing::info!("data dir {} (database schema version {version}, {accounts} accounts)", data_dir.display());

@@ -34,7 +34,10 @@ pub struct AppState {
 impl AppState {
     /// Creates the data directory, opens the database (applying migrations) and loads the
     /// signing secret.
-    pub fn build(config: Config, metrics: metrics_exporter_prometheus::PrometheusHandle) -> anyhow::Result<SharedState> {
+    pub fn build(
+        config: Config,
+        metrics: metrics_exporter_prometheus::PrometheusHandle,
+    ) -> anyhow::Result<SharedState> {
         let data_dir = &config.storage.data_dir;
         std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
         for sub in ["avatars", "uploads", "cache"] {
@@ -49,7 +52,10 @@ impl AppState {
         let limits = &config.limits;
         Ok(Arc::new(AppState {
             signer: Signer::new(&secret),
-            limiter: AuthRateLimiter::new(limits.auth_attempts_per_ip_per_minute, limits.auth_attempts_per_account_per_minute),
+            limiter: AuthRateLimiter::new(
+                limits.auth_attempts_per_ip_per_minute,
+                limits.auth_attempts_per_account_per_minute,
+            ),
             oidc: Oidc::from_config(&config)?,
             pending_oauth: moka::sync::Cache::builder()
                 .max_capacity(10_000)

@@ -47,7 +47,8 @@ impl Signer {
             sid: sid.map(str::to_string),
             res: res.map(str::to_string),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).expect("HS256 signing cannot fail")
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 signing cannot fail")
     }
 
     /// Verifies signature, expiry (no leeway) and kind.

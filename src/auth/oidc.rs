@@ -111,7 +111,11 @@ impl Oidc {
     }
 
     /// The provider URL to send the browser to, and the state it must come back with.
-    pub async fn begin(&self, provider: &str, link_user_id: Option<String>) -> anyhow::Result<(String, String, PendingAuth)> {
+    pub async fn begin(
+        &self,
+        provider: &str,
+        link_user_id: Option<String>,
+    ) -> anyhow::Result<(String, String, PendingAuth)> {
         let p = self.provider(provider).context("unknown provider")?;
         let metadata = self.discover(p).await?;
         let client = CoreClient::from_provider_metadata(

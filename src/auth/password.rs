@@ -12,9 +12,7 @@ fn hasher() -> Argon2<'static> {
 }
 
 pub fn hash(password: &str) -> anyhow::Result<String> {
-    let hash = hasher()
-        .hash_password(password.as_bytes())
-        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
+    let hash = hasher().hash_password(password.as_bytes()).map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
     Ok(hash.to_string())
 }
 

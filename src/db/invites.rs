@@ -27,7 +27,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<InviteRow> {
     })
 }
 
-pub fn insert(conn: &Connection, code: &str, created_by: &str, max_uses: i64, expires_at: &str) -> rusqlite::Result<InviteRow> {
+pub fn insert(
+    conn: &Connection,
+    code: &str,
+    created_by: &str,
+    max_uses: i64,
+    expires_at: &str,
+) -> rusqlite::Result<InviteRow> {
     let id = super::new_id();
     conn.execute(
         "INSERT INTO invites (id, code, created_by, max_uses, expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

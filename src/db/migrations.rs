@@ -71,9 +71,21 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         apply(&mut conn).unwrap();
         for table in [
-            "users", "artists", "albums", "tracks", "playlists", "playlist_tracks", "favorites",
-            "friend_requests", "friendships", "rooms", "room_users", "refresh_tokens",
-            "recovery_codes", "oauth_identities", "invites",
+            "users",
+            "artists",
+            "albums",
+            "tracks",
+            "playlists",
+            "playlist_tracks",
+            "favorites",
+            "friend_requests",
+            "friendships",
+            "rooms",
+            "room_users",
+            "refresh_tokens",
+            "recovery_codes",
+            "oauth_identities",
+            "invites",
         ] {
             let n: i64 = conn
                 .query_row("SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?1", [table], |r| r.get(0))

@@ -27,11 +27,11 @@ pub struct Db {
 impl Db {
     /// Opens (creating if needed) the database, applies migrations and returns the pool.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
         let manager = SqliteConnectionManager::file(path).with_init(configure_connection);
-        let pool = r2d2::Pool::builder()
-            .max_size(8)
-            .connection_timeout(Duration::from_secs(10))
-            .build(manager)?;
+        let pool = r2d2::Pool::builder().max_size(8).connection_timeout(Duration::from_secs(10)).build(manager)?;
         let mut conn = pool.get()?;
         // WAL is a property of the file: set once, it sticks.
         conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -28,7 +28,8 @@ pub fn link(
 }
 
 pub fn unlink(conn: &Connection, user_id: &str, provider: &str) -> rusqlite::Result<bool> {
-    let n = conn.execute("DELETE FROM oauth_identities WHERE user_id = ?1 AND provider = ?2", params![user_id, provider])?;
+    let n =
+        conn.execute("DELETE FROM oauth_identities WHERE user_id = ?1 AND provider = ?2", params![user_id, provider])?;
     Ok(n == 1)
 }
 

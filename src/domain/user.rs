@@ -29,8 +29,8 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         let name = raw.trim();
         let len = name.chars().count();
-        if !(2..=32).contains(&len) {
-            return Err(AppError::invalid("a username has 2 to 32 characters"));
+        if !(1..=32).contains(&len) {
+            return Err(AppError::invalid("a username has 1 to 32 characters"));
         }
         if name.chars().any(char::is_control) {
             return Err(AppError::invalid("a username cannot contain control characters"));
@@ -60,11 +60,8 @@ impl Tag {
 
     /// A starting tag derived from a username; the caller makes it unique.
     pub fn suggest(username: &str) -> String {
-        let base: String = username
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
+        let base: String =
+            username.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
         let base = base.trim_matches('_').chars().take(24).collect::<String>();
         if base.len() < 3 { format!("user{base}") } else { base }
     }

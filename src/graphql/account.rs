@@ -15,17 +15,17 @@ impl AccountQuery {
     /// The signed-in account, or null.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
         let Ok(me) = caller(ctx) else { return Ok(None) };
-        Ok(accounts::user(state(ctx), me.user_id).await?.map(User))
+        Ok(accounts::user(state(ctx), me.user_id).await?.map(User::own))
     }
 
     async fn user(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<User>> {
         caller(ctx)?;
-        Ok(accounts::user(state(ctx), id.to_string()).await?.map(User))
+        Ok(accounts::user(state(ctx), id.to_string()).await?.map(User::new))
     }
 
     async fn user_by_tag(&self, ctx: &Context<'_>, tag: String) -> GqlResult<Option<User>> {
         caller(ctx)?;
-        Ok(accounts::user_by_tag(state(ctx), tag).await?.map(User))
+        Ok(accounts::user_by_tag(state(ctx), tag).await?.map(User::new))
     }
 
     async fn search_users(
@@ -43,7 +43,11 @@ impl AccountQuery {
 }
 
 pub(crate) fn page_size(first: i32) -> AppResult<usize> {
-    if (1..=500).contains(&first) { Ok(first as usize) } else { Err(AppError::invalid("first must be between 1 and 500")) }
+    if (1..=500).contains(&first) {
+        Ok(first as usize)
+    } else {
+        Err(AppError::invalid("first must be between 1 and 500"))
+    }
 }
 
 /// A keyset page: `rows` holds up to `limit + 1` rows; the extra one only says there is more.
@@ -51,7 +55,7 @@ pub(crate) fn user_connection(mut rows: Vec<crate::db::users::UserRow>, limit: u
     let has_next = rows.len() > limit;
     rows.truncate(limit);
     let mut conn = Connection::new(false, has_next);
-    conn.edges.extend(rows.into_iter().map(|r| Edge::new(r.id.clone(), User(r))));
+    conn.edges.extend(rows.into_iter().map(|r| Edge::new(r.id.clone(), User::new(r))));
     conn
 }
 
@@ -90,7 +94,12 @@ impl AuthMutation {
     }
 
     /// Completes a sign-in that answered `TwoFactorChallenge`; takes a TOTP or recovery code.
-    async fn verify_two_factor(&self, ctx: &Context<'_>, challenge_token: String, code: String) -> GqlResult<AuthPayload> {
+    async fn verify_two_factor(
+        &self,
+        ctx: &Context<'_>,
+        challenge_token: String,
+        code: String,
+    ) -> GqlResult<AuthPayload> {
         Ok(auth::verify_two_factor(state(ctx), request(ctx).ip, &challenge_token, code).await?.into())
     }
 
@@ -113,7 +122,12 @@ impl AuthMutation {
     }
 
     /// Signs out every other session of the account.
-    async fn change_password(&self, ctx: &Context<'_>, current_password: String, new_password: String) -> GqlResult<bool> {
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> GqlResult<bool> {
         Ok(accounts::change_password(state(ctx), &caller(ctx)?, current_password, new_password).await?)
     }
 }
@@ -130,7 +144,7 @@ impl ProfileMutation {
             None => None,
         };
         let change = accounts::ProfileChange { username: input.username, tag: input.tag, avatar };
-        Ok(User(accounts::update_profile(state(ctx), &me, change).await?))
+        Ok(User::new(accounts::update_profile(state(ctx), &me, change).await?))
     }
 
     async fn begin_two_factor_setup(&self, ctx: &Context<'_>) -> GqlResult<TwoFactorSetup> {

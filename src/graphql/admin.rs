@@ -51,11 +51,11 @@ impl AdminMutation {
 
     /// The last administrator cannot be demoted.
     async fn set_user_admin(&self, ctx: &Context<'_>, user_id: ID, admin: bool) -> GqlResult<User> {
-        Ok(User(admin::set_admin(state(ctx), &caller(ctx)?, user_id.to_string(), admin).await?))
+        Ok(User::new(admin::set_admin(state(ctx), &caller(ctx)?, user_id.to_string(), admin).await?))
     }
 
     /// Disabling an account signs it out everywhere.
     async fn set_user_disabled(&self, ctx: &Context<'_>, user_id: ID, disabled: bool) -> GqlResult<User> {
-        Ok(User(admin::set_disabled(state(ctx), &caller(ctx)?, user_id.to_string(), disabled).await?))
+        Ok(User::new(admin::set_disabled(state(ctx), &caller(ctx)?, user_id.to_string(), disabled).await?))
     }
 }

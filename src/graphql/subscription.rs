@@ -30,16 +30,17 @@ impl Subscription {
     async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<BoxStream<'static, Notification>> {
         let me = caller(ctx)?;
         let receiver = state(ctx).notifier.subscribe();
-        Ok(BroadcastStream::new(receiver).filter_map(move |event| {
-            let event = event.ok();
-            std::future::ready(event.filter(|n| n.user_id == me.user_id).map(|n| Notification {
-                kind: match n.kind {
-                    NotificationKind::SessionRevoked => NotificationType::SessionRevoked,
-                },
-                message: n.message,
-                created_at: crate::db::parse_db_time(&n.created_at),
-            }))
-        })
-        .boxed())
+        Ok(BroadcastStream::new(receiver)
+            .filter_map(move |event| {
+                let event = event.ok();
+                std::future::ready(event.filter(|n| n.user_id == me.user_id).map(|n| Notification {
+                    kind: match n.kind {
+                        NotificationKind::SessionRevoked => NotificationType::SessionRevoked,
+                    },
+                    message: n.message,
+                    created_at: crate::db::parse_db_time(&n.created_at),
+                }))
+            })
+            .boxed())
     }
 }

@@ -11,7 +11,24 @@ use crate::services::sessions::Session;
 /// Media tokens for images live long enough for a page to be used for a while.
 const IMAGE_TOKEN_SECS: i64 = 6 * 3600;
 
-pub struct User(pub UserRow);
+pub struct User {
+    row: UserRow,
+    /// Shown to the account itself, e.g. in the payload that just signed it in.
+    as_self: bool,
+}
+
+impl User {
+    pub fn new(row: UserRow) -> Self {
+        Self { row, as_self: false }
+    }
+    pub fn own(row: UserRow) -> Self {
+        Self { row, as_self: true }
+    }
+
+    fn viewer_is_self(&self, ctx: &Context<'_>) -> bool {
+        self.as_self || caller_opt(ctx).is_some_and(|c| c.user_id == self.row.id)
+    }
+}
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum FriendshipStatus {
@@ -26,49 +43,55 @@ pub enum FriendshipStatus {
 #[Object]
 impl User {
     async fn id(&self) -> &str {
-        &self.0.id
+        &self.row.id
     }
     async fn username(&self) -> &str {
-        &self.0.username
+        &self.row.username
     }
     async fn tag(&self) -> &str {
-        &self.0.tag
+        &self.row.tag
     }
     /// A signed, short-lived URL of the avatar image.
     async fn avatar_url(&self, ctx: &Context<'_>) -> Option<String> {
-        self.0.avatar_path.as_ref()?;
-        let res = format!("cover/user/{}", self.0.id);
-        let token = state(ctx).signer.sign(crate::auth::jwt::TokenKind::Media, &self.0.id, IMAGE_TOKEN_SECS, None, Some(&res));
-        Some(format!("/media/{res}?t={token}&v={}", version_of(&self.0.updated_at)))
+        self.row.avatar_path.as_ref()?;
+        let res = format!("cover/user/{}", self.row.id);
+        let token = state(ctx).signer.sign(
+            crate::auth::jwt::TokenKind::Media,
+            &self.row.id,
+            IMAGE_TOKEN_SECS,
+            None,
+            Some(&res),
+        );
+        Some(format!("/media/{res}?t={token}&v={}", version_of(&self.row.updated_at)))
     }
     /// Only the account itself and administrators see the email address.
     async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        let me = caller_opt(ctx)?;
-        (me.user_id == self.0.id || me.is_admin).then_some(self.0.email.as_str())
+        let admin = caller_opt(ctx).is_some_and(|c| c.is_admin);
+        (self.viewer_is_self(ctx) || admin).then_some(self.row.email.as_str())
     }
     /// How the account was created: `password`, `google` or an OIDC provider's name.
     async fn provider(&self) -> &str {
-        &self.0.provider
+        &self.row.provider
     }
     async fn two_factor_enabled(&self) -> bool {
-        self.0.totp_enabled
+        self.row.totp_enabled
     }
     async fn is_admin(&self) -> bool {
-        self.0.is_admin
+        self.row.is_admin
     }
     /// Visible to administrators only; always false for others.
     async fn disabled(&self, ctx: &Context<'_>) -> bool {
-        caller_opt(ctx).is_some_and(|c| c.is_admin) && self.0.disabled
+        caller_opt(ctx).is_some_and(|c| c.is_admin) && self.row.disabled
     }
     async fn created_at(&self) -> DateTime<Utc> {
-        db::parse_db_time(&self.0.created_at)
+        db::parse_db_time(&self.row.created_at)
     }
     async fn friendship(&self, ctx: &Context<'_>) -> GqlResult<FriendshipStatus> {
         let Some(me) = caller_opt(ctx) else { return Ok(FriendshipStatus::None) };
-        if me.user_id == self.0.id {
+        if me.user_id == self.row.id {
             return Ok(FriendshipStatus::Myself);
         }
-        let (a, b) = (me.user_id.clone(), self.0.id.clone());
+        let (a, b) = (me.user_id.clone(), self.row.id.clone());
         let status = state(ctx).db.run(move |conn| Ok(db::social::friendship(conn, &a, &b)?)).await?;
         Ok(match status {
             db::social::Friendship::None => FriendshipStatus::None,
@@ -79,12 +102,10 @@ impl User {
     }
     /// OAuth providers linked to this account; only the account itself sees them.
     async fn linked_providers(&self, ctx: &Context<'_>) -> GqlResult<Vec<String>> {
-        match caller_opt(ctx) {
-            Some(me) if me.user_id == self.0.id => {
-                Ok(crate::services::accounts::linked_providers(state(ctx), self.0.id.clone()).await?)
-            }
-            _ => Ok(Vec::new()),
+        if !self.viewer_is_self(ctx) {
+            return Ok(Vec::new());
         }
+        Ok(crate::services::accounts::linked_providers(state(ctx), self.row.id.clone()).await?)
     }
 }
 
@@ -104,7 +125,12 @@ pub struct AuthPayload {
 
 impl From<Session> for AuthPayload {
     fn from(s: Session) -> Self {
-        Self { access_token: s.access_token, refresh_token: s.refresh_token, expires_in: s.expires_in, user: User(s.user) }
+        Self {
+            access_token: s.access_token,
+            refresh_token: s.refresh_token,
+            expires_in: s.expires_in,
+            user: User::own(s.user),
+        }
     }
 }
 
@@ -115,6 +141,7 @@ pub struct TwoFactorChallenge {
 }
 
 #[derive(Union)]
+#[allow(clippy::large_enum_variant)] // built once per sign-in; boxing buys nothing
 pub enum LoginResult {
     AuthPayload(AuthPayload),
     TwoFactorChallenge(TwoFactorChallenge),
@@ -156,7 +183,7 @@ pub struct Invite {
 impl Invite {
     async fn created_by(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
         let row = crate::services::accounts::user(state(ctx), self.created_by_id.clone()).await?;
-        Ok(row.map(User))
+        Ok(row.map(User::new))
     }
 }
 

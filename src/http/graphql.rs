@@ -79,7 +79,8 @@ async fn read_request(state: &HttpState, req: Request) -> Result<async_graphql::
     let bytes = axum::body::to_bytes(req.into_body(), max).await.map_err(|_| {
         graphql_error(StatusCode::PAYLOAD_TOO_LARGE, "BAD_USER_INPUT", &format!("the request body exceeds {max} bytes"))
     })?;
-    serde_json::from_slice::<async_graphql::Request>(&bytes).map_err(|e| bad(format!("the request is not valid GraphQL JSON: {e}")))
+    serde_json::from_slice::<async_graphql::Request>(&bytes)
+        .map_err(|e| bad(format!("the request is not valid GraphQL JSON: {e}")))
 }
 
 async fn graphql_get(

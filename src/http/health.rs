@@ -25,10 +25,7 @@ pub async fn metrics(State(state): State<HttpState>) -> Response {
     let (connections, idle) = state.app.db.pool_state();
     metrics::gauge!("soundroom_db_pool_connections").set(f64::from(connections));
     metrics::gauge!("soundroom_db_pool_idle_connections").set(f64::from(idle));
-    (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        state.app.metrics.render(),
-    )
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.app.metrics.render())
         .into_response()
 }
 

@@ -19,7 +19,12 @@ pub async fn user_by_tag(state: &SharedState, tag: String) -> AppResult<Option<u
     state.db.run(move |conn| Ok(users::by_tag(conn, &tag)?.filter(|u| !u.disabled))).await
 }
 
-pub async fn search(state: &SharedState, query: String, after: Option<String>, limit: usize) -> AppResult<Vec<users::UserRow>> {
+pub async fn search(
+    state: &SharedState,
+    query: String,
+    after: Option<String>,
+    limit: usize,
+) -> AppResult<Vec<users::UserRow>> {
     state.db.run(move |conn| Ok(users::search(conn, query.trim(), after.as_deref(), limit)?)).await
 }
 
@@ -91,7 +96,8 @@ async fn store_avatar(state: &SharedState, user_id: &str, img: ImageUpload) -> A
     if img.bytes.len() > max {
         return Err(AppError::invalid(format!("an image may be at most {} KiB", state.config.limits.max_image_kb)));
     }
-    let ext = image_extension(&img.bytes).ok_or_else(|| AppError::invalid("the avatar must be a PNG, JPEG, GIF or WebP image"))?;
+    let ext = image_extension(&img.bytes)
+        .ok_or_else(|| AppError::invalid("the avatar must be a PNG, JPEG, GIF or WebP image"))?;
     let name = format!("{user_id}-{}.{ext}", crate::auth::opaque::human_code(8));
     let dir = state.data_path("avatars");
     let final_path = dir.join(&name);
@@ -120,10 +126,8 @@ pub async fn change_password(state: &SharedState, caller: &Caller, current: Stri
     state.limiter.check_account(&caller.user_id)?;
     check_password(&new, state.config.auth.password_min_length)?;
     let user_id = caller.user_id.clone();
-    let user = state
-        .db
-        .run(move |conn| users::by_id(conn, &user_id)?.ok_or_else(|| AppError::not_found("account")))
-        .await?;
+    let user =
+        state.db.run(move |conn| users::by_id(conn, &user_id)?.ok_or_else(|| AppError::not_found("account"))).await?;
     let stored = user.password_hash.clone();
     let has_password = stored.is_some();
     let ok = blocking(move || Ok(password::verify(stored.as_deref(), &current))).await?;

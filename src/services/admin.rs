@@ -8,7 +8,12 @@ use crate::error::{AppError, AppResult};
 use crate::services::sessions::{self, Caller};
 use crate::state::SharedState;
 
-pub async fn list_users(state: &SharedState, caller: &Caller, after: Option<String>, limit: usize) -> AppResult<Vec<users::UserRow>> {
+pub async fn list_users(
+    state: &SharedState,
+    caller: &Caller,
+    after: Option<String>,
+    limit: usize,
+) -> AppResult<Vec<users::UserRow>> {
     caller.require_admin()?;
     state.db.run(move |conn| Ok(users::page(conn, after.as_deref(), limit)?)).await
 }
@@ -17,7 +22,12 @@ pub async fn count_users(state: &SharedState) -> AppResult<i64> {
     state.db.run(|conn| Ok(users::count(conn)?)).await
 }
 
-pub async fn create_invite(state: &SharedState, caller: &Caller, max_uses: i32, expires_in_hours: i32) -> AppResult<invites::InviteRow> {
+pub async fn create_invite(
+    state: &SharedState,
+    caller: &Caller,
+    max_uses: i32,
+    expires_in_hours: i32,
+) -> AppResult<invites::InviteRow> {
     caller.require_admin()?;
     if !(1..=1000).contains(&max_uses) {
         return Err(AppError::invalid("maxUses must be between 1 and 1000"));
@@ -42,14 +52,17 @@ pub async fn revoke_invite(state: &SharedState, caller: &Caller, id: String) -> 
     caller.require_admin()?;
     state
         .db
-        .run(move |conn| {
-            if invites::revoke(conn, &id)? { Ok(true) } else { Err(AppError::not_found("invite")) }
-        })
+        .run(move |conn| if invites::revoke(conn, &id)? { Ok(true) } else { Err(AppError::not_found("invite")) })
         .await
 }
 
 /// The last active admin cannot be demoted, or nobody could administer the server.
-pub async fn set_admin(state: &SharedState, caller: &Caller, user_id: String, admin: bool) -> AppResult<users::UserRow> {
+pub async fn set_admin(
+    state: &SharedState,
+    caller: &Caller,
+    user_id: String,
+    admin: bool,
+) -> AppResult<users::UserRow> {
     caller.require_admin()?;
     state
         .db
@@ -65,7 +78,12 @@ pub async fn set_admin(state: &SharedState, caller: &Caller, user_id: String, ad
 }
 
 /// Disabling an account signs it out everywhere at once.
-pub async fn set_disabled(state: &SharedState, caller: &Caller, user_id: String, disabled: bool) -> AppResult<users::UserRow> {
+pub async fn set_disabled(
+    state: &SharedState,
+    caller: &Caller,
+    user_id: String,
+    disabled: bool,
+) -> AppResult<users::UserRow> {
     caller.require_admin()?;
     if disabled && user_id == caller.user_id {
         return Err(AppError::invalid("you cannot disable your own account"));

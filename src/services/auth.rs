@@ -41,7 +41,8 @@ pub async fn register(state: &SharedState, ip: IpAddr, input: RegisterInput) -> 
     state
         .db
         .transaction(move |tx| {
-            let new = NewAccount { email: &email, username: &username, password_hash: Some(&hash), provider: "password" };
+            let new =
+                NewAccount { email: &email, username: &username, password_hash: Some(&hash), provider: "password" };
             let user = create_account(tx, st.config.auth.registration, invite.as_deref(), &new)?;
             tracing::info!(user_id = %user.id, admin = user.is_admin, "account created");
             sessions::issue(tx, &st, user, None)
@@ -175,4 +176,3 @@ pub async fn exchange_login_code(state: &SharedState, ip: IpAddr, code: &str) ->
         .ok_or_else(|| AppError::unauthenticated("this account cannot sign in"))?;
     start_session_or_challenge(state, user).await
 }
-

@@ -33,8 +33,12 @@ pub async fn begin_link(state: &SharedState, caller: &Caller, provider: &str) ->
 /// What the callback achieved, for the redirect back to the web UI.
 pub enum CallbackOutcome {
     /// A one-time code the UI exchanges for tokens.
-    SignedIn { login_code: String },
-    Linked { provider: String },
+    SignedIn {
+        login_code: String,
+    },
+    Linked {
+        provider: String,
+    },
 }
 
 /// Finishes a provider round trip. Failure reasons are short machine words for `#loginError=`.
@@ -55,7 +59,12 @@ pub async fn callback(state: &SharedState, csrf_state: &str, code: &str) -> Resu
     Ok(CallbackOutcome::SignedIn { login_code })
 }
 
-async fn link(state: &SharedState, user_id: String, provider: String, id: VerifiedIdentity) -> Result<(), &'static str> {
+async fn link(
+    state: &SharedState,
+    user_id: String,
+    provider: String,
+    id: VerifiedIdentity,
+) -> Result<(), &'static str> {
     state
         .db
         .transaction(move |tx| {

@@ -77,7 +77,8 @@ async fn registration_modes_are_enforced() {
     };
     assert_eq!(error_code(&attempt(None).await), "FORBIDDEN");
     assert_eq!(error_code(&attempt(Some("nope".into())).await), "BAD_USER_INPUT");
-    let invite = app.gql_ok(Some(&admin.access), "mutation { createInvite(maxUses: 1) { code uses maxUses } }", json!({})).await;
+    let invite =
+        app.gql_ok(Some(&admin.access), "mutation { createInvite(maxUses: 1) { code uses maxUses } }", json!({})).await;
     let code = invite["createInvite"]["code"].as_str().unwrap().to_string();
     let ok = attempt(Some(code.clone())).await;
     assert!(ok["errors"].is_null(), "{ok}");
@@ -117,9 +118,11 @@ async fn profile_updates_username_tag_and_avatar() {
         )
         .await;
     assert_eq!(data["updateProfile"]["tag"], "annk");
-    let taken = app.gql(Some(&bob.access), "mutation { updateProfile(input: {tag: \"AnnK\"}) { tag } }", json!({})).await;
+    let taken =
+        app.gql(Some(&bob.access), "mutation { updateProfile(input: {tag: \"AnnK\"}) { tag } }", json!({})).await;
     assert_eq!(error_code(&taken), "CONFLICT");
-    let found = app.gql_ok(Some(&bob.access), "{ userByTag(tag: \"@annk\") { username email friendship } }", json!({})).await;
+    let found =
+        app.gql_ok(Some(&bob.access), "{ userByTag(tag: \"@annk\") { username email friendship } }", json!({})).await;
     assert_eq!(found["userByTag"]["username"], "Ann K");
     assert!(found["userByTag"]["email"].is_null(), "email is private");
     assert_eq!(found["userByTag"]["friendship"], "NONE");
@@ -180,18 +183,34 @@ async fn change_password_signs_out_other_sessions_but_not_this_one() {
     .await;
     let me = app.gql(Some(&second.access), "{ me { id } }", json!({})).await;
     assert!(me["data"]["me"].is_null(), "the other session ended: {me}");
-    let refreshed = app.gql(None, "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }", json!({ "t": second.refresh })).await;
+    let refreshed = app
+        .gql(
+            None,
+            "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }",
+            json!({ "t": second.refresh }),
+        )
+        .await;
     assert_eq!(error_code(&refreshed), "UNAUTHENTICATED");
     let still = app.gql_ok(Some(&first.access), "{ me { id } }", json!({})).await;
     assert_eq!(still["me"]["id"], first.user_id.as_str());
     assert_eq!(app.login("ann@example.org", PASSWORD).await["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
-    assert_eq!(app.login("ann@example.org", "a brand new password").await["data"]["login"]["__typename"], "AuthPayload");
+    assert_eq!(
+        app.login("ann@example.org", "a brand new password").await["data"]["login"]["__typename"],
+        "AuthPayload"
+    );
 }
 
 #[tokio::test]
 async fn bad_requests_get_clear_errors() {
     let app = TestApp::spawn().await;
-    let res = app.client.post(app.url("/graphql")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
@@ -206,7 +225,11 @@ async fn bad_requests_get_clear_errors() {
     let res = app.client.post(app.url("/graphql")).json(&json!({ "query": big })).send().await.unwrap();
     assert_eq!(res.status(), 413);
 
-    let nested = format!("{{ __schema {{ types {{ {} name {} }} }} }}", "fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType {", "} } } } } } } } } } } } } } } }");
+    let nested = format!(
+        "{{ __schema {{ types {{ {} name {} }} }} }}",
+        "fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType {",
+        "} } } } } } } } } } } } } } } }"
+    );
     let depth = app.gql(None, &nested, json!({})).await;
     assert!(depth["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("nested"), "{depth}");
 
@@ -217,6 +240,7 @@ async fn bad_requests_get_clear_errors() {
     assert!(needs_auth["errors"][0]["message"].as_str().unwrap().contains("expired"));
 
     let a = app.register("ann@example.org", "Ann").await;
-    let unknown = app.gql_ok(Some(&a.access), "{ user(id: \"00000000-0000-0000-0000-000000000000\") { id } }", json!({})).await;
+    let unknown =
+        app.gql_ok(Some(&a.access), "{ user(id: \"00000000-0000-0000-0000-000000000000\") { id } }", json!({})).await;
     assert!(unknown["user"].is_null());
 }

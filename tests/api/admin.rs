@@ -7,20 +7,26 @@ async fn only_admins_administer() {
     let app = TestApp::spawn().await;
     let admin = app.register("admin@example.org", "Admin").await;
     let bob = app.register("bob@example.org", "Bob").await;
-    for q in [
-        "{ users { totalCount } }",
-        "{ invites { id } }",
-        "mutation { createInvite { code } }",
-    ] {
+    for q in ["{ users { totalCount } }", "{ invites { id } }", "mutation { createInvite { code } }"] {
         let q = q.replace("{ totalCount }", "{ edges { node { id } } }");
         assert_eq!(error_code(&app.gql(Some(&bob.access), &q, json!({})).await), "FORBIDDEN", "{q}");
         assert_eq!(error_code(&app.gql(None, &q, json!({})).await), "UNAUTHENTICATED", "{q}");
     }
     let promote = app
-        .gql(Some(&bob.access), "mutation($u: ID!) { setUserAdmin(userId: $u, admin: true) { isAdmin } }", json!({ "u": bob.user_id }))
+        .gql(
+            Some(&bob.access),
+            "mutation($u: ID!) { setUserAdmin(userId: $u, admin: true) { isAdmin } }",
+            json!({ "u": bob.user_id }),
+        )
         .await;
     assert_eq!(error_code(&promote), "FORBIDDEN");
-    let users = app.gql_ok(Some(&admin.access), "{ users(first: 1) { edges { node { email } } pageInfo { hasNextPage endCursor } } }", json!({})).await;
+    let users = app
+        .gql_ok(
+            Some(&admin.access),
+            "{ users(first: 1) { edges { node { email } } pageInfo { hasNextPage endCursor } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(users["users"]["edges"][0]["node"]["email"], "admin@example.org");
     assert_eq!(users["users"]["pageInfo"]["hasNextPage"], true);
 }
@@ -49,7 +55,8 @@ async fn disabling_an_account_ends_its_sessions_and_blocks_sign_in() {
     assert_eq!(error_code(&app.login("bob@example.org", PASSWORD).await), "FORBIDDEN");
     let self_disable = app.gql(Some(&admin.access), q, json!({ "u": admin.user_id, "d": true })).await;
     assert_eq!(error_code(&self_disable), "BAD_USER_INPUT");
-    let unknown = app.gql(Some(&admin.access), q, json!({ "u": "00000000-0000-0000-0000-000000000000", "d": true })).await;
+    let unknown =
+        app.gql(Some(&admin.access), q, json!({ "u": "00000000-0000-0000-0000-000000000000", "d": true })).await;
     assert_eq!(error_code(&unknown), "NOT_FOUND");
 }
 
@@ -57,7 +64,13 @@ async fn disabling_an_account_ends_its_sessions_and_blocks_sign_in() {
 async fn invites_can_be_listed_and_revoked() {
     let app = TestApp::spawn_with(|c| c.auth.registration = soundroom::config::Registration::Invite).await;
     let admin = app.register("admin@example.org", "Admin").await;
-    let inv = app.gql_ok(Some(&admin.access), "mutation { createInvite(maxUses: 2, expiresInHours: 1) { id code createdBy { username } } }", json!({})).await;
+    let inv = app
+        .gql_ok(
+            Some(&admin.access),
+            "mutation { createInvite(maxUses: 2, expiresInHours: 1) { id code createdBy { username } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(inv["createInvite"]["createdBy"]["username"], "Admin");
     let id = inv["createInvite"]["id"].as_str().unwrap();
     let code = inv["createInvite"]["code"].as_str().unwrap();

@@ -43,7 +43,8 @@ fn stop(mut child: Child) -> std::process::ExitStatus {
 }
 
 async fn gql(addr: &str, token: Option<&str>, query: &str, variables: serde_json::Value) -> serde_json::Value {
-    let mut req = reqwest::Client::new().post(format!("{addr}/graphql")).json(&json!({ "query": query, "variables": variables }));
+    let mut req =
+        reqwest::Client::new().post(format!("{addr}/graphql")).json(&json!({ "query": query, "variables": variables }));
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
@@ -91,7 +92,8 @@ fn user_create_list_and_reset_password_work_whatever_the_registration_mode() {
         child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
         child.wait_with_output().unwrap()
     };
-    let out = run(&["user", "create", "--email", "Root@Example.org", "--username", "Root", "--admin"], "a long password\n");
+    let out =
+        run(&["user", "create", "--email", "Root@Example.org", "--username", "Root", "--admin"], "a long password\n");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = run(&["user", "create", "--email", "b@example.org", "--username", "B"], "a long password\n");
     assert!(out.status.success());
@@ -136,7 +138,13 @@ async fn backup_writes_a_consistent_copy_while_the_server_runs() {
 fn schema_prints_the_sdl() {
     let out = Command::new(BIN).arg("schema").output().unwrap();
     let sdl = String::from_utf8(out.stdout).unwrap();
-    for name in ["type Query", "register(input: RegisterInput!): AuthPayload!", "union LoginResult", "beginOAuthLink", "notifications"] {
+    for name in [
+        "type Query",
+        "register(input: RegisterInput!): AuthPayload!",
+        "union LoginResult",
+        "beginOAuthLink",
+        "notifications",
+    ] {
         assert!(sdl.contains(name), "missing {name}");
     }
 }

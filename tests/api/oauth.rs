@@ -57,7 +57,12 @@ async fn start_provider() -> Provider {
     let person = mock.person.clone();
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
-        .route("/jwks", get(|| async { Json(serde_json::from_str::<Value>(include_str!("../fixtures/oidc-test-jwks.json")).unwrap()) }))
+        .route(
+            "/jwks",
+            get(|| async {
+                Json(serde_json::from_str::<Value>(include_str!("../fixtures/oidc-test-jwks.json")).unwrap())
+            }),
+        )
         .route("/authorize", get(authorize))
         .route("/token", post(token))
         .with_state(mock);
@@ -93,9 +98,14 @@ async fn token(State(m): State<Mock>, Form(f): Form<HashMap<String, String>>) ->
     let Some((nonce, challenge)) = m.codes.lock().unwrap().remove(&f["code"]) else {
         return (axum::http::StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant" }))).into_response();
     };
-    let verifier_hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(f["code_verifier"].as_bytes()));
+    let verifier_hash =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(f["code_verifier"].as_bytes()));
     if verifier_hash != challenge {
-        return (axum::http::StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant", "error_description": "PKCE" }))).into_response();
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            Json(json!({ "error": "invalid_grant", "error_description": "PKCE" })),
+        )
+            .into_response();
     }
     let p = m.person.lock().unwrap().clone();
     let now = chrono::Utc::now().timestamp();
@@ -108,7 +118,8 @@ async fn token(State(m): State<Mock>, Form(f): Form<HashMap<String, String>>) ->
     header.kid = Some("test-key".into());
     let key = jsonwebtoken::EncodingKey::from_rsa_pem(include_bytes!("../fixtures/oidc-test-key.pem")).unwrap();
     let id_token = jsonwebtoken::encode(&header, &claims, &key).unwrap();
-    Json(json!({ "access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": id_token })).into_response()
+    Json(json!({ "access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": id_token }))
+        .into_response()
 }
 
 async fn app_with(provider: &Provider, registration: Registration) -> TestApp {
@@ -212,7 +223,8 @@ async fn bad_state_bad_nonce_and_expired_tokens_create_nothing() {
     provider.person.lock().unwrap().expires_in = 300;
     let start = app.client.get(app.url("/auth/oauth/mock/start")).send().await.unwrap();
     let to_provider = start.headers()["location"].to_str().unwrap().to_string();
-    let callback = app.client.get(&to_provider).send().await.unwrap().headers()["location"].to_str().unwrap().to_string();
+    let callback =
+        app.client.get(&to_provider).send().await.unwrap().headers()["location"].to_str().unwrap().to_string();
     let ok = app.client.get(&callback).send().await.unwrap();
     assert!(ok.headers()["location"].to_str().unwrap().starts_with("/#loginCode="));
     let replay = app.client.get(&callback).send().await.unwrap();
@@ -237,7 +249,8 @@ async fn a_signed_in_user_links_and_unlinks_a_provider() {
     let bob = app.register("bob@example.org", "Bob").await;
     let begin = app.gql_ok(Some(&bob.access), "mutation { beginOAuthLink(provider: \"mock\") }", json!({})).await;
     let to_provider = begin["beginOAuthLink"].as_str().unwrap().to_string();
-    let callback = app.client.get(&to_provider).send().await.unwrap().headers()["location"].to_str().unwrap().to_string();
+    let callback =
+        app.client.get(&to_provider).send().await.unwrap().headers()["location"].to_str().unwrap().to_string();
     let done = app.client.get(&callback).send().await.unwrap();
     assert_eq!(done.headers()["location"], "/#/profile?linked=mock");
     let me = app.gql_ok(Some(&bob.access), "{ me { linkedProviders } }", json!({})).await;

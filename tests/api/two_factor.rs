@@ -34,7 +34,8 @@ fn now() -> u64 {
 /// Turns 2FA on for a fresh account; returns (session, secret, recovery codes, step used).
 async fn enable(app: &TestApp) -> (Session, String, Vec<String>) {
     let s = app.register("ann@example.org", "Ann").await;
-    let setup = app.gql_ok(Some(&s.access), "mutation { beginTwoFactorSetup { secret otpauthUri qrSvg } }", json!({})).await;
+    let setup =
+        app.gql_ok(Some(&s.access), "mutation { beginTwoFactorSetup { secret otpauthUri qrSvg } }", json!({})).await;
     let secret = setup["beginTwoFactorSetup"]["secret"].as_str().unwrap().to_string();
     let uri = setup["beginTwoFactorSetup"]["otpauthUri"].as_str().unwrap();
     assert!(uri.starts_with("otpauth://totp/Soundroom:"), "{uri}");
@@ -43,7 +44,9 @@ async fn enable(app: &TestApp) -> (Session, String, Vec<String>) {
     // Confirm with the code of the previous step (allowed by the ±1 skew) so that the
     // current step stays free for the sign-in below.
     let code = code_at(&secret, now() - 30);
-    let codes = app.gql_ok(Some(&s.access), "mutation($c: String!) { confirmTwoFactorSetup(code: $c) }", json!({ "c": code })).await;
+    let codes = app
+        .gql_ok(Some(&s.access), "mutation($c: String!) { confirmTwoFactorSetup(code: $c) }", json!({ "c": code }))
+        .await;
     let codes: Vec<String> = serde_json::from_value(codes["confirmTwoFactorSetup"].clone()).unwrap();
     assert_eq!(codes.len(), 10);
     (s, secret, codes)
