@@ -55,6 +55,8 @@ impl GlobalArgs {
 pub enum Command {
     /// Run the server (the default).
     Serve,
+    /// Scan the music folders once, print what changed, and exit.
+    Scan,
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),

@@ -26,6 +26,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.global.config.as_deref(), &env, &cli.global.overrides())?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
+        Command::Scan => scan(config),
         Command::User(UserCommand::Create { email, username, admin }) => {
             commands::user_create(&config, &email, &username, admin)
         }
@@ -42,6 +43,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn scan(config: Config) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let state = state::AppState::build(config, soundroom::metrics_handle())?;
+        let status = soundroom::services::library::run_scan(state.clone()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let counts = soundroom::services::library::counts(&state).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        println!(
+            "library: {} tracks, {} albums, {} artists ({} files skipped) in {} ms",
+            counts.tracks,
+            counts.albums,
+            counts.artists,
+            status.skipped.len(),
+            status.last_duration_ms.unwrap_or(0)
+        );
+        for (path, reason) in status.skipped {
+            println!("skipped {path}: {reason}");
+        }
+        Ok(())
+    })
 }
 
 fn serve(config: Config) -> anyhow::Result<()> {
@@ -62,6 +84,11 @@ fn serve(config: Config) -> anyhow::Result<()> {
         tracing::info!("data dir {} (database schema version {version}, {accounts} accounts)", data_dir.display());
         if accounts == 0 {
             tracing::info!("no account yet: open the web UI to create the administrator");
+        }
+        let (tracks, albums, artists) = state.db.run(|c| Ok(db::library::counts(c)?)).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        tracing::info!("library: {tracks} tracks, {albums} albums, {artists} artists; folders: {:?}", state.config.library.folders);
+        if !state.config.library.folders.is_empty() {
+            soundroom::services::library::start_scan(&state);
         }
         tracing::info!("listening on http://{addr}");
         soundroom::serve(listener, state.clone(), soundroom::shutdown_signal()).await?;

@@ -26,6 +26,9 @@ pub struct AppState {
     /// One-time codes that hand an OAuth sign-in to the web UI: code → user id.
     pub login_codes: moka::sync::Cache<String, String>,
     pub notifier: Notifier,
+    pub library: crate::services::library::LibraryState,
+    /// Resized cover art, keyed by file and size.
+    pub thumbnails: moka::sync::Cache<String, std::sync::Arc<[u8]>>,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// Cancelled on shutdown so long-lived sockets close and the server can stop.
     pub shutdown: tokio_util::sync::CancellationToken,
@@ -40,7 +43,7 @@ impl AppState {
     ) -> anyhow::Result<SharedState> {
         let data_dir = &config.storage.data_dir;
         std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
-        for sub in ["avatars", "uploads", "cache"] {
+        for sub in ["avatars", "uploads", "covers", "cache"] {
             std::fs::create_dir_all(data_dir.join(sub))?;
         }
         let db = Db::open(&config.database_path())
@@ -66,6 +69,8 @@ impl AppState {
                 .time_to_live(Duration::from_secs(120))
                 .build(),
             notifier: Notifier::default(),
+            library: Default::default(),
+            thumbnails: crate::http::thumbnail_cache(),
             metrics,
             shutdown: tokio_util::sync::CancellationToken::new(),
             db,

@@ -2,8 +2,10 @@
 //! every query runs on tokio's blocking pool, never on an async worker.
 
 pub mod invites;
+pub mod library;
 pub mod migrations;
 pub mod oauth;
+pub mod playlists;
 pub mod social;
 pub mod tokens;
 pub mod users;
@@ -22,6 +24,9 @@ pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// How many times `run` went to the database: lets tests prove a page costs a constant
+    /// number of queries (no N+1), per server instance.
+    round_trips: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Db {
@@ -36,7 +41,7 @@ impl Db {
         // WAL is a property of the file: set once, it sticks.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrations::apply(&mut conn)?;
-        Ok(Self { pool })
+        Ok(Self { pool, round_trips: Default::default() })
     }
 
     /// Runs `f` with a pooled connection on the blocking pool, keeping the tracing span.
@@ -48,6 +53,7 @@ impl Db {
     {
         let pool = self.pool.clone();
         let span = tracing::Span::current();
+        self.round_trips.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
             let mut conn = pool.get()?;
@@ -75,6 +81,10 @@ impl Db {
 
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    pub fn round_trips(&self) -> u64 {
+        self.round_trips.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn pool_state(&self) -> (u32, u32) {

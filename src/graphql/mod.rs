@@ -3,6 +3,11 @@
 
 mod account;
 mod admin;
+pub mod library;
+mod library_api;
+pub mod loaders;
+mod pagination;
+pub mod playlists;
 mod server;
 mod subscription;
 pub mod types;
@@ -19,10 +24,22 @@ use crate::services::sessions::Caller;
 use crate::state::SharedState;
 
 #[derive(MergedObject, Default)]
-pub struct Query(account::AccountQuery, admin::AdminQuery, server::ServerQuery);
+pub struct Query(
+    account::AccountQuery,
+    admin::AdminQuery,
+    server::ServerQuery,
+    library_api::LibraryQuery,
+    playlists::PlaylistQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(account::AuthMutation, account::ProfileMutation, admin::AdminMutation);
+pub struct Mutation(
+    account::AuthMutation,
+    account::ProfileMutation,
+    admin::AdminMutation,
+    library_api::LibraryMutation,
+    playlists::PlaylistMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;
 

@@ -24,8 +24,40 @@ pub struct Notification {
     pub created_at: DateTime<Utc>,
 }
 
+#[derive(SimpleObject, Clone)]
+pub struct ScanProgress {
+    pub phase: String,
+    pub files_seen: i64,
+    pub files_total: Option<i64>,
+    pub added: i64,
+    pub updated: i64,
+    pub removed: i64,
+    pub skipped: i64,
+    pub done: bool,
+}
+
 #[SubscriptionObject]
 impl Subscription {
+    /// Progress of library scans (admin).
+    async fn library_scan(&self, ctx: &Context<'_>) -> async_graphql::Result<BoxStream<'static, ScanProgress>> {
+        caller(ctx)?.require_admin()?;
+        let receiver = state(ctx).library.subscribe();
+        Ok(BroadcastStream::new(receiver)
+            .filter_map(|p| {
+                std::future::ready(p.ok().map(|p| ScanProgress {
+                    phase: p.phase.to_string(),
+                    files_seen: p.files_seen as i64,
+                    files_total: p.files_total.map(|n| n as i64),
+                    added: p.added as i64,
+                    updated: p.updated as i64,
+                    removed: p.removed as i64,
+                    skipped: p.skipped as i64,
+                    done: p.done,
+                }))
+            })
+            .boxed())
+    }
+
     /// Events for the signed-in user.
     async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<BoxStream<'static, Notification>> {
         let me = caller(ctx)?;

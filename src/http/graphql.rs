@@ -53,8 +53,15 @@ async fn graphql_post(
         Ok(r) => r,
         Err(response) => return response,
     };
-    let ctx = request_context(&state, peer, &headers).await;
-    GraphQLResponse::from(state.schema.execute(request.data(ctx)).await).into_response()
+    execute(&state, request, peer, &headers).await
+}
+
+/// Runs a request with its context and fresh dataloaders.
+async fn execute(state: &HttpState, request: async_graphql::Request, peer: SocketAddr, headers: &HeaderMap) -> Response {
+    let ctx = request_context(state, peer, headers).await;
+    let user = ctx.caller.as_ref().map(|c| c.user_id.clone());
+    let request = crate::graphql::loaders::attach(request.data(ctx), &state.app, user);
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 
 /// Reads one GraphQL request: JSON up to `limits.max_body_kb`, multipart (uploads) up to
@@ -99,8 +106,7 @@ async fn graphql_get(
         Ok(r) => r,
         Err(e) => return graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("bad query string: {e}")),
     };
-    let ctx = request_context(&state, peer, &headers).await;
-    GraphQLResponse::from(state.schema.execute(request.data(ctx)).await).into_response()
+    execute(&state, request, peer, &headers).await
 }
 
 /// Subscriptions. The token travels in `connection_init` (`{"token": "..."}`), never in the URL.

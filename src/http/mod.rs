@@ -13,7 +13,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -21,6 +22,7 @@ use crate::graphql::AppSchema;
 use crate::state::SharedState;
 
 pub use client::client_ip;
+pub use media::thumbnail_cache;
 
 /// Shared by every handler: the application state and the built schema.
 #[derive(Clone)]
@@ -40,7 +42,10 @@ pub fn router(app: SharedState) -> Router {
         .route("/metrics", get(health::metrics))
         .fallback(assets::serve)
         .with_state(state)
-        .layer(CompressionLayer::new().gzip(true))
+        // Audio and images are compressed already, and compressing a Range response would break it.
+        .layer(CompressionLayer::new().gzip(true).compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("audio/")).and(NotForContentType::IMAGES),
+        ))
         .layer(axum::middleware::from_fn(health::record_metrics))
         .layer(TraceLayer::new_for_http().make_span_with(client::request_span))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

@@ -1,3 +1,6 @@
 //! Media on the local filesystem.
 
+pub mod artwork;
 pub mod files;
+pub mod scanner;
+pub mod tags;

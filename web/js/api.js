@@ -58,10 +58,13 @@ async function send(query, variables, files, anonymous) {
   try {
     response = await fetch('/graphql', { method: 'POST', headers, body });
   } catch {
-    throw new ApiError("Can't reach the server. Check your connection and try again.", 'NETWORK');
+    throw new ApiError(UNREACHABLE, 'NETWORK');
   }
-  return unwrap(response);
+  const json = (response.headers.get('Content-Type') || '').includes('json');
+  return interpret(response.status, json ? await response.json().catch(() => null) : null);
 }
+
+const UNREACHABLE = "Can't reach the server. Check your connection and try again.";
 
 // https://github.com/jaydenseric/graphql-multipart-request-spec: the files travel as parts
 // "0", "1", ...; "operations" holds null where each goes, and "map" says where.
@@ -85,18 +88,76 @@ function setPath(target, path, value) {
   keys.reduce((node, key) => node[key], target)[last] = value;
 }
 
-async function unwrap(response) {
-  let payload = null;
-  if ((response.headers.get('Content-Type') || '').includes('json')) {
-    payload = await response.json().catch(() => null);
-  }
+/** Turns an HTTP status and parsed JSON body (or null) into `data`, or throws an ApiError. */
+function interpret(status, payload) {
   const error = payload?.errors?.[0];
   if (error) throw new ApiError(error.message, error.extensions?.code);
-  if (response.status === 429) throw new ApiError('Too many attempts. Wait a moment and try again.', 'RATE_LIMITED');
-  if (!response.ok || !payload?.data) {
-    throw new ApiError(`The server answered with an error (HTTP ${response.status}).`, 'INTERNAL');
+  if (status === 429) throw new ApiError('Too many attempts. Wait a moment and try again.', 'RATE_LIMITED');
+  if (status === 413) throw new ApiError('This file is larger than the server accepts.', 'PAYLOAD_TOO_LARGE');
+  if (status < 200 || status >= 300 || !payload?.data) {
+    throw new ApiError(`The server answered with an error (HTTP ${status}).`, 'INTERNAL');
   }
   return payload.data;
+}
+
+/**
+ * Sends one file as a multipart GraphQL request and reports upload progress, which fetch
+ * cannot do, hence XMLHttpRequest. `fileVarPath` says where the file goes ('variables.file');
+ * `onProgress(fraction, loaded, total)` follows the request body; `signal` cancels.
+ * Auth works as in gql(): a stale token is refreshed first, UNAUTHENTICATED retried once.
+ */
+export async function uploadWithProgress(query, variables, fileVarPath, file, onProgress = () => {}, { signal } = {}) {
+  if (store.user() && store.accessTokenStale()) await refreshQuietly();
+  const send = () => sendWithProgress(multipartBody(query, variables, { [fileVarPath]: file }), onProgress, signal);
+  try {
+    return await send();
+  } catch (err) {
+    if (err.code !== 'UNAUTHENTICATED' || !store.refreshToken()) throw err;
+    await refreshSession();
+    onProgress(0, 0, file.size);
+    return send();
+  }
+}
+
+function sendWithProgress(body, onProgress, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new ApiError('Upload cancelled.', 'ABORTED'));
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    let sent = false;
+    xhr.open('POST', '/graphql');
+    const token = store.accessToken();
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total, e.loaded, e.total);
+    };
+    xhr.upload.onload = () => {
+      sent = true;
+    };
+    xhr.onload = () => {
+      let payload = null;
+      try {
+        payload = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON: interpret() goes by the status */
+      }
+      try {
+        resolve(interpret(xhr.status, payload));
+      } catch (err) {
+        reject(err);
+      }
+    };
+    // A server that refuses an oversized body may close the connection before reading it all,
+    // which the browser reports as a network error rather than the 413 it sent.
+    xhr.onerror = () => reject(sent
+      ? new ApiError(UNREACHABLE, 'NETWORK')
+      : new ApiError('The upload was interrupted. The file may be larger than the server accepts, or the connection dropped.', 'NETWORK'));
+    xhr.onabort = () => reject(new ApiError('Upload cancelled.', 'ABORTED'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(body);
+  });
 }
 
 let refreshing = null;

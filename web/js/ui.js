@@ -103,3 +103,24 @@ export function showFlash(flash, alert, notice) {
   if (flash?.kind === 'error') alert.show(flash.text);
   else if (flash) notice.show(flash.text);
 }
+
+/** A labelled multi-line input. */
+export function textareaField({ label, hint, value = '', ...props }) {
+  return h(
+    'label',
+    { class: 'field' },
+    h('span', { class: 'field-label' }, label),
+    h('textarea', { class: 'input textarea', rows: 3, ...props }, value),
+    hint && h('span', { class: 'field-hint' }, hint),
+  );
+}
+
+/** A checkbox with its label (and an optional hint) beside it. */
+export function checkboxField({ label, hint, ...input }) {
+  return h(
+    'label',
+    { class: 'check' },
+    h('input', { type: 'checkbox', class: 'check-box', ...input }),
+    h('span', { class: 'check-text' }, h('span', {}, label), hint && h('span', { class: 'field-hint' }, hint)),
+  );
+}

@@ -1,0 +1,433 @@
+//! SQL for artists, albums and tracks, and the full-text search index over them.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+
+#[derive(Debug, Clone)]
+pub struct ArtistRow {
+    pub id: String,
+    pub name: String,
+    pub genre: Option<String>,
+    pub image_path: Option<String>,
+    pub created_by: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlbumRow {
+    pub id: String,
+    pub title: String,
+    pub artist_id: Option<String>,
+    pub year: Option<i64>,
+    pub cover_path: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrackRow {
+    pub id: String,
+    pub name: String,
+    pub artist_id: Option<String>,
+    pub album_id: Option<String>,
+    pub genre: Option<String>,
+    pub track_number: Option<i64>,
+    pub disc_number: Option<i64>,
+    pub year: Option<i64>,
+    pub duration: f64,
+    pub codec: String,
+    pub bitrate: Option<i64>,
+    pub sample_rate: Option<i64>,
+    pub channels: Option<i64>,
+    pub path: String,
+    pub file_size: i64,
+    pub source: String,
+    pub uploaded_by: Option<String>,
+    pub created_at: String,
+}
+
+const ARTIST_COLUMNS: &str = "id, name, genre, image_path, created_by, updated_at";
+const ALBUM_COLUMNS: &str = "id, title, artist_id, year, cover_path";
+const TRACK_COLUMNS: &str = "t.id, t.name, t.artist_id, t.album_id, t.genre, t.track_number, t.disc_number, t.year, \
+     t.duration, t.codec, t.bitrate, t.sample_rate, t.channels, t.path, t.file_size, t.source, t.uploaded_by, t.created_at";
+
+fn artist_from(r: &Row<'_>) -> rusqlite::Result<ArtistRow> {
+    Ok(ArtistRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        genre: r.get(2)?,
+        image_path: r.get(3)?,
+        created_by: r.get(4)?,
+        updated_at: r.get(5)?,
+    })
+}
+
+fn album_from(r: &Row<'_>) -> rusqlite::Result<AlbumRow> {
+    Ok(AlbumRow { id: r.get(0)?, title: r.get(1)?, artist_id: r.get(2)?, year: r.get(3)?, cover_path: r.get(4)? })
+}
+
+fn track_from(r: &Row<'_>) -> rusqlite::Result<TrackRow> {
+    Ok(TrackRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        artist_id: r.get(2)?,
+        album_id: r.get(3)?,
+        genre: r.get(4)?,
+        track_number: r.get(5)?,
+        disc_number: r.get(6)?,
+        year: r.get(7)?,
+        duration: r.get(8)?,
+        codec: r.get(9)?,
+        bitrate: r.get(10)?,
+        sample_rate: r.get(11)?,
+        channels: r.get(12)?,
+        path: r.get(13)?,
+        file_size: r.get(14)?,
+        source: r.get(15)?,
+        uploaded_by: r.get(16)?,
+        created_at: r.get(17)?,
+    })
+}
+
+// ---- writes used by the scanner and uploads ----
+
+/// The artist named `name` (case-insensitively), created if new.
+pub fn artist_id_for(conn: &Connection, name: &str) -> rusqlite::Result<String> {
+    if let Some(id) = conn
+        .prepare_cached("SELECT id FROM artists WHERE name = ?1 COLLATE NOCASE")?
+        .query_row([name], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(id);
+    }
+    let id = super::new_id();
+    let now = super::now();
+    conn.prepare_cached("INSERT INTO artists (id, name, sort_name, created_at, updated_at) VALUES (?1, ?2, ?2, ?3, ?3)")?
+        .execute(params![id, name, now])?;
+    Ok(id)
+}
+
+/// The album with this title by this album artist (or, without one, in this folder).
+pub fn album_id_for(
+    conn: &Connection,
+    title: &str,
+    artist_id: Option<&str>,
+    folder: Option<&str>,
+    year: Option<i64>,
+) -> rusqlite::Result<String> {
+    let existing: Option<String> = conn
+        .prepare_cached(
+            "SELECT id FROM albums WHERE title = ?1 COLLATE NOCASE
+               AND ((?2 IS NOT NULL AND artist_id = ?2) OR (?2 IS NULL AND artist_id IS NULL AND folder IS ?3))",
+        )?
+        .query_row(params![title, artist_id, folder], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = existing {
+        if year.is_some() {
+            conn.prepare_cached("UPDATE albums SET year = COALESCE(year, ?1) WHERE id = ?2")?.execute(params![year, id])?;
+        }
+        return Ok(id);
+    }
+    let id = super::new_id();
+    let now = super::now();
+    conn.prepare_cached(
+        "INSERT INTO albums (id, title, artist_id, year, folder, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?
+    .execute(params![id, title, artist_id, year, folder, now])?;
+    Ok(id)
+}
+
+pub fn set_album_cover_if_missing(conn: &Connection, album_id: &str, cover_path: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE albums SET cover_path = ?1 WHERE id = ?2 AND cover_path IS NULL")?
+        .execute(params![cover_path, album_id])?;
+    Ok(())
+}
+
+pub struct NewTrack<'a> {
+    pub name: &'a str,
+    pub artist_id: Option<&'a str>,
+    pub album_id: Option<&'a str>,
+    pub genre: Option<&'a str>,
+    pub track_number: Option<i64>,
+    pub disc_number: Option<i64>,
+    pub year: Option<i64>,
+    pub duration: f64,
+    pub codec: &'a str,
+    pub bitrate: Option<i64>,
+    pub sample_rate: Option<i64>,
+    pub channels: Option<i64>,
+    pub path: &'a str,
+    pub file_size: i64,
+    pub file_mtime: i64,
+    pub content_hash: Option<&'a str>,
+    pub source: &'a str,
+    pub uploaded_by: Option<&'a str>,
+}
+
+pub fn insert_track(conn: &Connection, t: &NewTrack<'_>) -> rusqlite::Result<String> {
+    let id = super::new_id();
+    let now = super::now();
+    conn.prepare_cached(
+        "INSERT INTO tracks (id, name, artist_id, album_id, genre, track_number, disc_number, year, duration, codec,
+            bitrate, sample_rate, channels, path, file_size, file_mtime, content_hash, source, uploaded_by, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20)",
+    )?
+    .execute(params![
+        id, t.name, t.artist_id, t.album_id, t.genre, t.track_number, t.disc_number, t.year, t.duration, t.codec,
+        t.bitrate, t.sample_rate, t.channels, t.path, t.file_size, t.file_mtime, t.content_hash, t.source,
+        t.uploaded_by, now
+    ])?;
+    Ok(id)
+}
+
+/// Re-reads a changed file's facts into its existing row (the id, and so playlists, stay).
+pub fn update_track_from_file(conn: &Connection, id: &str, t: &NewTrack<'_>) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE tracks SET name = ?2, artist_id = ?3, album_id = ?4, genre = ?5, track_number = ?6, disc_number = ?7,
+            year = ?8, duration = ?9, codec = ?10, bitrate = ?11, sample_rate = ?12, channels = ?13, file_size = ?14,
+            file_mtime = ?15, updated_at = ?16 WHERE id = ?1",
+    )?
+    .execute(params![
+        id, t.name, t.artist_id, t.album_id, t.genre, t.track_number, t.disc_number, t.year, t.duration, t.codec,
+        t.bitrate, t.sample_rate, t.channels, t.file_size, t.file_mtime, super::now()
+    ])?;
+    Ok(())
+}
+
+/// path → (id, size, mtime) of every track read from the library folders.
+pub fn library_files(conn: &Connection) -> rusqlite::Result<HashMap<String, (String, i64, i64)>> {
+    let mut stmt = conn.prepare("SELECT path, id, file_size, file_mtime FROM tracks WHERE source = 'library'")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
+    rows.collect()
+}
+
+pub fn delete_track(conn: &Connection, id: &str) -> rusqlite::Result<usize> {
+    conn.prepare_cached("DELETE FROM tracks WHERE id = ?1")?.execute([id])
+}
+
+/// Drops albums without tracks, and derived artists (not made by a person) left with nothing.
+pub fn prune_orphans(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM albums WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.album_id = albums.id)", [])?;
+    conn.execute(
+        "DELETE FROM artists WHERE created_by IS NULL
+           AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.artist_id = artists.id)
+           AND NOT EXISTS (SELECT 1 FROM albums a WHERE a.artist_id = artists.id)",
+        [],
+    )?;
+    Ok(())
+}
+
+pub fn track_by_hash(conn: &Connection, hash: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT id FROM tracks WHERE content_hash = ?1", [hash], |r| r.get(0)).optional()
+}
+
+// ---- reads ----
+
+pub fn tracks_by_ids(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<TrackRow>> {
+    by_ids(conn, &format!("SELECT {TRACK_COLUMNS} FROM tracks t WHERE t.id IN"), ids, track_from)
+}
+
+pub fn artists_by_ids(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<ArtistRow>> {
+    by_ids(conn, &format!("SELECT {ARTIST_COLUMNS} FROM artists WHERE id IN"), ids, artist_from)
+}
+
+pub fn albums_by_ids(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<AlbumRow>> {
+    by_ids(conn, &format!("SELECT {ALBUM_COLUMNS} FROM albums WHERE id IN"), ids, album_from)
+}
+
+fn by_ids<T>(
+    conn: &Connection,
+    select: &str,
+    ids: &[String],
+    map: fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("{select} ({})", vec!["?"; ids.len()].join(","));
+    let mut stmt = conn.prepare(&sql)?;
+    stmt.query_map(params_from_iter(ids), map)?.collect()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TrackSort {
+    #[default]
+    Name,
+    DateAdded,
+    Year,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TrackFilter {
+    /// An FTS5 query (see `fts_query`).
+    pub search: Option<String>,
+    pub artist_id: Option<String>,
+    pub album_id: Option<String>,
+    pub genre: Option<String>,
+    /// Only tracks this user favourited, newest favourite first.
+    pub favorites_of: Option<String>,
+}
+
+fn track_where(f: &TrackFilter) -> (String, Vec<Value>) {
+    let mut clauses = vec!["1 = 1".to_string()];
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(q) = &f.search {
+        args.push(Value::Text(q.clone()));
+        clauses.push(format!(
+            "t.id IN (SELECT ref_id FROM search_index WHERE search_index MATCH ?{} AND kind = 'track')",
+            args.len()
+        ));
+    }
+    for (column, value) in [("t.artist_id", &f.artist_id), ("t.album_id", &f.album_id)] {
+        if let Some(v) = value {
+            args.push(Value::Text(v.clone()));
+            clauses.push(format!("{column} = ?{}", args.len()));
+        }
+    }
+    if let Some(g) = &f.genre {
+        args.push(Value::Text(g.clone()));
+        clauses.push(format!("t.genre = ?{} COLLATE NOCASE", args.len()));
+    }
+    if let Some(u) = &f.favorites_of {
+        args.push(Value::Text(u.clone()));
+        clauses.push(format!("fav.user_id = ?{}", args.len()));
+    }
+    (clauses.join(" AND "), args)
+}
+
+fn track_from_clause(f: &TrackFilter) -> &'static str {
+    if f.favorites_of.is_some() { "tracks t JOIN favorites fav ON fav.track_id = t.id" } else { "tracks t" }
+}
+
+pub fn tracks_page(
+    conn: &Connection,
+    f: &TrackFilter,
+    sort: TrackSort,
+    offset: usize,
+    limit: usize,
+) -> rusqlite::Result<Vec<TrackRow>> {
+    let (filter, mut args) = track_where(f);
+    let order = match (sort, f.favorites_of.is_some(), f.album_id.is_some()) {
+        (_, true, _) => "fav.created_at DESC, t.id",
+        (TrackSort::Name, false, true) => "t.disc_number, t.track_number, t.name COLLATE NOCASE, t.id",
+        (TrackSort::Name, false, false) => "t.name COLLATE NOCASE, t.id",
+        (TrackSort::DateAdded, ..) => "t.created_at DESC, t.id",
+        (TrackSort::Year, ..) => "t.year DESC, t.name COLLATE NOCASE, t.id",
+    };
+    args.push(Value::Integer(limit as i64));
+    args.push(Value::Integer(offset as i64));
+    let n = args.len();
+    let sql = format!(
+        "SELECT {TRACK_COLUMNS} FROM {} WHERE {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{n}",
+        track_from_clause(f),
+        n - 1
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    stmt.query_map(params_from_iter(args), track_from)?.collect()
+}
+
+pub fn tracks_count(conn: &Connection, f: &TrackFilter) -> rusqlite::Result<i64> {
+    let (filter, args) = track_where(f);
+    let sql = format!("SELECT count(*) FROM {} WHERE {filter}", track_from_clause(f));
+    conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))
+}
+
+pub fn artists_page(
+    conn: &Connection,
+    search: Option<&str>,
+    genre: Option<&str>,
+    offset: usize,
+    limit: usize,
+) -> rusqlite::Result<(Vec<ArtistRow>, i64)> {
+    let filter = "(?1 IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = 'artist'))
+        AND (?2 IS NULL OR genre = ?2 COLLATE NOCASE
+             OR EXISTS (SELECT 1 FROM tracks t WHERE t.artist_id = artists.id AND t.genre = ?2 COLLATE NOCASE))";
+    let sql = format!("SELECT {ARTIST_COLUMNS} FROM artists WHERE {filter} ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4");
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params![search, genre, limit as i64, offset as i64], artist_from)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = conn.prepare_cached(&format!("SELECT count(*) FROM artists WHERE {filter}"))?.query_row(
+        params![search, genre],
+        |r| r.get(0),
+    )?;
+    Ok((rows, total))
+}
+
+pub fn albums_page(
+    conn: &Connection,
+    search: Option<&str>,
+    artist_id: Option<&str>,
+    offset: usize,
+    limit: usize,
+) -> rusqlite::Result<(Vec<AlbumRow>, i64)> {
+    let filter = "(?1 IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = 'album'))
+        AND (?2 IS NULL OR artist_id = ?2)";
+    let sql = format!("SELECT {ALBUM_COLUMNS} FROM albums WHERE {filter} ORDER BY title COLLATE NOCASE, id LIMIT ?3 OFFSET ?4");
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params![search, artist_id, limit as i64, offset as i64], album_from)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total =
+        conn.prepare_cached(&format!("SELECT count(*) FROM albums WHERE {filter}"))?.query_row(params![search, artist_id], |r| {
+            r.get(0)
+        })?;
+    Ok((rows, total))
+}
+
+pub fn genres(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT genre FROM tracks WHERE genre IS NOT NULL AND genre <> '' GROUP BY genre COLLATE NOCASE ORDER BY genre COLLATE NOCASE",
+    )?;
+    stmt.query_map([], |r| r.get(0))?.collect()
+}
+
+/// Ids of one kind matching an FTS5 query, best match first.
+pub fn search_ids(conn: &Connection, kind: &str, fts: &str, limit: usize) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = ?2 ORDER BY rank LIMIT ?3",
+    )?;
+    stmt.query_map(params![fts, kind, limit as i64], |r| r.get(0))?.collect()
+}
+
+/// Album ids → total duration; artist ids → track count. Batched for dataloaders.
+pub fn album_durations(conn: &Connection, ids: &[String]) -> rusqlite::Result<HashMap<String, f64>> {
+    grouped(conn, "SELECT album_id, sum(duration) FROM tracks WHERE album_id IN", "album_id", ids)
+}
+
+pub fn artist_track_counts(conn: &Connection, ids: &[String]) -> rusqlite::Result<HashMap<String, i64>> {
+    grouped(conn, "SELECT artist_id, count(*) FROM tracks WHERE artist_id IN", "artist_id", ids)
+}
+
+fn grouped<V: rusqlite::types::FromSql>(
+    conn: &Connection,
+    select: &str,
+    group: &str,
+    ids: &[String],
+) -> rusqlite::Result<HashMap<String, V>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!("{select} ({}) GROUP BY {group}", vec!["?"; ids.len()].join(","));
+    let mut stmt = conn.prepare(&sql)?;
+    stmt.query_map(params_from_iter(ids), |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+}
+
+pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64, i64)> {
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM tracks), (SELECT count(*) FROM albums), (SELECT count(*) FROM artists)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+}
+
+/// Turns what a person typed into a safe FTS5 prefix query: every word must match the start
+/// of a word ("beyon kno" → `"beyon"* "kno"*`). Quotes are doubled so input is never syntax.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    if terms.is_empty() { None } else { Some(terms.join(" ")) }
+}

@@ -1,0 +1,187 @@
+//! Artist, Album and Track objects. Nested fields go through dataloaders.
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Enum, ID, Object};
+use chrono::{DateTime, Utc};
+
+use crate::auth::jwt::TokenKind;
+use crate::db::library::{AlbumRow, ArtistRow, TrackFilter, TrackRow};
+use crate::graphql::loaders::*;
+use crate::graphql::pagination::{self, Page};
+use crate::graphql::{GqlResult, state};
+use crate::services::library;
+
+/// Media links are signed for one resource and expire; a page is usable for a few hours.
+pub const MEDIA_TOKEN_SECS: i64 = 4 * 3600;
+
+/// `version` changes when the content does, so browsers can cache images by URL.
+pub fn media_url(ctx: &Context<'_>, resource: &str, version: Option<&str>) -> String {
+    let token = state(ctx).signer.sign(TokenKind::Media, "media", MEDIA_TOKEN_SECS, None, Some(resource));
+    match version {
+        Some(v) => format!("/media/{resource}?t={token}&v={v}"),
+        None => format!("/media/{resource}?t={token}"),
+    }
+}
+
+pub struct Artist(pub ArtistRow);
+pub struct Album(pub AlbumRow);
+pub struct Track(pub TrackRow);
+
+#[Object]
+impl Artist {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn genre(&self) -> Option<&str> {
+        self.0.genre.as_deref()
+    }
+    async fn image_url(&self, ctx: &Context<'_>) -> Option<String> {
+        self.0.image_path.as_ref().map(|_| media_url(ctx, &format!("cover/artist/{}", self.0.id), Some(&self.0.updated_at)))
+    }
+    async fn albums(&self, ctx: &Context<'_>) -> GqlResult<Vec<Album>> {
+        let (rows, _) = library::albums(state(ctx), None, Some(self.0.id.clone()), 0, 500).await?;
+        Ok(rows.into_iter().map(Album).collect())
+    }
+    async fn tracks(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> GqlResult<Page<Track>> {
+        let filter = TrackFilter { artist_id: Some(self.0.id.clone()), ..Default::default() };
+        track_page(ctx, filter, Default::default(), first.unwrap_or(50), after).await
+    }
+    async fn track_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        let loader = ctx.data_unchecked::<DataLoader<ArtistTrackCountLoader>>();
+        Ok(loader.load_one(self.0.id.clone()).await?.unwrap_or(0))
+    }
+}
+
+#[Object]
+impl Album {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn artist(&self, ctx: &Context<'_>) -> GqlResult<Option<Artist>> {
+        load_artist(ctx, self.0.artist_id.clone()).await
+    }
+    async fn year(&self) -> Option<i64> {
+        self.0.year
+    }
+    async fn cover_url(&self, ctx: &Context<'_>) -> Option<String> {
+        album_cover_url(ctx, &self.0)
+    }
+    /// In disc and track order.
+    async fn tracks(&self, ctx: &Context<'_>) -> GqlResult<Vec<Track>> {
+        let filter = TrackFilter { album_id: Some(self.0.id.clone()), ..Default::default() };
+        let (rows, _) = library::tracks(state(ctx), filter, Default::default(), 0, 1000).await?;
+        Ok(rows.into_iter().map(Track).collect())
+    }
+    /// Total length in seconds.
+    async fn duration(&self, ctx: &Context<'_>) -> GqlResult<f64> {
+        let loader = ctx.data_unchecked::<DataLoader<AlbumDurationLoader>>();
+        Ok(loader.load_one(self.0.id.clone()).await?.unwrap_or(0.0))
+    }
+}
+
+fn album_cover_url(ctx: &Context<'_>, album: &AlbumRow) -> Option<String> {
+    let path = album.cover_path.as_ref()?;
+    Some(media_url(ctx, &format!("cover/album/{}", album.id), Some(&crate::auth::opaque::sha256_hex(path)[..8])))
+}
+
+async fn load_artist(ctx: &Context<'_>, id: Option<String>) -> GqlResult<Option<Artist>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(ctx.data_unchecked::<DataLoader<ArtistLoader>>().load_one(id).await?.map(Artist))
+}
+
+async fn load_album(ctx: &Context<'_>, id: Option<String>) -> GqlResult<Option<AlbumRow>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(ctx.data_unchecked::<DataLoader<AlbumLoader>>().load_one(id).await?)
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum StreamFormat {
+    /// The file as stored, with HTTP Range support.
+    #[default]
+    Original,
+}
+
+#[Object]
+impl Track {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn genre(&self) -> Option<&str> {
+        self.0.genre.as_deref()
+    }
+    /// Seconds.
+    async fn duration(&self) -> f64 {
+        self.0.duration
+    }
+    async fn artist(&self, ctx: &Context<'_>) -> GqlResult<Option<Artist>> {
+        load_artist(ctx, self.0.artist_id.clone()).await
+    }
+    async fn album(&self, ctx: &Context<'_>) -> GqlResult<Option<Album>> {
+        Ok(load_album(ctx, self.0.album_id.clone()).await?.map(Album))
+    }
+    async fn track_number(&self) -> Option<i64> {
+        self.0.track_number
+    }
+    async fn disc_number(&self) -> Option<i64> {
+        self.0.disc_number
+    }
+    async fn year(&self) -> Option<i64> {
+        self.0.year
+    }
+    async fn codec(&self) -> &str {
+        &self.0.codec
+    }
+    /// Bits per second.
+    async fn bitrate(&self) -> Option<i64> {
+        self.0.bitrate
+    }
+    async fn sample_rate(&self) -> Option<i64> {
+        self.0.sample_rate
+    }
+    async fn channels(&self) -> Option<i64> {
+        self.0.channels
+    }
+    async fn file_size(&self) -> i64 {
+        self.0.file_size
+    }
+    /// `library` (from the music folders) or `upload`.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+    async fn cover_url(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        Ok(load_album(ctx, self.0.album_id.clone()).await?.and_then(|a| album_cover_url(ctx, &a)))
+    }
+    async fn is_favorite(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        Ok(ctx.data_unchecked::<DataLoader<FavoriteLoader>>().load_one(self.0.id.clone()).await?.unwrap_or(false))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        crate::db::parse_db_time(&self.0.created_at)
+    }
+    /// A signed, short-lived URL of the audio.
+    async fn stream_url(&self, ctx: &Context<'_>, #[graphql(default)] format: StreamFormat, bitrate: Option<i32>) -> String {
+        let _ = (format, bitrate); // only ORIGINAL exists until transcoding lands
+        media_url(ctx, &format!("stream/{}", self.0.id), None)
+    }
+}
+
+/// One page of tracks as a Relay connection.
+pub async fn track_page(
+    ctx: &Context<'_>,
+    filter: TrackFilter,
+    sort: crate::db::library::TrackSort,
+    first: i32,
+    after: Option<String>,
+) -> GqlResult<Page<Track>> {
+    let (offset, limit) = pagination::window(first, after.as_deref())?;
+    let (rows, total) = library::tracks(state(ctx), filter, sort, offset, limit).await?;
+    Ok(pagination::page(rows.into_iter().map(Track).collect(), offset, total))
+}

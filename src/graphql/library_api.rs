@@ -1,0 +1,277 @@
+//! Library queries and mutations: browse, search, edit, upload, scan.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Upload};
+use chrono::{DateTime, Utc};
+
+use crate::db::library::TrackFilter;
+use crate::graphql::library::{Album, Artist, Track, track_page};
+use crate::graphql::pagination::{self, Page};
+use crate::graphql::playlists::Playlist;
+use crate::graphql::types::User;
+use crate::graphql::{GqlResult, caller, state};
+use crate::services::{accounts, library, playlists, tracks};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum TrackSort {
+    #[default]
+    Name,
+    DateAdded,
+    Year,
+}
+
+impl From<TrackSort> for crate::db::library::TrackSort {
+    fn from(s: TrackSort) -> Self {
+        match s {
+            TrackSort::Name => Self::Name,
+            TrackSort::DateAdded => Self::DateAdded,
+            TrackSort::Year => Self::Year,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct SearchResults {
+    pub artists: Vec<Artist>,
+    pub albums: Vec<Album>,
+    pub tracks: Vec<Track>,
+    pub playlists: Vec<Playlist>,
+    pub users: Vec<User>,
+}
+
+#[derive(SimpleObject)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(SimpleObject)]
+pub struct LibraryStatus {
+    pub scanning: bool,
+    pub tracks: i64,
+    pub albums: i64,
+    pub artists: i64,
+    pub last_scan_started_at: Option<DateTime<Utc>>,
+    pub last_scan_finished_at: Option<DateTime<Utc>>,
+    pub last_scan_duration_ms: Option<i64>,
+    pub skipped: Vec<SkippedFile>,
+}
+
+async fn library_status(ctx: &Context<'_>, status: library::ScanStatus) -> GqlResult<LibraryStatus> {
+    let counts = library::counts(state(ctx)).await?;
+    let time = |t: Option<String>| t.map(|t| crate::db::parse_db_time(&t));
+    Ok(LibraryStatus {
+        scanning: status.scanning,
+        tracks: counts.tracks,
+        albums: counts.albums,
+        artists: counts.artists,
+        last_scan_started_at: time(status.last_started_at),
+        last_scan_finished_at: time(status.last_finished_at),
+        last_scan_duration_ms: status.last_duration_ms,
+        skipped: status.skipped.into_iter().map(|(path, reason)| SkippedFile { path, reason }).collect(),
+    })
+}
+
+fn search_filter(search: Option<String>) -> Option<String> {
+    search.as_deref().and_then(crate::db::library::fts_query)
+}
+
+#[derive(Default)]
+pub struct LibraryQuery;
+
+#[Object]
+impl LibraryQuery {
+    async fn artist(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Artist>> {
+        caller(ctx)?;
+        Ok(library::artist(state(ctx), id.0).await?.map(Artist))
+    }
+
+    async fn artists(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+        search: Option<String>,
+        genre: Option<String>,
+    ) -> GqlResult<Page<Artist>> {
+        caller(ctx)?;
+        let (offset, limit) = pagination::window(first, after.as_deref())?;
+        let (rows, total) = library::artists(state(ctx), search_filter(search), genre, offset, limit).await?;
+        Ok(pagination::page(rows.into_iter().map(Artist).collect(), offset, total))
+    }
+
+    async fn album(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Album>> {
+        caller(ctx)?;
+        Ok(library::album(state(ctx), id.0).await?.map(Album))
+    }
+
+    async fn albums(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+        search: Option<String>,
+        artist_id: Option<ID>,
+    ) -> GqlResult<Page<Album>> {
+        caller(ctx)?;
+        let (offset, limit) = pagination::window(first, after.as_deref())?;
+        let (rows, total) = library::albums(state(ctx), search_filter(search), artist_id.map(|i| i.0), offset, limit).await?;
+        Ok(pagination::page(rows.into_iter().map(Album).collect(), offset, total))
+    }
+
+    async fn track(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Track>> {
+        caller(ctx)?;
+        Ok(library::track(state(ctx), id.0).await?.map(Track))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn tracks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+        search: Option<String>,
+        artist_id: Option<ID>,
+        album_id: Option<ID>,
+        genre: Option<String>,
+        #[graphql(default)] sort: TrackSort,
+    ) -> GqlResult<Page<Track>> {
+        caller(ctx)?;
+        let filter = TrackFilter {
+            search: search_filter(search),
+            artist_id: artist_id.map(|i| i.0),
+            album_id: album_id.map(|i| i.0),
+            genre,
+            favorites_of: None,
+        };
+        track_page(ctx, filter, sort.into(), first, after).await
+    }
+
+    async fn favorites(&self, ctx: &Context<'_>, #[graphql(default = 50)] first: i32, after: Option<String>) -> GqlResult<Page<Track>> {
+        let me = caller(ctx)?;
+        let filter = TrackFilter { favorites_of: Some(me.user_id), ..Default::default() };
+        track_page(ctx, filter, Default::default(), first, after).await
+    }
+
+    async fn genres(&self, ctx: &Context<'_>) -> GqlResult<Vec<String>> {
+        caller(ctx)?;
+        Ok(library::genres(state(ctx)).await?)
+    }
+
+    /// Prefix, case- and diacritic-insensitive search across the library, playlists and people.
+    async fn search(&self, ctx: &Context<'_>, query: String, #[graphql(default = 10)] first: i32) -> GqlResult<SearchResults> {
+        let me = caller(ctx)?;
+        let first = first.clamp(1, 50) as usize;
+        let st = state(ctx);
+        let hits = library::search(st, &query, first * 3).await?;
+        let mut found_playlists = Vec::new();
+        for id in hits.playlist_ids {
+            if let Some(p) = playlists::get(st, &me, id).await? {
+                found_playlists.push(Playlist(p));
+            }
+            if found_playlists.len() == first {
+                break;
+            }
+        }
+        let mut users = Vec::new();
+        for id in hits.user_ids.into_iter().take(first) {
+            if let Some(u) = accounts::user(st, id).await? {
+                users.push(User::new(u));
+            }
+        }
+        Ok(SearchResults {
+            artists: hits.artists.into_iter().take(first).map(Artist).collect(),
+            albums: hits.albums.into_iter().take(first).map(Album).collect(),
+            tracks: hits.tracks.into_iter().take(first).map(Track).collect(),
+            playlists: found_playlists,
+            users,
+        })
+    }
+
+    /// Scan state and library size (admin).
+    async fn library_status(&self, ctx: &Context<'_>) -> GqlResult<LibraryStatus> {
+        let status = library::scan_status(&caller(ctx)?, state(ctx))?;
+        library_status(ctx, status).await
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct TrackInput {
+    pub name: Option<String>,
+    pub genre: Option<String>,
+    pub artist_name: Option<String>,
+    pub album_title: Option<String>,
+    pub track_number: Option<i32>,
+    pub disc_number: Option<i32>,
+    pub year: Option<i32>,
+}
+
+impl From<TrackInput> for tracks::TrackChange {
+    fn from(i: TrackInput) -> Self {
+        Self {
+            name: i.name,
+            genre: i.genre,
+            artist_name: i.artist_name,
+            album_title: i.album_title,
+            track_number: i.track_number,
+            disc_number: i.disc_number,
+            year: i.year,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct ArtistInput {
+    pub name: Option<String>,
+    pub genre: Option<String>,
+}
+
+#[derive(Default)]
+pub struct LibraryMutation;
+
+#[Object]
+impl LibraryMutation {
+    /// Adds an audio file; tags fill what `input` leaves out. Identical content is refused.
+    #[graphql(name = "uploadTrack")]
+    async fn upload_track(&self, ctx: &Context<'_>, file: Upload, input: Option<TrackUploadInput>) -> GqlResult<Track> {
+        let me = caller(ctx)?;
+        let value = file.value(ctx).map_err(|e| crate::error::AppError::invalid(format!("cannot read the upload: {e}")))?;
+        let change = input.map(|i| i.fields.into()).unwrap_or_default();
+        Ok(Track(tracks::upload(state(ctx), &me, value.content, value.filename, change).await?))
+    }
+
+    async fn update_track(&self, ctx: &Context<'_>, id: ID, input: TrackInput) -> GqlResult<Track> {
+        Ok(Track(tracks::update(state(ctx), &caller(ctx)?, id.0, input.into()).await?))
+    }
+
+    /// Also removes it from every playlist and favourite list.
+    async fn delete_track(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        Ok(tracks::delete(state(ctx), &caller(ctx)?, id.0).await?)
+    }
+
+    async fn create_artist(&self, ctx: &Context<'_>, input: ArtistInput) -> GqlResult<Artist> {
+        let change = tracks::ArtistChange { name: input.name, genre: input.genre };
+        Ok(Artist(tracks::create_artist(state(ctx), &caller(ctx)?, change).await?))
+    }
+
+    async fn update_artist(&self, ctx: &Context<'_>, id: ID, input: ArtistInput) -> GqlResult<Artist> {
+        let change = tracks::ArtistChange { name: input.name, genre: input.genre };
+        Ok(Artist(tracks::update_artist(state(ctx), &caller(ctx)?, id.0, change).await?))
+    }
+
+    async fn delete_artist(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        Ok(tracks::delete_artist(state(ctx), &caller(ctx)?, id.0).await?)
+    }
+
+    /// Starts a scan of the music folders (admin); progress arrives on `libraryScan`.
+    async fn rescan_library(&self, ctx: &Context<'_>) -> GqlResult<LibraryStatus> {
+        let status = library::rescan(state(ctx), &caller(ctx)?).await?;
+        library_status(ctx, status).await
+    }
+}
+
+/// The same fields as `TrackInput`, for uploads.
+#[derive(InputObject)]
+pub struct TrackUploadInput {
+    #[graphql(flatten)]
+    pub fields: TrackInput,
+}

@@ -1,0 +1,46 @@
+//! Cover art: embedded pictures saved once by content, `cover.*`/`folder.*` images beside the
+//! music, and resized copies for thumbnails.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+const FOLDER_NAMES: &[&str] = &["cover", "folder", "front", "album"];
+const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "gif"];
+
+/// Saves an embedded cover under `covers_dir`, named by its content so a cover shared by every
+/// track of an album is stored once. Returns the stored path.
+pub fn store_embedded(covers_dir: &Path, bytes: &[u8], ext: &str) -> std::io::Result<PathBuf> {
+    let name = format!("{}.{ext}", &hex::encode(Sha256::digest(bytes))[..32]);
+    let path = covers_dir.join(name);
+    if !path.exists() {
+        std::fs::create_dir_all(covers_dir)?;
+        super::files::write_atomically(&path, bytes)?;
+    }
+    Ok(path)
+}
+
+/// `cover.jpg`, `Folder.png`, ... in `dir`, by preference order of the base name.
+pub fn folder_cover(dir: &Path) -> Option<PathBuf> {
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    FOLDER_NAMES.iter().find_map(|wanted| {
+        entries
+            .iter()
+            .find(|p| {
+                let stem = p.file_stem().and_then(|s| s.to_str()).map(str::to_ascii_lowercase);
+                let ext = p.extension().and_then(|s| s.to_str()).map(str::to_ascii_lowercase);
+                stem.as_deref() == Some(wanted) && ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str()))
+            })
+            .cloned()
+    })
+}
+
+/// A JPEG of the image scaled to fit `size`×`size` (never enlarged).
+pub fn resize(path: &Path, size: u32) -> anyhow::Result<Vec<u8>> {
+    let img = image::ImageReader::open(path)?.with_guessed_format()?.decode()?;
+    let img = if img.width() > size || img.height() > size { img.thumbnail(size, size) } else { img };
+    let mut out = Cursor::new(Vec::new());
+    img.into_rgb8().write_to(&mut out, image::ImageFormat::Jpeg)?;
+    Ok(out.into_inner())
+}

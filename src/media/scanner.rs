@@ -1,0 +1,244 @@
+//! The library scanner: walks the music folders, reads new and changed files (unchanged ones,
+//! by size and mtime, are not opened), removes rows for files that are gone, and reports
+//! progress as it goes. It runs on a blocking thread; parsing is spread over the cores.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use rusqlite::Connection;
+
+use crate::db::library::{self, NewTrack};
+use crate::media::{artwork, tags};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanProgress {
+    pub phase: &'static str,
+    pub files_seen: u64,
+    pub files_total: Option<u64>,
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    pub skipped: u64,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ScanReport {
+    pub progress: ScanProgress,
+    pub skipped: Vec<(String, String)>,
+}
+
+/// A file on disk the scanner considers.
+struct Candidate {
+    path: PathBuf,
+    size: i64,
+    mtime: i64,
+    existing: Option<String>,
+}
+
+const BATCH: usize = 128;
+
+pub struct Scan<'a> {
+    pub folders: &'a [PathBuf],
+    pub covers_dir: &'a Path,
+    pub on_progress: &'a (dyn Fn(&ScanProgress) + Sync),
+}
+
+impl Scan<'_> {
+    pub fn run(&self, conn: &mut Connection) -> anyhow::Result<ScanReport> {
+        let mut report = ScanReport::default();
+        report.progress.phase = "walking";
+        (self.on_progress)(&report.progress);
+        let known = library::library_files(conn)?;
+        let (candidates, seen, roots) = self.walk(&known, &mut report);
+        report.progress.phase = "reading";
+        report.progress.files_total = Some(seen.len() as u64);
+        (self.on_progress)(&report.progress);
+        for batch in candidates.chunks(BATCH) {
+            let parsed = parse_parallel(batch);
+            let tx = conn.transaction()?;
+            for (c, info) in batch.iter().zip(parsed) {
+                match info {
+                    Ok(info) => {
+                        self.store(&tx, c, &info)?;
+                        if c.existing.is_some() {
+                            report.progress.updated += 1;
+                        } else {
+                            report.progress.added += 1;
+                        }
+                    }
+                    Err(reason) => {
+                        report.progress.skipped += 1;
+                        report.skipped.push((c.path.display().to_string(), reason));
+                    }
+                }
+            }
+            tx.commit()?;
+            report.progress.files_seen += batch.len() as u64;
+            (self.on_progress)(&report.progress);
+        }
+        report.progress.files_seen = seen.len() as u64;
+        report.progress.phase = "cleaning";
+        (self.on_progress)(&report.progress);
+        let configured: Vec<PathBuf> = self.folders.iter().filter_map(|f| std::path::absolute(f).ok()).collect();
+        report.progress.removed = remove_missing(conn, &known, &seen, &roots, &configured)?;
+        report.progress.phase = "done";
+        report.progress.done = true;
+        (self.on_progress)(&report.progress);
+        Ok(report)
+    }
+
+    /// Lists audio files; returns the ones to read, every path seen, and the roots that exist
+    /// (a missing root, say an unmounted disk, must not wipe its tracks).
+    fn walk(
+        &self,
+        known: &HashMap<String, (String, i64, i64)>,
+        report: &mut ScanReport,
+    ) -> (Vec<Candidate>, HashSet<String>, Vec<PathBuf>) {
+        let mut candidates = Vec::new();
+        let mut seen = HashSet::new();
+        let mut roots = Vec::new();
+        for root in self.folders {
+            let Ok(root) = std::fs::canonicalize(root) else {
+                tracing::warn!(folder = %root.display(), "music folder is missing; its tracks are kept until it is back");
+                continue;
+            };
+            roots.push(root.clone());
+            for entry in walkdir::WalkDir::new(&root).follow_links(true).into_iter().filter_map(Result::ok) {
+                if !entry.file_type().is_file() || !tags::is_audio(entry.path()) {
+                    continue;
+                }
+                let Ok(meta) = entry.metadata() else { continue };
+                let path = entry.path().display().to_string();
+                let size = meta.len() as i64;
+                let mtime = meta.modified().ok().and_then(|m| m.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs() as i64);
+                seen.insert(path.clone());
+                match known.get(&path) {
+                    Some((_, s, m)) if *s == size && *m == mtime => {}
+                    other => candidates.push(Candidate {
+                        path: entry.into_path(),
+                        size,
+                        mtime,
+                        existing: other.map(|(id, _, _)| id.clone()),
+                    }),
+                }
+                if seen.len() % 1000 == 0 {
+                    report.progress.files_seen = seen.len() as u64;
+                    (self.on_progress)(&report.progress);
+                }
+            }
+        }
+        (candidates, seen, roots)
+    }
+
+    fn store(&self, conn: &Connection, c: &Candidate, info: &tags::TrackInfo) -> anyhow::Result<()> {
+        let path = c.path.display().to_string();
+        let target = TrackFile { path: &path, size: c.size, mtime: c.mtime, source: "library", uploaded_by: None, hash: None };
+        let folder_cover = c.path.parent().and_then(artwork::folder_cover);
+        store_track(conn, info, &target, c.existing.as_deref(), self.covers_dir, folder_cover.as_deref())?;
+        Ok(())
+    }
+}
+
+fn parse_parallel(batch: &[Candidate]) -> Vec<Result<tags::TrackInfo, String>> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    let chunk = batch.len().div_ceil(workers).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> =
+            batch.chunks(chunk).map(|part| s.spawn(move || part.iter().map(|c| tags::read(&c.path)).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
+fn remove_missing(
+    conn: &mut Connection,
+    known: &HashMap<String, (String, i64, i64)>,
+    seen: &HashSet<String>,
+    available: &[PathBuf],
+    configured: &[PathBuf],
+) -> anyhow::Result<u64> {
+    let tx = conn.transaction()?;
+    let mut removed = 0;
+    for (path, (id, _, _)) in known {
+        let path_ref = Path::new(path);
+        // Gone from a folder we could read, or from a folder no longer configured at all.
+        let in_available = available.iter().any(|r| path_ref.starts_with(r));
+        let in_configured = in_available || configured.iter().any(|r| path_ref.starts_with(r));
+        if !seen.contains(path) && (in_available || !in_configured) {
+            library::delete_track(&tx, id)?;
+            removed += 1;
+        }
+    }
+    library::prune_orphans(&tx)?;
+    tx.commit()?;
+    Ok(removed)
+}
+
+/// Where a track's bytes are and who brought them.
+pub struct TrackFile<'a> {
+    pub path: &'a str,
+    pub size: i64,
+    pub mtime: i64,
+    pub source: &'a str,
+    pub uploaded_by: Option<&'a str>,
+    pub hash: Option<&'a str>,
+}
+
+/// Writes (or rewrites) one track row with its artist, album and cover. Shared by the scanner
+/// and uploads so both derive artists and albums the same way.
+pub fn store_track(
+    conn: &Connection,
+    info: &tags::TrackInfo,
+    file: &TrackFile<'_>,
+    existing: Option<&str>,
+    covers_dir: &Path,
+    folder_cover: Option<&Path>,
+) -> anyhow::Result<String> {
+    let artist_name = info.artist.as_deref().unwrap_or("Unknown Artist");
+    let artist_id = library::artist_id_for(conn, artist_name)?;
+    // Compilations stay one album under "Various Artists" whatever each track's artist is.
+    let album_artist_name = info
+        .album_artist
+        .as_deref()
+        .or(info.compilation.then_some("Various Artists"))
+        .unwrap_or(artist_name);
+    let album_artist_id =
+        if album_artist_name.eq_ignore_ascii_case(artist_name) { artist_id.clone() } else { library::artist_id_for(conn, album_artist_name)? };
+    let album_title = info.album.as_deref().unwrap_or("Unknown Album");
+    let album_id = library::album_id_for(conn, album_title, Some(&album_artist_id), None, info.year.map(i64::from))?;
+    let cover = match &info.cover {
+        Some((bytes, ext)) => Some(artwork::store_embedded(covers_dir, bytes, ext)?),
+        None => folder_cover.map(Path::to_path_buf),
+    };
+    if let Some(c) = cover {
+        library::set_album_cover_if_missing(conn, &album_id, &c.display().to_string())?;
+    }
+    let row = NewTrack {
+        name: &info.title,
+        artist_id: Some(&artist_id),
+        album_id: Some(&album_id),
+        genre: info.genre.as_deref(),
+        track_number: info.track_number.map(i64::from),
+        disc_number: info.disc_number.map(i64::from),
+        year: info.year.map(i64::from),
+        duration: info.duration,
+        codec: &info.codec,
+        bitrate: info.bitrate.map(|b| i64::from(b) * 1000),
+        sample_rate: info.sample_rate.map(i64::from),
+        channels: info.channels.map(i64::from),
+        path: file.path,
+        file_size: file.size,
+        file_mtime: file.mtime,
+        content_hash: file.hash,
+        source: file.source,
+        uploaded_by: file.uploaded_by,
+    };
+    match existing {
+        Some(id) => {
+            library::update_track_from_file(conn, id, &row)?;
+            Ok(id.to_string())
+        }
+        None => Ok(library::insert_track(conn, &row)?),
+    }
+}

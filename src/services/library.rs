@@ -1,0 +1,224 @@
+//! The music library: scanning, browsing, search, editing and uploads.
+//! Library files from disk are read-only except by admins; uploaders edit their own uploads.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use tokio::sync::broadcast;
+
+use crate::db::library::{self as db_library, AlbumRow, ArtistRow, TrackFilter, TrackRow, TrackSort};
+use crate::error::{AppError, AppResult};
+use crate::media::scanner::{Scan, ScanProgress};
+use crate::services::sessions::Caller;
+use crate::state::SharedState;
+
+#[derive(Debug, Clone, Default)]
+pub struct ScanStatus {
+    pub scanning: bool,
+    pub last_started_at: Option<String>,
+    pub last_finished_at: Option<String>,
+    pub last_duration_ms: Option<i64>,
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Live scan state shared by the scanner task and the API.
+pub struct LibraryState {
+    running: AtomicBool,
+    status: std::sync::Mutex<ScanStatus>,
+    progress: broadcast::Sender<ScanProgress>,
+}
+
+impl Default for LibraryState {
+    fn default() -> Self {
+        Self { running: AtomicBool::new(false), status: Default::default(), progress: broadcast::channel(64).0 }
+    }
+}
+
+impl LibraryState {
+    pub fn status(&self) -> ScanStatus {
+        self.status.lock().expect("status lock").clone()
+    }
+    pub fn subscribe(&self) -> broadcast::Receiver<ScanProgress> {
+        self.progress.subscribe()
+    }
+}
+
+/// Starts a scan in the background unless one is running; returns whether it started.
+pub fn start_scan(state: &SharedState) -> bool {
+    if state.library.running.swap(true, Ordering::SeqCst) {
+        return false;
+    }
+    let st = state.clone();
+    tokio::spawn(async move {
+        let result = run_scan(st.clone()).await;
+        st.library.running.store(false, Ordering::SeqCst);
+        if let Err(e) = result {
+            e.log_if_internal();
+        }
+    });
+    true
+}
+
+/// Runs a full scan now and waits for it (used by `soundroom scan` and at start).
+pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
+    let started = Instant::now();
+    {
+        let mut s = state.library.status.lock().expect("status lock");
+        s.scanning = true;
+        s.last_started_at = Some(crate::db::now());
+    }
+    let folders = state.config.library.folders.clone();
+    let covers = state.data_path("covers");
+    let sender = state.library.progress.clone();
+    let pool = state.db.pool().clone();
+    tracing::info!(folders = folders.len(), "library scan started");
+    let report = crate::telemetry::blocking(move || {
+        let mut conn = pool.get()?;
+        let notify = |p: &ScanProgress| {
+            let _ = sender.send(p.clone());
+        };
+        Ok(Scan { folders: &folders, covers_dir: &covers, on_progress: &notify }.run(&mut conn)?)
+    })
+    .await;
+    let mut s = state.library.status.lock().expect("status lock");
+    s.scanning = false;
+    s.last_finished_at = Some(crate::db::now());
+    s.last_duration_ms = Some(started.elapsed().as_millis() as i64);
+    let report = report?;
+    let p = &report.progress;
+    tracing::info!(
+        files = p.files_seen,
+        added = p.added,
+        updated = p.updated,
+        removed = p.removed,
+        skipped = p.skipped,
+        seconds = format!("{:.1}", started.elapsed().as_secs_f64()),
+        "library scan finished"
+    );
+    for (path, reason) in &report.skipped {
+        tracing::warn!(path, reason, "skipped file");
+    }
+    s.skipped = report.skipped;
+    Ok(s.clone())
+}
+
+pub struct Counts {
+    pub tracks: i64,
+    pub albums: i64,
+    pub artists: i64,
+}
+
+pub async fn counts(state: &SharedState) -> AppResult<Counts> {
+    let (tracks, albums, artists) = state.db.run(|c| Ok(db_library::counts(c)?)).await?;
+    Ok(Counts { tracks, albums, artists })
+}
+
+pub async fn rescan(state: &SharedState, caller: &Caller) -> AppResult<ScanStatus> {
+    caller.require_admin()?;
+    start_scan(state);
+    let mut status = state.library.status();
+    status.scanning = true;
+    Ok(status)
+}
+
+pub fn scan_status(caller: &Caller, state: &SharedState) -> AppResult<ScanStatus> {
+    caller.require_admin()?;
+    Ok(state.library.status())
+}
+
+pub async fn tracks(
+    state: &SharedState,
+    filter: TrackFilter,
+    sort: TrackSort,
+    offset: usize,
+    limit: usize,
+) -> AppResult<(Vec<TrackRow>, i64)> {
+    state
+        .db
+        .run(move |c| Ok((db_library::tracks_page(c, &filter, sort, offset, limit)?, db_library::tracks_count(c, &filter)?)))
+        .await
+}
+
+pub async fn artists(
+    state: &SharedState,
+    search: Option<String>,
+    genre: Option<String>,
+    offset: usize,
+    limit: usize,
+) -> AppResult<(Vec<ArtistRow>, i64)> {
+    state.db.run(move |c| Ok(db_library::artists_page(c, search.as_deref(), genre.as_deref(), offset, limit)?)).await
+}
+
+pub async fn albums(
+    state: &SharedState,
+    search: Option<String>,
+    artist_id: Option<String>,
+    offset: usize,
+    limit: usize,
+) -> AppResult<(Vec<AlbumRow>, i64)> {
+    state.db.run(move |c| Ok(db_library::albums_page(c, search.as_deref(), artist_id.as_deref(), offset, limit)?)).await
+}
+
+pub async fn genres(state: &SharedState) -> AppResult<Vec<String>> {
+    state.db.run(|c| Ok(db_library::genres(c)?)).await
+}
+
+pub async fn track(state: &SharedState, id: String) -> AppResult<Option<TrackRow>> {
+    state.db.run(move |c| Ok(db_library::tracks_by_ids(c, &[id])?.pop())).await
+}
+
+pub async fn artist(state: &SharedState, id: String) -> AppResult<Option<ArtistRow>> {
+    state.db.run(move |c| Ok(db_library::artists_by_ids(c, &[id])?.pop())).await
+}
+
+pub async fn album(state: &SharedState, id: String) -> AppResult<Option<AlbumRow>> {
+    state.db.run(move |c| Ok(db_library::albums_by_ids(c, &[id])?.pop())).await
+}
+
+/// Ids per kind for the search box; `first` caps each kind.
+pub struct SearchHits {
+    pub artists: Vec<ArtistRow>,
+    pub albums: Vec<AlbumRow>,
+    pub tracks: Vec<TrackRow>,
+    pub playlist_ids: Vec<String>,
+    pub user_ids: Vec<String>,
+}
+
+pub async fn search(state: &SharedState, query: &str, first: usize) -> AppResult<SearchHits> {
+    let Some(fts) = db_library::fts_query(query) else {
+        return Ok(SearchHits { artists: vec![], albums: vec![], tracks: vec![], playlist_ids: vec![], user_ids: vec![] });
+    };
+    state
+        .db
+        .run(move |c| {
+            let ids = |kind| db_library::search_ids(c, kind, &fts, first);
+            let artist_ids = ids("artist")?;
+            let album_ids = ids("album")?;
+            let track_ids = ids("track")?;
+            Ok(SearchHits {
+                artists: keep_order(&artist_ids, db_library::artists_by_ids(c, &artist_ids)?, |a| &a.id),
+                albums: keep_order(&album_ids, db_library::albums_by_ids(c, &album_ids)?, |a| &a.id),
+                tracks: keep_order(&track_ids, db_library::tracks_by_ids(c, &track_ids)?, |t| &t.id),
+                playlist_ids: ids("playlist")?,
+                user_ids: ids("user")?,
+            })
+        })
+        .await
+}
+
+fn keep_order<T>(ids: &[String], mut rows: Vec<T>, id: impl Fn(&T) -> &String) -> Vec<T> {
+    rows.sort_by_key(|r| ids.iter().position(|i| i == id(r)));
+    rows
+}
+
+/// Who may change a track: admins anything, uploaders their own uploads.
+pub fn may_edit(caller: &Caller, track: &TrackRow) -> AppResult<()> {
+    let own_upload = track.source == "upload" && track.uploaded_by.as_deref() == Some(caller.user_id.as_str());
+    if caller.is_admin || own_upload {
+        Ok(())
+    } else if track.source == "library" {
+        Err(AppError::forbidden("files from the music folders can only be changed by an administrator"))
+    } else {
+        Err(AppError::forbidden("only the uploader or an administrator can change this track"))
+    }
+}

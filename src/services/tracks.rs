@@ -1,0 +1,309 @@
+//! Changing the library: uploads, track edits and deletes, and hand-made artists.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::db::library::{self as db_library, ArtistRow, TrackRow};
+use crate::db::playlists as db_playlists;
+use crate::error::{AppError, AppResult};
+use crate::media::scanner::{TrackFile, store_track};
+use crate::media::tags;
+use crate::services::library::may_edit;
+use crate::services::sessions::Caller;
+use crate::state::SharedState;
+use crate::telemetry::blocking;
+
+/// Fields a person may set; `None` leaves a field as it is (or, on upload, as the tags say).
+#[derive(Default, Clone)]
+pub struct TrackChange {
+    pub name: Option<String>,
+    pub genre: Option<String>,
+    pub artist_name: Option<String>,
+    pub album_title: Option<String>,
+    pub track_number: Option<i32>,
+    pub disc_number: Option<i32>,
+    pub year: Option<i32>,
+}
+
+impl TrackChange {
+    fn validate(&self) -> AppResult<()> {
+        for (field, value) in
+            [("name", &self.name), ("genre", &self.genre), ("artistName", &self.artist_name), ("albumTitle", &self.album_title)]
+        {
+            if let Some(v) = value
+                && (v.trim().is_empty() || v.chars().count() > 300)
+            {
+                return Err(AppError::invalid(format!("{field} must have 1 to 300 characters")));
+            }
+        }
+        for (field, value, max) in
+            [("trackNumber", self.track_number, 9999), ("discNumber", self.disc_number, 999), ("year", self.year, 9999)]
+        {
+            if value.is_some_and(|v| v < 0 || v > max) {
+                return Err(AppError::invalid(format!("{field} must be between 0 and {max}")));
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_to(&self, info: &mut tags::TrackInfo) {
+        let set = |target: &mut Option<String>, v: &Option<String>| {
+            if let Some(v) = v {
+                *target = Some(v.trim().to_string());
+            }
+        };
+        if let Some(n) = &self.name {
+            info.title = n.trim().to_string();
+        }
+        set(&mut info.genre, &self.genre);
+        set(&mut info.artist, &self.artist_name);
+        set(&mut info.album, &self.album_title);
+        if self.artist_name.is_some() {
+            info.album_artist = None;
+        }
+        info.track_number = self.track_number.map(|n| n as u32).or(info.track_number);
+        info.disc_number = self.disc_number.map(|n| n as u32).or(info.disc_number);
+        info.year = self.year.or(info.year);
+    }
+}
+
+/// Stores an uploaded file: probed by content, deduplicated by hash, written atomically, and
+/// the row added in one transaction. A failure anywhere leaves neither file nor row.
+pub async fn upload(
+    state: &SharedState,
+    caller: &Caller,
+    mut file: std::fs::File,
+    filename: String,
+    change: TrackChange,
+) -> AppResult<TrackRow> {
+    change.validate()?;
+    let uploads = state.data_path("uploads");
+    let covers = state.data_path("covers");
+    let max = (state.config.limits.max_upload_mb as u64) * 1024 * 1024;
+    let pool = state.db.pool().clone();
+    let user = caller.user_id.clone();
+    let id = blocking(move || {
+        let staged = tempfile::NamedTempFile::new_in(&uploads)?;
+        let hash = copy_hashing(&mut file, staged.as_file(), max)?;
+        let mut info = tags::read(staged.path()).map_err(|e| AppError::invalid(format!("this is not an audio file Soundroom can read ({e})")))?;
+        change.apply_to(&mut info);
+        let mut conn = pool.get()?;
+        if let Some(existing) = db_library::track_by_hash(&conn, &hash)? {
+            return Err(AppError::conflict(format!("this file is already in the library (track {existing})")));
+        }
+        let final_path = uploads.join(format!("{}.{}", &hash[..32], extension_for(&filename, &info.codec)));
+        staged.persist(&final_path).map_err(|e| AppError::internal(e.error))?;
+        sync_dir(&uploads);
+        let stored = insert_upload(&mut conn, &info, &final_path, &hash, &user, &covers);
+        if stored.is_err() && db_library::track_by_hash(&conn, &hash).ok().flatten().is_none() {
+            let _ = std::fs::remove_file(&final_path);
+        }
+        stored
+    })
+    .await?;
+    tracing::info!(track_id = %id, user_id = %caller.user_id, "track uploaded");
+    crate::services::library::track(state, id).await?.ok_or_else(|| AppError::not_found("track"))
+}
+
+fn insert_upload(
+    conn: &mut rusqlite::Connection,
+    info: &tags::TrackInfo,
+    path: &Path,
+    hash: &str,
+    user: &str,
+    covers: &Path,
+) -> AppResult<String> {
+    let size = std::fs::metadata(path)?.len() as i64;
+    let path_str = path.display().to_string();
+    let file = TrackFile { path: &path_str, size, mtime: 0, source: "upload", uploaded_by: Some(user), hash: Some(hash) };
+    let tx = conn.transaction()?;
+    let id = store_track(&tx, info, &file, None, covers, None)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Copies at most `max` bytes, fsyncs, and returns the SHA-256 of the content.
+fn copy_hashing(from: &mut std::fs::File, to: &std::fs::File, max: u64) -> AppResult<String> {
+    let mut hasher = Sha256::new();
+    let mut out = std::io::BufWriter::new(to);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = from.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        if total > max {
+            return Err(AppError::invalid(format!("the file is larger than {} MiB", max / 1024 / 1024)));
+        }
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n])?;
+    }
+    out.flush()?;
+    drop(out);
+    to.sync_all()?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn extension_for(filename: &str, codec: &str) -> String {
+    let from_name = PathBuf::from(filename).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match from_name {
+        Some(ext) if tags::AUDIO_EXTENSIONS.contains(&ext.as_str()) => ext,
+        _ => match codec {
+            "mp3" => "mp3",
+            "flac" => "flac",
+            "vorbis" => "ogg",
+            "opus" => "opus",
+            "aac" | "alac" => "m4a",
+            "pcm" => "wav",
+            _ => "bin",
+        }
+        .to_string(),
+    }
+}
+
+pub async fn update(state: &SharedState, caller: &Caller, id: String, change: TrackChange) -> AppResult<TrackRow> {
+    change.validate()?;
+    let caller = caller.clone();
+    state
+        .db
+        .transaction(move |tx| {
+            let track = db_library::tracks_by_ids(tx, std::slice::from_ref(&id))?.pop().ok_or_else(|| AppError::not_found("track"))?;
+            may_edit(&caller, &track)?;
+            let artist_id = match &change.artist_name {
+                Some(name) => Some(db_library::artist_id_for(tx, name.trim())?),
+                None => track.artist_id.clone(),
+            };
+            let album_id = match &change.album_title {
+                Some(title) => Some(db_library::album_id_for(tx, title.trim(), artist_id.as_deref(), None, None)?),
+                None => track.album_id.clone(),
+            };
+            tx.execute(
+                "UPDATE tracks SET name = coalesce(?2, name), genre = coalesce(?3, genre), artist_id = ?4, album_id = ?5,
+                   track_number = coalesce(?6, track_number), disc_number = coalesce(?7, disc_number),
+                   year = coalesce(?8, year), updated_at = ?9 WHERE id = ?1",
+                rusqlite::params![
+                    id,
+                    change.name.as_deref().map(str::trim),
+                    change.genre.as_deref().map(str::trim),
+                    artist_id,
+                    album_id,
+                    change.track_number,
+                    change.disc_number,
+                    change.year,
+                    crate::db::now()
+                ],
+            )?;
+            db_library::prune_orphans(tx)?;
+            Ok(db_library::tracks_by_ids(tx, &[id])?.pop().expect("exists"))
+        })
+        .await
+}
+
+/// Deletes a track, its playlist entries and favourites in one transaction; an uploaded file
+/// is removed once the row is gone.
+pub async fn delete(state: &SharedState, caller: &Caller, id: String) -> AppResult<bool> {
+    let caller = caller.clone();
+    let track = state
+        .db
+        .transaction(move |tx| {
+            let track = db_library::tracks_by_ids(tx, std::slice::from_ref(&id))?.pop().ok_or_else(|| AppError::not_found("track"))?;
+            may_edit(&caller, &track)?;
+            let playlists = db_playlists::containing_track(tx, &id)?;
+            db_library::delete_track(tx, &id)?;
+            db_playlists::renumber_all(tx, &playlists)?;
+            db_library::prune_orphans(tx)?;
+            Ok(track)
+        })
+        .await?;
+    if track.source == "upload" {
+        let _ = tokio::fs::remove_file(&track.path).await;
+    }
+    Ok(true)
+}
+
+pub struct ArtistChange {
+    pub name: Option<String>,
+    pub genre: Option<String>,
+}
+
+pub async fn create_artist(state: &SharedState, caller: &Caller, change: ArtistChange) -> AppResult<ArtistRow> {
+    let name = change.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty() && n.chars().count() <= 300);
+    let name = name.ok_or_else(|| AppError::invalid("an artist name has 1 to 300 characters"))?;
+    let user = caller.user_id.clone();
+    state
+        .db
+        .transaction(move |tx| {
+            let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM artists WHERE name = ?1 COLLATE NOCASE)", [&name], |r| r.get(0))?;
+            if exists {
+                return Err(AppError::conflict("an artist with this name exists"));
+            }
+            let id = db_library::artist_id_for(tx, &name)?;
+            tx.execute(
+                "UPDATE artists SET genre = ?2, created_by = ?3 WHERE id = ?1",
+                rusqlite::params![id, change.genre.as_deref().map(str::trim), user],
+            )?;
+            Ok(db_library::artists_by_ids(tx, &[id])?.pop().expect("exists"))
+        })
+        .await
+}
+
+fn may_edit_artist(caller: &Caller, artist: &ArtistRow) -> AppResult<()> {
+    if caller.is_admin || artist.created_by.as_deref() == Some(caller.user_id.as_str()) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only an administrator or the person who added this artist can change it"))
+    }
+}
+
+pub async fn update_artist(state: &SharedState, caller: &Caller, id: String, change: ArtistChange) -> AppResult<ArtistRow> {
+    let caller = caller.clone();
+    state
+        .db
+        .transaction(move |tx| {
+            let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?.pop().ok_or_else(|| AppError::not_found("artist"))?;
+            may_edit_artist(&caller, &artist)?;
+            if let Some(name) = change.name.as_deref().map(str::trim) {
+                if name.is_empty() || name.chars().count() > 300 {
+                    return Err(AppError::invalid("an artist name has 1 to 300 characters"));
+                }
+                let clash: Option<String> = rusqlite::OptionalExtension::optional(tx.query_row(
+                    "SELECT id FROM artists WHERE name = ?1 COLLATE NOCASE AND id <> ?2",
+                    [name, id.as_str()],
+                    |r| r.get(0),
+                ))?;
+                if clash.is_some() {
+                    return Err(AppError::conflict("an artist with this name exists"));
+                }
+                tx.execute("UPDATE artists SET name = ?2, sort_name = ?2 WHERE id = ?1", [id.as_str(), name])?;
+            }
+            if let Some(genre) = change.genre.as_deref() {
+                tx.execute("UPDATE artists SET genre = ?2 WHERE id = ?1", [id.as_str(), genre.trim()])?;
+            }
+            tx.execute("UPDATE artists SET updated_at = ?2 WHERE id = ?1", [id.as_str(), &crate::db::now()])?;
+            Ok(db_library::artists_by_ids(tx, &[id])?.pop().expect("exists"))
+        })
+        .await
+}
+
+pub async fn delete_artist(state: &SharedState, caller: &Caller, id: String) -> AppResult<bool> {
+    let caller = caller.clone();
+    state
+        .db
+        .transaction(move |tx| {
+            let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?.pop().ok_or_else(|| AppError::not_found("artist"))?;
+            may_edit_artist(&caller, &artist)?;
+            tx.execute("DELETE FROM artists WHERE id = ?1", [&id])?;
+            Ok(true)
+        })
+        .await
+}

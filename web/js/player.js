@@ -1,0 +1,348 @@
+// The local player: one Audio element and the play queue. No DOM code: views call these
+// functions and listen with on('queue' | 'track' | 'state' | 'time' | 'volume', fn).
+//
+// Stream URLs are signed and short-lived, so each is fetched right before it is used. A track
+// the browser cannot decode in its original format is retried as Opus, then MP3.
+
+import { streamUrl } from './data/library.js';
+
+const FORMATS = ['ORIGINAL', 'OPUS', 'MP3'];
+const URL_MAX_AGE_MS = 45 * 60 * 1000; // signed URLs last about an hour
+const RESTART_AFTER_S = 3; // "previous" past this point restarts the track instead
+const VOLUME_KEY = 'soundroom.volume';
+
+// What the browser can say about an original file, by the server's codec name.
+const CODEC_TYPES = {
+  mp3: 'audio/mpeg',
+  flac: 'audio/flac',
+  opus: 'audio/ogg; codecs="opus"',
+  vorbis: 'audio/ogg; codecs="vorbis"',
+  aac: 'audio/mp4; codecs="mp4a.40.2"',
+  alac: 'audio/mp4; codecs="alac"',
+  wav: 'audio/wav',
+  pcm: 'audio/wav',
+};
+
+const audio = new Audio();
+audio.preload = 'auto';
+
+const state = {
+  queue: [], // { key, track }; keys are unique because a track may be queued twice
+  index: -1,
+  format: null,
+  urlAt: 0,
+  wantPlay: false, // the listener asked to play (survives format retries)
+  loading: false,
+  error: null,
+  repeat: 'off', // off | all | one
+};
+let nextKey = 1;
+let loadSeq = 0;
+const events = new EventTarget();
+
+export function on(type, fn) {
+  const listener = () => fn(snapshot());
+  events.addEventListener(type, listener);
+  return () => events.removeEventListener(type, listener);
+}
+
+function emit(...types) {
+  for (const type of types) events.dispatchEvent(new Event(type));
+}
+
+/** The element itself, for tests and for a view that wants to attach it. */
+export const element = () => audio;
+
+export function snapshot() {
+  return {
+    track: current()?.track ?? null,
+    key: current()?.key ?? null,
+    index: state.index,
+    queue: state.queue,
+    playing: !audio.paused,
+    loading: state.loading,
+    error: state.error,
+    format: state.format,
+    repeat: state.repeat,
+    currentTime: audio.currentTime || 0,
+    duration: duration(),
+    volume: audio.volume,
+    muted: audio.muted,
+  };
+}
+
+const current = () => state.queue[state.index] ?? null;
+
+// Transcoded streams may not announce a length; the library's duration fills in.
+function duration() {
+  if (Number.isFinite(audio.duration) && audio.duration > 0) return audio.duration;
+  return current()?.track.duration ?? 0;
+}
+
+const entries = (tracks) => tracks.map((track) => ({ key: `q${nextKey++}`, track }));
+
+// ---------- queue ----------
+
+/** Replaces the queue with `tracks` and plays the one at `start`. */
+export function playTracks(tracks, start = 0, { shuffle = false } = {}) {
+  if (tracks.length === 0) return;
+  let list = entries(tracks);
+  let first = start;
+  if (shuffle) {
+    list = shuffled(list);
+    first = 0;
+  }
+  state.queue = list;
+  emit('queue');
+  load(first, true);
+}
+
+/** Adds after the current track. */
+export function playNext(tracks) {
+  state.queue.splice(state.index + 1, 0, ...entries(tracks));
+  afterAdd();
+}
+
+export function enqueue(tracks) {
+  state.queue.push(...entries(tracks));
+  afterAdd();
+}
+
+function afterAdd() {
+  emit('queue');
+  if (state.index === -1 && state.queue.length > 0) load(0, false);
+}
+
+export function playAt(index) {
+  if (state.queue[index]) load(index, true);
+}
+
+export function removeAt(index) {
+  if (!state.queue[index]) return;
+  state.queue.splice(index, 1);
+  if (index < state.index) {
+    state.index -= 1;
+  } else if (index === state.index) {
+    if (state.queue.length === 0) return reset();
+    load(Math.min(index, state.queue.length - 1), state.wantPlay);
+  }
+  emit('queue');
+}
+
+/** Moves one entry; the current track keeps playing wherever it lands. */
+export function move(from, to) {
+  const { queue } = state;
+  if (!queue[from] || to < 0 || to >= queue.length || from === to) return;
+  const playing = current();
+  const [entry] = queue.splice(from, 1);
+  queue.splice(to, 0, entry);
+  state.index = queue.indexOf(playing);
+  emit('queue');
+}
+
+/** Drops everything after the current track. */
+export function clearUpcoming() {
+  state.queue.splice(state.index + 1);
+  emit('queue');
+}
+
+/** Stops and forgets everything (on sign-out). */
+export function reset() {
+  loadSeq += 1;
+  audio.pause();
+  audio.removeAttribute('src');
+  audio.load();
+  Object.assign(state, { queue: [], index: -1, format: null, urlAt: 0, wantPlay: false, loading: false, error: null });
+  emit('queue', 'track', 'state', 'time');
+}
+
+/** Updates a track's fields (a heart, an edit) wherever it sits in the queue. */
+export function patchTrack(id, fields) {
+  let touched = false;
+  for (const entry of state.queue) {
+    if (entry.track.id === id) {
+      entry.track = { ...entry.track, ...fields };
+      touched = true;
+    }
+  }
+  if (touched) emit('queue', 'track');
+}
+
+/** Shuffles what comes after the current track. */
+export function shuffleUpcoming() {
+  const upcoming = state.queue.splice(state.index + 1);
+  state.queue.push(...shuffled(upcoming));
+  emit('queue');
+}
+
+export function cycleRepeat() {
+  state.repeat = { off: 'all', all: 'one', one: 'off' }[state.repeat];
+  emit('state');
+}
+
+function shuffled(list) {
+  const copy = [...list];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+// ---------- transport ----------
+
+export function play() {
+  if (!current()) return;
+  state.wantPlay = true;
+  if (!audio.src || state.error) return load(state.index, true);
+  // A paused track may have outlived its signed URL: fetch a new one and carry on from here.
+  if (Date.now() - state.urlAt > URL_MAX_AGE_MS) return loadFormat(state.format, loadSeq, audio.currentTime);
+  start();
+}
+
+export function pause() {
+  state.wantPlay = false;
+  audio.pause();
+}
+
+export function toggle() {
+  if (audio.paused) play();
+  else pause();
+}
+
+export function next() {
+  if (state.index + 1 < state.queue.length) load(state.index + 1, true);
+  else if (state.repeat === 'all' && state.queue.length > 0) load(0, true);
+}
+
+export function previous() {
+  if (audio.currentTime > RESTART_AFTER_S || state.index <= 0) seek(0);
+  else load(state.index - 1, true);
+}
+
+export function seek(seconds) {
+  if (!current()) return;
+  audio.currentTime = Math.max(0, Math.min(seconds, duration() || seconds));
+  emit('time');
+}
+
+export function setVolume(value) {
+  audio.volume = Math.max(0, Math.min(1, value));
+  audio.muted = audio.volume === 0;
+  try {
+    localStorage.setItem(VOLUME_KEY, String(audio.volume));
+  } catch {
+    /* not remembered */
+  }
+}
+
+export function toggleMute() {
+  audio.muted = !audio.muted;
+  if (!audio.muted && audio.volume === 0) audio.volume = 0.5;
+}
+
+// ---------- loading ----------
+
+function load(index, autoplay) {
+  state.index = index;
+  state.wantPlay = autoplay;
+  state.error = null;
+  audio.pause();
+  emit('track', 'queue');
+  const track = current().track;
+  const format = playableOriginal(track) ? 'ORIGINAL' : 'OPUS';
+  loadFormat(format, ++loadSeq, 0);
+}
+
+function playableOriginal(track) {
+  const codec = (track.codec || '').toLowerCase();
+  const type = CODEC_TYPES[codec] ?? (codec.startsWith('pcm') ? CODEC_TYPES.pcm : null);
+  return !type || audio.canPlayType(type) !== '';
+}
+
+async function loadFormat(format, seq, startAt) {
+  const entry = current();
+  state.loading = true;
+  emit('state');
+  let url;
+  try {
+    url = await streamUrl(entry.track.id, format);
+  } catch (err) {
+    if (seq === loadSeq) fail(err.message);
+    return;
+  }
+  if (seq !== loadSeq) return; // another track was chosen meanwhile
+  state.format = format;
+  state.urlAt = Date.now();
+  audio.src = url;
+  if (startAt > 0) audio.currentTime = startAt;
+  if (state.wantPlay) start();
+  else {
+    state.loading = false;
+    emit('state', 'time');
+  }
+}
+
+function start() {
+  audio.play().catch((err) => {
+    // AbortError: the source changed before playback began, which the new load handles.
+    if (err.name === 'NotAllowedError') {
+      state.wantPlay = false;
+      state.loading = false;
+      emit('state');
+    }
+  });
+}
+
+function fail(message) {
+  state.loading = false;
+  state.wantPlay = false;
+  state.error = message;
+  emit('state');
+}
+
+// An error on ORIGINAL usually means a codec this browser lacks; a stale URL gets refreshed.
+function retryAfterError() {
+  if (!current() || !audio.getAttribute('src')) return;
+  const position = audio.currentTime;
+  if (Date.now() - state.urlAt > URL_MAX_AGE_MS) return loadFormat(state.format, ++loadSeq, position);
+  const fallback = FORMATS[FORMATS.indexOf(state.format) + 1];
+  if (fallback) return loadFormat(fallback, ++loadSeq, position);
+  fail('This track can’t be played in this browser.');
+}
+
+function ended() {
+  if (state.repeat === 'one') {
+    audio.currentTime = 0;
+    start();
+  } else if (state.index + 1 < state.queue.length || state.repeat === 'all') {
+    next();
+  } else {
+    state.wantPlay = false;
+    audio.currentTime = 0;
+    emit('state', 'time');
+  }
+}
+
+audio.addEventListener('playing', () => {
+  state.loading = false;
+  emit('state');
+});
+audio.addEventListener('waiting', () => {
+  state.loading = true;
+  emit('state');
+});
+audio.addEventListener('play', () => emit('state'));
+audio.addEventListener('pause', () => emit('state'));
+audio.addEventListener('timeupdate', () => emit('time'));
+audio.addEventListener('durationchange', () => emit('time'));
+audio.addEventListener('volumechange', () => emit('volume'));
+audio.addEventListener('ended', ended);
+audio.addEventListener('error', retryAfterError);
+
+try {
+  const saved = Number.parseFloat(localStorage.getItem(VOLUME_KEY));
+  if (Number.isFinite(saved)) audio.volume = Math.max(0, Math.min(1, saved));
+} catch {
+  /* default volume */
+}

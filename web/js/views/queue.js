@@ -1,0 +1,87 @@
+// The play queue as a side panel (a full sheet on phones): see what is next, jump to a
+// track, reorder by dragging or with the arrow buttons, remove, or clear what is upcoming.
+import { cover } from '../components/cover.js';
+import { dragToReorder } from '../components/reorder.js';
+import { h, mount } from '../dom.js';
+import { clock, count } from '../format.js';
+import { icon } from '../icons.js';
+import * as player from '../player.js';
+
+let panel = null;
+let list = null;
+let summary = null;
+let opener = null;
+
+function build() {
+  list = h('ol', { class: 'queue-list', 'data-testid': 'queue-list' });
+  summary = h('p', { class: 'muted queue-summary' });
+  const close = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close queue', 'data-testid': 'queue-close', onclick: closeQueue }, icon('close'));
+  const clear = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'queue-clear', onclick: player.clearUpcoming }, 'Clear upcoming');
+  panel = h('aside', { class: 'queue-panel', 'aria-label': 'Queue', 'data-testid': 'queue-panel', hidden: true, tabindex: '-1' },
+    h('header', { class: 'queue-header' }, h('h2', { class: 'queue-title' }, 'Queue'), clear, close),
+    summary, list);
+  panel.addEventListener('keydown', (e) => e.key === 'Escape' && closeQueue());
+  dragToReorder(list, (from, to) => player.move(from, to));
+  player.on('queue', render);
+  player.on('state', render);
+  document.body.append(panel);
+}
+
+function row(entry, index, snapshot) {
+  const { track } = entry;
+  const currentIndex = snapshot.index;
+  const button = (name, label, testid, onclick, disabled = false) =>
+    h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'aria-label': label, title: label, 'data-testid': testid, disabled, onclick: (e) => { e.stopPropagation(); onclick(); } },
+      icon(name, 'icon icon-sm'));
+  const el = h('li', { class: `queue-row${index === currentIndex ? ' is-current' : ''}${index < currentIndex ? ' is-past' : ''}`,
+    draggable: 'true', 'data-testid': 'queue-row', 'data-track-id': track.id },
+  cover({ url: track.coverUrl, name: track.album?.title ?? track.name, kind: 'track', size: 'sm' }),
+  h('button', { type: 'button', class: 'queue-text', onclick: () => player.playAt(index), 'aria-label': `Play ${track.name}` },
+    h('span', { class: 'queue-name' }, track.name), h('span', { class: 'queue-artist' }, track.artist?.name ?? 'Unknown artist')),
+  h('span', { class: 'queue-dur' }, clock(track.duration)),
+  h('span', { class: 'queue-actions' },
+    button('chevronUp', `Move ${track.name} up`, 'queue-up', () => player.move(index, index - 1), index === 0),
+    button('chevronDown', `Move ${track.name} down`, 'queue-down', () => player.move(index, index + 1), index === snapshot.queue.length - 1),
+    button('close', `Remove ${track.name} from the queue`, 'queue-remove', () => player.removeAt(index))));
+  return el;
+}
+
+function render() {
+  if (!panel || panel.hidden) return;
+  const snapshot = player.snapshot();
+  const { queue, index } = snapshot;
+  const upcoming = queue.length - index - 1;
+  summary.textContent = queue.length === 0 ? 'Nothing queued. Play something from your library.' : `${count(Math.max(0, upcoming), 'track')} up next`;
+  // Keep focus on the same control after a move: find it again by track and test id.
+  const focused = document.activeElement;
+  const testid = list.contains(focused) ? focused.dataset.testid : null;
+  const at = testid ? [...list.children].indexOf(focused.closest('li')) : -1;
+  mount(list, queue.map((entry, i) => row(entry, i, snapshot)));
+  if (testid && at >= 0) {
+    const delta = testid === 'queue-up' ? -1 : testid === 'queue-down' ? 1 : 0;
+    const target = list.children[Math.max(0, Math.min(queue.length - 1, at + delta))];
+    const control = target?.querySelector(`[data-testid="${testid}"]:not(:disabled)`) ?? target?.querySelector('.queue-text');
+    control?.focus();
+  }
+}
+
+export function openQueue() {
+  if (!panel) build();
+  opener = document.activeElement;
+  panel.hidden = false;
+  document.documentElement.classList.add('queue-open');
+  render();
+  panel.focus();
+}
+
+export function closeQueue() {
+  if (!panel || panel.hidden) return;
+  panel.hidden = true;
+  document.documentElement.classList.remove('queue-open');
+  if (opener?.isConnected) opener.focus();
+}
+
+export function toggleQueue() {
+  if (panel && !panel.hidden) closeQueue();
+  else openQueue();
+}
