@@ -49,7 +49,8 @@ fn scan(config: Config) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let state = state::AppState::build(config, soundroom::metrics_handle())?;
-        let status = soundroom::services::library::run_scan(state.clone()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let status =
+            soundroom::services::library::run_scan(state.clone()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let counts = soundroom::services::library::counts(&state).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
         println!(
             "library: {} tracks, {} albums, {} artists ({} files skipped) in {} ms",
@@ -85,8 +86,12 @@ fn serve(config: Config) -> anyhow::Result<()> {
         if accounts == 0 {
             tracing::info!("no account yet: open the web UI to create the administrator");
         }
-        let (tracks, albums, artists) = state.db.run(|c| Ok(db::library::counts(c)?)).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        tracing::info!("library: {tracks} tracks, {albums} albums, {artists} artists; folders: {:?}", state.config.library.folders);
+        let (tracks, albums, artists) =
+            state.db.run(|c| Ok(db::library::counts(c)?)).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        tracing::info!(
+            "library: {tracks} tracks, {albums} albums, {artists} artists; folders: {:?}",
+            state.config.library.folders
+        );
         if !state.config.library.folders.is_empty() {
             soundroom::services::library::start_scan(&state);
         }

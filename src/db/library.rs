@@ -101,8 +101,10 @@ pub fn artist_id_for(conn: &Connection, name: &str) -> rusqlite::Result<String> 
     }
     let id = super::new_id();
     let now = super::now();
-    conn.prepare_cached("INSERT INTO artists (id, name, sort_name, created_at, updated_at) VALUES (?1, ?2, ?2, ?3, ?3)")?
-        .execute(params![id, name, now])?;
+    conn.prepare_cached(
+        "INSERT INTO artists (id, name, sort_name, created_at, updated_at) VALUES (?1, ?2, ?2, ?3, ?3)",
+    )?
+    .execute(params![id, name, now])?;
     Ok(id)
 }
 
@@ -123,7 +125,8 @@ pub fn album_id_for(
         .optional()?;
     if let Some(id) = existing {
         if year.is_some() {
-            conn.prepare_cached("UPDATE albums SET year = COALESCE(year, ?1) WHERE id = ?2")?.execute(params![year, id])?;
+            conn.prepare_cached("UPDATE albums SET year = COALESCE(year, ?1) WHERE id = ?2")?
+                .execute(params![year, id])?;
         }
         return Ok(id);
     }
@@ -187,8 +190,22 @@ pub fn update_track_from_file(conn: &Connection, id: &str, t: &NewTrack<'_>) -> 
             file_mtime = ?15, updated_at = ?16 WHERE id = ?1",
     )?
     .execute(params![
-        id, t.name, t.artist_id, t.album_id, t.genre, t.track_number, t.disc_number, t.year, t.duration, t.codec,
-        t.bitrate, t.sample_rate, t.channels, t.file_size, t.file_mtime, super::now()
+        id,
+        t.name,
+        t.artist_id,
+        t.album_id,
+        t.genre,
+        t.track_number,
+        t.disc_number,
+        t.year,
+        t.duration,
+        t.codec,
+        t.bitrate,
+        t.sample_rate,
+        t.channels,
+        t.file_size,
+        t.file_mtime,
+        super::now()
     ])?;
     Ok(())
 }
@@ -338,18 +355,20 @@ pub fn artists_page(
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<(Vec<ArtistRow>, i64)> {
-    let filter = "(?1 IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = 'artist'))
+    let filter =
+        "(?1 IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = 'artist'))
         AND (?2 IS NULL OR genre = ?2 COLLATE NOCASE
              OR EXISTS (SELECT 1 FROM tracks t WHERE t.artist_id = artists.id AND t.genre = ?2 COLLATE NOCASE))";
-    let sql = format!("SELECT {ARTIST_COLUMNS} FROM artists WHERE {filter} ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4");
+    let sql = format!(
+        "SELECT {ARTIST_COLUMNS} FROM artists WHERE {filter} ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4"
+    );
     let rows = conn
         .prepare_cached(&sql)?
         .query_map(params![search, genre, limit as i64, offset as i64], artist_from)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total = conn.prepare_cached(&format!("SELECT count(*) FROM artists WHERE {filter}"))?.query_row(
-        params![search, genre],
-        |r| r.get(0),
-    )?;
+    let total = conn
+        .prepare_cached(&format!("SELECT count(*) FROM artists WHERE {filter}"))?
+        .query_row(params![search, genre], |r| r.get(0))?;
     Ok((rows, total))
 }
 
@@ -360,17 +379,19 @@ pub fn albums_page(
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<(Vec<AlbumRow>, i64)> {
-    let filter = "(?1 IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = 'album'))
+    let filter =
+        "(?1 IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = 'album'))
         AND (?2 IS NULL OR artist_id = ?2)";
-    let sql = format!("SELECT {ALBUM_COLUMNS} FROM albums WHERE {filter} ORDER BY title COLLATE NOCASE, id LIMIT ?3 OFFSET ?4");
+    let sql = format!(
+        "SELECT {ALBUM_COLUMNS} FROM albums WHERE {filter} ORDER BY title COLLATE NOCASE, id LIMIT ?3 OFFSET ?4"
+    );
     let rows = conn
         .prepare_cached(&sql)?
         .query_map(params![search, artist_id, limit as i64, offset as i64], album_from)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total =
-        conn.prepare_cached(&format!("SELECT count(*) FROM albums WHERE {filter}"))?.query_row(params![search, artist_id], |r| {
-            r.get(0)
-        })?;
+    let total = conn
+        .prepare_cached(&format!("SELECT count(*) FROM albums WHERE {filter}"))?
+        .query_row(params![search, artist_id], |r| r.get(0))?;
     Ok((rows, total))
 }
 

@@ -40,7 +40,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<PlaylistRow> {
     })
 }
 
-pub fn insert(conn: &Connection, owner: &str, name: &str, description: Option<&str>, public: bool) -> rusqlite::Result<String> {
+pub fn insert(
+    conn: &Connection,
+    owner: &str,
+    name: &str,
+    description: Option<&str>,
+    public: bool,
+) -> rusqlite::Result<String> {
     let id = super::new_id();
     let now = super::now();
     conn.execute(
@@ -62,7 +68,12 @@ pub fn by_ids(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<Playlis
     conn.prepare(&sql)?.query_map(params_from_iter(ids), from_row)?.collect()
 }
 
-pub fn of_owner(conn: &Connection, owner: &str, offset: usize, limit: usize) -> rusqlite::Result<(Vec<PlaylistRow>, i64)> {
+pub fn of_owner(
+    conn: &Connection,
+    owner: &str,
+    offset: usize,
+    limit: usize,
+) -> rusqlite::Result<(Vec<PlaylistRow>, i64)> {
     let rows = conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM playlists WHERE owner_id = ?1 ORDER BY updated_at DESC, id LIMIT ?2 OFFSET ?3"
@@ -118,7 +129,12 @@ fn item_count(conn: &Connection, playlist_id: &str) -> rusqlite::Result<i64> {
 }
 
 /// Inserts tracks at `position` (clamped to the end), shifting later items down.
-pub fn insert_items(conn: &Connection, playlist_id: &str, track_ids: &[String], position: Option<i64>) -> rusqlite::Result<()> {
+pub fn insert_items(
+    conn: &Connection,
+    playlist_id: &str,
+    track_ids: &[String],
+    position: Option<i64>,
+) -> rusqlite::Result<()> {
     let len = item_count(conn, playlist_id)?;
     let at = position.unwrap_or(len).clamp(0, len);
     let n = track_ids.len() as i64;
@@ -127,7 +143,10 @@ pub fn insert_items(conn: &Connection, playlist_id: &str, track_ids: &[String], 
         "UPDATE playlist_tracks SET position = -(position + ?3) - 1 WHERE playlist_id = ?1 AND position >= ?2",
         params![playlist_id, at, n],
     )?;
-    conn.execute("UPDATE playlist_tracks SET position = -position - 1 WHERE playlist_id = ?1 AND position < 0", [playlist_id])?;
+    conn.execute(
+        "UPDATE playlist_tracks SET position = -position - 1 WHERE playlist_id = ?1 AND position < 0",
+        [playlist_id],
+    )?;
     let now = super::now();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO playlist_tracks (id, playlist_id, track_id, position, added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -143,7 +162,8 @@ pub fn remove_items(conn: &Connection, playlist_id: &str, item_ids: &[String]) -
     let wanted: HashSet<&String> = item_ids.iter().collect();
     let mut removed = 0;
     for id in wanted {
-        removed += conn.execute("DELETE FROM playlist_tracks WHERE id = ?1 AND playlist_id = ?2", params![id, playlist_id])?;
+        removed +=
+            conn.execute("DELETE FROM playlist_tracks WHERE id = ?1 AND playlist_id = ?2", params![id, playlist_id])?;
     }
     renumber(conn, playlist_id)?;
     Ok(removed)

@@ -39,7 +39,10 @@ impl Artist {
         self.0.genre.as_deref()
     }
     async fn image_url(&self, ctx: &Context<'_>) -> Option<String> {
-        self.0.image_path.as_ref().map(|_| media_url(ctx, &format!("cover/artist/{}", self.0.id), Some(&self.0.updated_at)))
+        self.0
+            .image_path
+            .as_ref()
+            .map(|_| media_url(ctx, &format!("cover/artist/{}", self.0.id), Some(&self.0.updated_at)))
     }
     async fn albums(&self, ctx: &Context<'_>) -> GqlResult<Vec<Album>> {
         let (rows, _) = library::albums(state(ctx), None, Some(self.0.id.clone()), 0, 500).await?;
@@ -97,7 +100,7 @@ async fn load_artist(ctx: &Context<'_>, id: Option<String>) -> GqlResult<Option<
 
 async fn load_album(ctx: &Context<'_>, id: Option<String>) -> GqlResult<Option<AlbumRow>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(ctx.data_unchecked::<DataLoader<AlbumLoader>>().load_one(id).await?)
+    ctx.data_unchecked::<DataLoader<AlbumLoader>>().load_one(id).await
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
@@ -167,7 +170,12 @@ impl Track {
         crate::db::parse_db_time(&self.0.created_at)
     }
     /// A signed, short-lived URL of the audio.
-    async fn stream_url(&self, ctx: &Context<'_>, #[graphql(default)] format: StreamFormat, bitrate: Option<i32>) -> String {
+    async fn stream_url(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] format: StreamFormat,
+        bitrate: Option<i32>,
+    ) -> String {
         let _ = (format, bitrate); // only ORIGINAL exists until transcoding lands
         media_url(ctx, &format!("stream/{}", self.0.id), None)
     }

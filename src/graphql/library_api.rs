@@ -114,7 +114,8 @@ impl LibraryQuery {
     ) -> GqlResult<Page<Album>> {
         caller(ctx)?;
         let (offset, limit) = pagination::window(first, after.as_deref())?;
-        let (rows, total) = library::albums(state(ctx), search_filter(search), artist_id.map(|i| i.0), offset, limit).await?;
+        let (rows, total) =
+            library::albums(state(ctx), search_filter(search), artist_id.map(|i| i.0), offset, limit).await?;
         Ok(pagination::page(rows.into_iter().map(Album).collect(), offset, total))
     }
 
@@ -146,7 +147,12 @@ impl LibraryQuery {
         track_page(ctx, filter, sort.into(), first, after).await
     }
 
-    async fn favorites(&self, ctx: &Context<'_>, #[graphql(default = 50)] first: i32, after: Option<String>) -> GqlResult<Page<Track>> {
+    async fn favorites(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+    ) -> GqlResult<Page<Track>> {
         let me = caller(ctx)?;
         let filter = TrackFilter { favorites_of: Some(me.user_id), ..Default::default() };
         track_page(ctx, filter, Default::default(), first, after).await
@@ -158,7 +164,12 @@ impl LibraryQuery {
     }
 
     /// Prefix, case- and diacritic-insensitive search across the library, playlists and people.
-    async fn search(&self, ctx: &Context<'_>, query: String, #[graphql(default = 10)] first: i32) -> GqlResult<SearchResults> {
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        #[graphql(default = 10)] first: i32,
+    ) -> GqlResult<SearchResults> {
         let me = caller(ctx)?;
         let first = first.clamp(1, 50) as usize;
         let st = state(ctx);
@@ -234,7 +245,8 @@ impl LibraryMutation {
     #[graphql(name = "uploadTrack")]
     async fn upload_track(&self, ctx: &Context<'_>, file: Upload, input: Option<TrackUploadInput>) -> GqlResult<Track> {
         let me = caller(ctx)?;
-        let value = file.value(ctx).map_err(|e| crate::error::AppError::invalid(format!("cannot read the upload: {e}")))?;
+        let value =
+            file.value(ctx).map_err(|e| crate::error::AppError::invalid(format!("cannot read the upload: {e}")))?;
         let change = input.map(|i| i.fields.into()).unwrap_or_default();
         Ok(Track(tracks::upload(state(ctx), &me, value.content, value.filename, change).await?))
     }

@@ -37,7 +37,8 @@ pub fn window(first: i32, after: Option<&str>) -> AppResult<(usize, usize)> {
 
 pub fn page<T: OutputType>(items: Vec<T>, offset: usize, total: i64) -> Page<T> {
     let end = offset + items.len();
-    let mut conn = Connection::with_additional_fields(offset > 0, (end as i64) < total, TotalCount { total_count: total });
+    let mut conn =
+        Connection::with_additional_fields(offset > 0, (end as i64) < total, TotalCount { total_count: total });
     conn.edges.extend(items.into_iter().enumerate().map(|(i, item)| Edge::new(encode(offset + i), item)));
     conn
 }

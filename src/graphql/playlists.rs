@@ -36,7 +36,12 @@ impl Playlist {
         Ok(accounts::user(state(ctx), self.0.owner_id.clone()).await?.map(User::new))
     }
     /// In playlist order; a track may appear more than once.
-    async fn items(&self, ctx: &Context<'_>, #[graphql(default = 100)] first: i32, after: Option<String>) -> GqlResult<Page<PlaylistItem>> {
+    async fn items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 100)] first: i32,
+        after: Option<String>,
+    ) -> GqlResult<Page<PlaylistItem>> {
         let (offset, limit) = pagination::window(first, after.as_deref())?;
         let rows = playlists::items(state(ctx), self.0.id.clone(), offset, limit).await?;
         let total = self.stats(ctx).await?.0;
@@ -103,7 +108,12 @@ impl PlaylistQuery {
         Ok(playlists::get(state(ctx), &caller(ctx)?, id.0).await?.map(Playlist))
     }
 
-    async fn my_playlists(&self, ctx: &Context<'_>, #[graphql(default = 50)] first: i32, after: Option<String>) -> GqlResult<Page<Playlist>> {
+    async fn my_playlists(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+    ) -> GqlResult<Page<Playlist>> {
         let (offset, limit) = pagination::window(first, after.as_deref())?;
         let (rows, total) = playlists::mine(state(ctx), &caller(ctx)?, offset, limit).await?;
         Ok(pagination::page(rows.into_iter().map(Playlist).collect(), offset, total))
@@ -132,16 +142,35 @@ impl PlaylistMutation {
     }
 
     /// Inserts at `position` (0-based; the end when omitted).
-    async fn add_tracks_to_playlist(&self, ctx: &Context<'_>, playlist_id: ID, track_ids: Vec<ID>, position: Option<i32>) -> GqlResult<Playlist> {
-        let p = playlists::add_tracks(state(ctx), &caller(ctx)?, playlist_id.0, ids(track_ids), position.map(i64::from)).await?;
+    async fn add_tracks_to_playlist(
+        &self,
+        ctx: &Context<'_>,
+        playlist_id: ID,
+        track_ids: Vec<ID>,
+        position: Option<i32>,
+    ) -> GqlResult<Playlist> {
+        let p =
+            playlists::add_tracks(state(ctx), &caller(ctx)?, playlist_id.0, ids(track_ids), position.map(i64::from))
+                .await?;
         Ok(Playlist(p))
     }
 
-    async fn remove_playlist_items(&self, ctx: &Context<'_>, playlist_id: ID, item_ids: Vec<ID>) -> GqlResult<Playlist> {
+    async fn remove_playlist_items(
+        &self,
+        ctx: &Context<'_>,
+        playlist_id: ID,
+        item_ids: Vec<ID>,
+    ) -> GqlResult<Playlist> {
         Ok(Playlist(playlists::remove_items(state(ctx), &caller(ctx)?, playlist_id.0, ids(item_ids)).await?))
     }
 
-    async fn move_playlist_item(&self, ctx: &Context<'_>, playlist_id: ID, item_id: ID, to_position: i32) -> GqlResult<Playlist> {
+    async fn move_playlist_item(
+        &self,
+        ctx: &Context<'_>,
+        playlist_id: ID,
+        item_id: ID,
+        to_position: i32,
+    ) -> GqlResult<Playlist> {
         let p = playlists::move_item(state(ctx), &caller(ctx)?, playlist_id.0, item_id.0, to_position.into()).await?;
         Ok(Playlist(p))
     }
@@ -158,6 +187,7 @@ impl PlaylistMutation {
 async fn favorite(ctx: &Context<'_>, track_id: ID, on: bool) -> GqlResult<Track> {
     let st = state(ctx);
     let id = playlists::set_favorite(st, &caller(ctx)?, track_id.0, on).await?;
-    let row = crate::services::library::track(st, id).await?.ok_or_else(|| crate::error::AppError::not_found("track"))?;
+    let row =
+        crate::services::library::track(st, id).await?.ok_or_else(|| crate::error::AppError::not_found("track"))?;
     Ok(Track(row))
 }

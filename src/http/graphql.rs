@@ -5,12 +5,11 @@ use std::net::SocketAddr;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource, MultipartOptions};
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::Router;
-use axum::extract::{ConnectInfo, Request, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use futures_util::TryStreamExt;
-use tower_http::limit::RequestBodyLimitLayer;
 
 use super::HttpState;
 use super::client::client_ip;
@@ -21,7 +20,7 @@ use crate::services::sessions;
 pub fn routes(state: &HttpState) -> Router<HttpState> {
     let upload_limit = state.app.config.limits.max_upload_mb * 1024 * 1024;
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post).layer(RequestBodyLimitLayer::new(upload_limit)))
+        .route("/graphql", get(graphql_get).post(graphql_post).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/graphql/ws", get(graphql_ws))
 }
 
@@ -57,7 +56,12 @@ async fn graphql_post(
 }
 
 /// Runs a request with its context and fresh dataloaders.
-async fn execute(state: &HttpState, request: async_graphql::Request, peer: SocketAddr, headers: &HeaderMap) -> Response {
+async fn execute(
+    state: &HttpState,
+    request: async_graphql::Request,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Response {
     let ctx = request_context(state, peer, headers).await;
     let user = ctx.caller.as_ref().map(|c| c.user_id.clone());
     let request = crate::graphql::loaders::attach(request.data(ctx), &state.app, user);
@@ -71,12 +75,23 @@ async fn read_request(state: &HttpState, req: Request) -> Result<async_graphql::
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let bad = |m: String| graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &m);
     if content_type.as_deref().is_some_and(|c| c.starts_with("multipart/form-data")) {
-        let stream = req.into_body().into_data_stream().map_err(std::io::Error::other);
+        let max = limits.max_upload_mb * 1024 * 1024;
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > max) {
+            return Err(too_large(limits.max_upload_mb));
+        }
+        // A body without a length is cut off at the limit while it streams.
+        let body = axum::body::Body::new(http_body_util::Limited::new(req.into_body(), max));
+        let stream = body.into_data_stream().map_err(std::io::Error::other);
         let reader = tokio_util::compat::TokioAsyncReadCompatExt::compat(tokio_util::io::StreamReader::new(stream));
         let options = MultipartOptions::default().max_file_size(limits.max_upload_mb * 1024 * 1024).max_num_files(8);
         return async_graphql::http::receive_body(content_type, reader, options).await.map_err(|e| {
             if e.to_string().contains("length limit") || e.to_string().contains("too large") {
-                graphql_error(StatusCode::PAYLOAD_TOO_LARGE, "BAD_USER_INPUT", "the upload is too large")
+                too_large(limits.max_upload_mb)
             } else {
                 bad(format!("cannot read the request: {e}"))
             }
@@ -88,6 +103,10 @@ async fn read_request(state: &HttpState, req: Request) -> Result<async_graphql::
     })?;
     serde_json::from_slice::<async_graphql::Request>(&bytes)
         .map_err(|e| bad(format!("the request is not valid GraphQL JSON: {e}")))
+}
+
+fn too_large(max_mb: usize) -> Response {
+    graphql_error(StatusCode::PAYLOAD_TOO_LARGE, "BAD_USER_INPUT", &format!("the upload is larger than {max_mb} MiB"))
 }
 
 async fn graphql_get(

@@ -29,11 +29,15 @@ struct MediaParams {
     format: Option<String>,
 }
 
-fn authorize(state: &HttpState, token: Option<&str>, resource: &str) -> Result<(), Response> {
+fn authorize(state: &HttpState, token: Option<&str>, resource: &str) -> Result<(), AppError> {
     let valid = token
         .and_then(|t| state.app.signer.verify(t, TokenKind::Media))
         .is_some_and(|c| c.res.as_deref() == Some(resource));
-    if valid { Ok(()) } else { Err(AppError::unauthenticated("this media link has expired or is not valid").into_response()) }
+    if valid {
+        Ok(())
+    } else {
+        Err(AppError::unauthenticated("this media link has expired or is not valid"))
+    }
 }
 
 /// The original file, with HTTP Range (seeking), Last-Modified and the right Content-Type.
@@ -44,7 +48,7 @@ async fn stream(
     req: Request,
 ) -> Response {
     if let Err(r) = authorize(&state, params.t.as_deref(), &format!("stream/{id}")) {
-        return r;
+        return r.into_response();
     }
     if params.format.as_deref().is_some_and(|f| f != "original") {
         return AppError::invalid("only format=original is available").into_response();
@@ -78,7 +82,7 @@ async fn cover(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = authorize(&state, params.t.as_deref(), &format!("cover/{kind}/{id}")) {
-        return r;
+        return r.into_response();
     }
     let avatars = state.app.data_path("avatars");
     let found = state
@@ -103,7 +107,8 @@ async fn cover(
 /// Sends the image, or a JPEG thumbnail of it when `size` is given (cached in memory).
 async fn send_image(state: &HttpState, path: PathBuf, size: Option<u32>, headers: &HeaderMap) -> Response {
     let size = size.map(|s| s.clamp(16, 2048));
-    let etag = format!("\"{}-{}\"", &crate::auth::opaque::sha256_hex(&path.display().to_string())[..16], size.unwrap_or(0));
+    let etag =
+        format!("\"{}-{}\"", &crate::auth::opaque::sha256_hex(&path.display().to_string())[..16], size.unwrap_or(0));
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }

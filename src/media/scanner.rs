@@ -83,9 +83,9 @@ impl Scan<'_> {
         (self.on_progress)(&report.progress);
         let configured: Vec<PathBuf> = self.folders.iter().filter_map(|f| std::path::absolute(f).ok()).collect();
         report.progress.removed = remove_missing(conn, &known, &seen, &roots, &configured)?;
+        // The caller announces the final "done" once it has recorded the outcome.
         report.progress.phase = "done";
         report.progress.done = true;
-        (self.on_progress)(&report.progress);
         Ok(report)
     }
 
@@ -112,7 +112,11 @@ impl Scan<'_> {
                 let Ok(meta) = entry.metadata() else { continue };
                 let path = entry.path().display().to_string();
                 let size = meta.len() as i64;
-                let mtime = meta.modified().ok().and_then(|m| m.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs() as i64);
+                let mtime = meta
+                    .modified()
+                    .ok()
+                    .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_secs() as i64);
                 seen.insert(path.clone());
                 match known.get(&path) {
                     Some((_, s, m)) if *s == size && *m == mtime => {}
@@ -134,7 +138,8 @@ impl Scan<'_> {
 
     fn store(&self, conn: &Connection, c: &Candidate, info: &tags::TrackInfo) -> anyhow::Result<()> {
         let path = c.path.display().to_string();
-        let target = TrackFile { path: &path, size: c.size, mtime: c.mtime, source: "library", uploaded_by: None, hash: None };
+        let target =
+            TrackFile { path: &path, size: c.size, mtime: c.mtime, source: "library", uploaded_by: None, hash: None };
         let folder_cover = c.path.parent().and_then(artwork::folder_cover);
         store_track(conn, info, &target, c.existing.as_deref(), self.covers_dir, folder_cover.as_deref())?;
         Ok(())
@@ -145,8 +150,10 @@ fn parse_parallel(batch: &[Candidate]) -> Vec<Result<tags::TrackInfo, String>> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
     let chunk = batch.len().div_ceil(workers).max(1);
     std::thread::scope(|s| {
-        let handles: Vec<_> =
-            batch.chunks(chunk).map(|part| s.spawn(move || part.iter().map(|c| tags::read(&c.path)).collect::<Vec<_>>())).collect();
+        let handles: Vec<_> = batch
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|c| tags::read(&c.path)).collect::<Vec<_>>()))
+            .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     })
 }
@@ -198,13 +205,13 @@ pub fn store_track(
     let artist_name = info.artist.as_deref().unwrap_or("Unknown Artist");
     let artist_id = library::artist_id_for(conn, artist_name)?;
     // Compilations stay one album under "Various Artists" whatever each track's artist is.
-    let album_artist_name = info
-        .album_artist
-        .as_deref()
-        .or(info.compilation.then_some("Various Artists"))
-        .unwrap_or(artist_name);
-    let album_artist_id =
-        if album_artist_name.eq_ignore_ascii_case(artist_name) { artist_id.clone() } else { library::artist_id_for(conn, album_artist_name)? };
+    let album_artist_name =
+        info.album_artist.as_deref().or(info.compilation.then_some("Various Artists")).unwrap_or(artist_name);
+    let album_artist_id = if album_artist_name.eq_ignore_ascii_case(artist_name) {
+        artist_id.clone()
+    } else {
+        library::artist_id_for(conn, album_artist_name)?
+    };
     let album_title = info.album.as_deref().unwrap_or("Unknown Album");
     let album_id = library::album_id_for(conn, album_title, Some(&album_artist_id), None, info.year.map(i64::from))?;
     let cover = match &info.cover {

@@ -13,7 +13,9 @@ pub const AUDIO_EXTENSIONS: &[&str] =
     &["mp3", "flac", "ogg", "oga", "opus", "m4a", "mp4", "m4b", "aac", "alac", "wav", "aif", "aiff", "wv", "ape"];
 
 pub fn is_audio(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,7 +48,10 @@ pub fn read(path: &Path) -> Result<TrackInfo, String> {
 }
 
 fn read_inner(path: &Path) -> Result<TrackInfo, String> {
-    let tagged = lofty::read_from_path(path).map_err(|e| format!("not a readable audio file: {e}"))?;
+    // The content decides the format, never the name: a misnamed file is read as what it is.
+    let probe = lofty::probe::Probe::open(path).map_err(|e| format!("cannot open the file: {e}"))?;
+    let probe = probe.guess_file_type().map_err(|e| format!("cannot read the file: {e}"))?;
+    let tagged = probe.read().map_err(|e| format!("not a readable audio file: {e}"))?;
     let props = tagged.properties();
     let duration = props.duration().as_secs_f64();
     if duration <= 0.0 {
@@ -78,7 +83,8 @@ fn apply_tag(info: &mut TrackInfo, tag: &lofty::tag::Tag) {
     info.album = clean(tag.album());
     info.genre = clean(tag.genre());
     info.album_artist = tag.get_string(ItemKey::AlbumArtist).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    info.compilation = tag.get_string(ItemKey::FlagCompilation).is_some_and(|v| v.trim() == "1" || v.eq_ignore_ascii_case("true"));
+    info.compilation =
+        tag.get_string(ItemKey::FlagCompilation).is_some_and(|v| v.trim() == "1" || v.eq_ignore_ascii_case("true"));
     info.track_number = tag.track().filter(|n| *n > 0);
     info.disc_number = tag.disk().filter(|n| *n > 0);
     info.year = tag.date().map(|d| i32::from(d.year)).filter(|y| *y > 0);
@@ -106,7 +112,11 @@ fn fill_from_path(info: &mut TrackInfo, path: &Path) {
     }
     if info.artist.is_none() {
         info.artist = info.album_artist.clone().or_else(|| {
-            path.parent().and_then(|p| p.parent()).and_then(|p| p.file_name()).and_then(|n| n.to_str()).map(str::to_string)
+            path.parent()
+                .and_then(|p| p.parent())
+                .and_then(|p| p.file_name())
+                .and_then(|n| n.to_str())
+                .map(str::to_string)
         });
     }
 }

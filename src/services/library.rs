@@ -99,7 +99,10 @@ pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
         tracing::warn!(path, reason, "skipped file");
     }
     s.skipped = report.skipped;
-    Ok(s.clone())
+    let status = s.clone();
+    drop(s);
+    let _ = state.library.progress.send(report.progress);
+    Ok(status)
 }
 
 pub struct Counts {
@@ -135,7 +138,9 @@ pub async fn tracks(
 ) -> AppResult<(Vec<TrackRow>, i64)> {
     state
         .db
-        .run(move |c| Ok((db_library::tracks_page(c, &filter, sort, offset, limit)?, db_library::tracks_count(c, &filter)?)))
+        .run(move |c| {
+            Ok((db_library::tracks_page(c, &filter, sort, offset, limit)?, db_library::tracks_count(c, &filter)?))
+        })
         .await
 }
 
@@ -186,7 +191,13 @@ pub struct SearchHits {
 
 pub async fn search(state: &SharedState, query: &str, first: usize) -> AppResult<SearchHits> {
     let Some(fts) = db_library::fts_query(query) else {
-        return Ok(SearchHits { artists: vec![], albums: vec![], tracks: vec![], playlist_ids: vec![], user_ids: vec![] });
+        return Ok(SearchHits {
+            artists: vec![],
+            albums: vec![],
+            tracks: vec![],
+            playlist_ids: vec![],
+            user_ids: vec![],
+        });
     };
     state
         .db

@@ -3,10 +3,10 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
-pub mod notify;
 pub mod library;
+pub mod notify;
 pub mod oauth;
 pub mod playlists;
-pub mod tracks;
 pub mod sessions;
+pub mod tracks;
 pub mod two_factor;

@@ -56,7 +56,12 @@ pub async fn create(state: &SharedState, caller: &Caller, change: PlaylistChange
         .await
 }
 
-pub async fn update(state: &SharedState, caller: &Caller, id: String, change: PlaylistChange) -> AppResult<PlaylistRow> {
+pub async fn update(
+    state: &SharedState,
+    caller: &Caller,
+    id: String,
+    change: PlaylistChange,
+) -> AppResult<PlaylistRow> {
     let name = change.name.as_deref().map(clean_name).transpose()?;
     let description = change.description.map(|d| clean_description(Some(d))).transpose()?;
     let caller = caller.clone();
@@ -96,7 +101,12 @@ pub async fn get(state: &SharedState, caller: &Caller, id: String) -> AppResult<
     Ok(p.filter(|p| may_read(caller, p)))
 }
 
-pub async fn mine(state: &SharedState, caller: &Caller, offset: usize, limit: usize) -> AppResult<(Vec<PlaylistRow>, i64)> {
+pub async fn mine(
+    state: &SharedState,
+    caller: &Caller,
+    offset: usize,
+    limit: usize,
+) -> AppResult<(Vec<PlaylistRow>, i64)> {
     let owner = caller.user_id.clone();
     state.db.run(move |c| Ok(db::of_owner(c, &owner, offset, limit)?)).await
 }
@@ -133,7 +143,12 @@ pub async fn add_tracks(
         .await
 }
 
-pub async fn remove_items(state: &SharedState, caller: &Caller, id: String, item_ids: Vec<String>) -> AppResult<PlaylistRow> {
+pub async fn remove_items(
+    state: &SharedState,
+    caller: &Caller,
+    id: String,
+    item_ids: Vec<String>,
+) -> AppResult<PlaylistRow> {
     let caller = caller.clone();
     state
         .db
@@ -148,7 +163,13 @@ pub async fn remove_items(state: &SharedState, caller: &Caller, id: String, item
         .await
 }
 
-pub async fn move_item(state: &SharedState, caller: &Caller, id: String, item_id: String, to: i64) -> AppResult<PlaylistRow> {
+pub async fn move_item(
+    state: &SharedState,
+    caller: &Caller,
+    id: String,
+    item_id: String,
+    to: i64,
+) -> AppResult<PlaylistRow> {
     let caller = caller.clone();
     state
         .db

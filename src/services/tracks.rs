@@ -29,9 +29,12 @@ pub struct TrackChange {
 
 impl TrackChange {
     fn validate(&self) -> AppResult<()> {
-        for (field, value) in
-            [("name", &self.name), ("genre", &self.genre), ("artistName", &self.artist_name), ("albumTitle", &self.album_title)]
-        {
+        for (field, value) in [
+            ("name", &self.name),
+            ("genre", &self.genre),
+            ("artistName", &self.artist_name),
+            ("albumTitle", &self.album_title),
+        ] {
             if let Some(v) = value
                 && (v.trim().is_empty() || v.chars().count() > 300)
             {
@@ -87,7 +90,8 @@ pub async fn upload(
     let id = blocking(move || {
         let staged = tempfile::NamedTempFile::new_in(&uploads)?;
         let hash = copy_hashing(&mut file, staged.as_file(), max)?;
-        let mut info = tags::read(staged.path()).map_err(|e| AppError::invalid(format!("this is not an audio file Soundroom can read ({e})")))?;
+        let mut info = tags::read(staged.path())
+            .map_err(|e| AppError::invalid(format!("this is not an audio file Soundroom can read ({e})")))?;
         change.apply_to(&mut info);
         let mut conn = pool.get()?;
         if let Some(existing) = db_library::track_by_hash(&conn, &hash)? {
@@ -117,7 +121,8 @@ fn insert_upload(
 ) -> AppResult<String> {
     let size = std::fs::metadata(path)?.len() as i64;
     let path_str = path.display().to_string();
-    let file = TrackFile { path: &path_str, size, mtime: 0, source: "upload", uploaded_by: Some(user), hash: Some(hash) };
+    let file =
+        TrackFile { path: &path_str, size, mtime: 0, source: "upload", uploaded_by: Some(user), hash: Some(hash) };
     let tx = conn.transaction()?;
     let id = store_track(&tx, info, &file, None, covers, None)?;
     tx.commit()?;
@@ -216,7 +221,9 @@ pub async fn delete(state: &SharedState, caller: &Caller, id: String) -> AppResu
     let track = state
         .db
         .transaction(move |tx| {
-            let track = db_library::tracks_by_ids(tx, std::slice::from_ref(&id))?.pop().ok_or_else(|| AppError::not_found("track"))?;
+            let track = db_library::tracks_by_ids(tx, std::slice::from_ref(&id))?
+                .pop()
+                .ok_or_else(|| AppError::not_found("track"))?;
             may_edit(&caller, &track)?;
             let playlists = db_playlists::containing_track(tx, &id)?;
             db_library::delete_track(tx, &id)?;
@@ -243,7 +250,10 @@ pub async fn create_artist(state: &SharedState, caller: &Caller, change: ArtistC
     state
         .db
         .transaction(move |tx| {
-            let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM artists WHERE name = ?1 COLLATE NOCASE)", [&name], |r| r.get(0))?;
+            let exists: bool =
+                tx.query_row("SELECT EXISTS(SELECT 1 FROM artists WHERE name = ?1 COLLATE NOCASE)", [&name], |r| {
+                    r.get(0)
+                })?;
             if exists {
                 return Err(AppError::conflict("an artist with this name exists"));
             }
@@ -265,12 +275,19 @@ fn may_edit_artist(caller: &Caller, artist: &ArtistRow) -> AppResult<()> {
     }
 }
 
-pub async fn update_artist(state: &SharedState, caller: &Caller, id: String, change: ArtistChange) -> AppResult<ArtistRow> {
+pub async fn update_artist(
+    state: &SharedState,
+    caller: &Caller,
+    id: String,
+    change: ArtistChange,
+) -> AppResult<ArtistRow> {
     let caller = caller.clone();
     state
         .db
         .transaction(move |tx| {
-            let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?.pop().ok_or_else(|| AppError::not_found("artist"))?;
+            let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?
+                .pop()
+                .ok_or_else(|| AppError::not_found("artist"))?;
             may_edit_artist(&caller, &artist)?;
             if let Some(name) = change.name.as_deref().map(str::trim) {
                 if name.is_empty() || name.chars().count() > 300 {
@@ -300,7 +317,9 @@ pub async fn delete_artist(state: &SharedState, caller: &Caller, id: String) -> 
     state
         .db
         .transaction(move |tx| {
-            let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?.pop().ok_or_else(|| AppError::not_found("artist"))?;
+            let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?
+                .pop()
+                .ok_or_else(|| AppError::not_found("artist"))?;
             may_edit_artist(&caller, &artist)?;
             tx.execute("DELETE FROM artists WHERE id = ?1", [&id])?;
             Ok(true)

@@ -32,7 +32,8 @@ fn start(data_dir: &std::path::Path) -> (Child, String) {
     };
     let log = seen.join("\n");
     assert!(log.contains("data dir"), "{log}");
-    assert!(log.contains("schema version 1"), "{log}");
+    let version = format!("schema version {}", soundroom::db::migrations::latest_version());
+    assert!(log.contains(&version), "{log}");
     std::thread::spawn(move || for _ in lines {});
     (child, addr)
 }

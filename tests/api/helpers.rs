@@ -99,6 +99,19 @@ impl TestApp {
         .await
     }
 
+    /// Runs a full library scan and waits for it.
+    pub async fn scan(&self) -> soundroom::services::library::ScanStatus {
+        soundroom::services::library::run_scan(self.state.clone()).await.expect("scan")
+    }
+
+    /// An app whose library folder is `music`, with an admin signed in.
+    pub async fn with_music(music: &std::path::Path) -> (Self, Session) {
+        let folder = music.to_path_buf();
+        let app = Self::spawn_with(move |c| c.library.folders = vec![folder]).await;
+        let admin = app.register("admin@example.org", "Admin").await;
+        (app, admin)
+    }
+
     pub async fn user_count(&self) -> i64 {
         self.state.db.run(|c| Ok(soundroom::db::users::count(c)?)).await.unwrap()
     }

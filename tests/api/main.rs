@@ -1,12 +1,17 @@
 //! API tests: each boots the real server in-process on 127.0.0.1:0 with a temp data dir and
 //! talks to it over real HTTP and WebSocket connections.
 
+mod fixtures;
 mod helpers;
 
 mod accounts;
 mod admin;
 mod cli;
 mod health;
+mod library;
+mod media;
 mod oauth;
+mod playlists;
 mod sessions;
 mod two_factor;
+mod uploads;

@@ -1,27 +1,73 @@
-// Boot and hash router (#/signin, #/home, …).
+// Boot and hash router (#/signin, #/library/albums, #/album/<id>, …).
+import { closeMenu } from './components/menu.js';
+import { playerBar } from './components/player-bar.js';
 import { h, mount } from './dom.js';
+import { connectMediaSession } from './media-session.js';
+import * as player from './player.js';
 import { exchangeLoginCode, loadServerInfo, restoreSession } from './session.js';
 import * as store from './store.js';
+import { adminView } from './views/admin.js';
+import { albumView } from './views/album.js';
+import { artistView } from './views/artist.js';
+import { favoritesView } from './views/favorites.js';
+import { genreView } from './views/genre.js';
 import { homeView } from './views/home.js';
+import { LIBRARY_TABS, libraryView } from './views/library.js';
 import { placeholderView } from './views/placeholder.js';
+import { playlistView } from './views/playlist.js';
+import { playlistsView } from './views/playlists.js';
 import { profileView } from './views/profile.js';
+import { closeQueue, toggleQueue } from './views/queue.js';
+import { searchView } from './views/search.js';
 import { setupView } from './views/setup.js';
 import { signinView } from './views/signin.js';
 import { signupView } from './views/signup.js';
 import { twofactorView } from './views/twofactor.js';
+import { uploadView } from './views/upload.js';
 
 // access: who may see the route; the guard sends everyone else somewhere sensible.
+// `:name` segments become ctx.params; `valid` can refuse parameters (then the route 404s).
 const ROUTES = {
   '/setup': { view: setupView, access: 'setup', title: 'Welcome' },
   '/signin': { view: signinView, access: 'guest', title: 'Sign in' },
   '/signup': { view: signupView, access: 'guest', title: 'Create account' },
   '/twofactor': { view: twofactorView, access: 'challenge', title: 'Two-factor authentication' },
   '/home': { view: homeView, access: 'user', title: 'Home' },
-  '/library': { view: placeholderView('/library'), access: 'user', title: 'Library' },
-  '/playlists': { view: placeholderView('/playlists'), access: 'user', title: 'Playlists' },
+  '/library': { view: libraryView, access: 'user', title: 'Library' },
+  '/library/:tab': { view: libraryView, access: 'user', title: 'Library', valid: ({ tab }) => LIBRARY_TABS.includes(tab) && tab !== 'favorites' },
+  '/artist/:id': { view: artistView, access: 'user', title: 'Artist' },
+  '/album/:id': { view: albumView, access: 'user', title: 'Album' },
+  '/genre/:name': { view: genreView, access: 'user', title: 'Genre' },
+  '/favorites': { view: favoritesView, access: 'user', title: 'Favourites' },
+  '/search': { view: searchView, access: 'user', title: 'Search' },
+  '/playlists': { view: playlistsView, access: 'user', title: 'Playlists' },
+  '/playlist/:id': { view: playlistView, access: 'user', title: 'Playlist' },
+  '/upload': { view: uploadView, access: 'user', title: 'Upload' },
+  '/admin': { view: adminView, access: 'admin', title: 'Administration' },
   '/rooms': { view: placeholderView('/rooms'), access: 'user', title: 'Rooms' },
   '/profile': { view: profileView, access: 'user', title: 'Profile' },
 };
+
+/** The route for a path and its parameters, or null. */
+function match(path) {
+  const parts = path.split('/');
+  for (const [pattern, route] of Object.entries(ROUTES)) {
+    const want = pattern.split('/');
+    if (want.length !== parts.length) continue;
+    const params = {};
+    const ok = want.every((seg, i) => {
+      if (!seg.startsWith(':')) return seg === parts[i];
+      try {
+        params[seg.slice(1)] = decodeURIComponent(parts[i]);
+      } catch {
+        return false;
+      }
+      return params[seg.slice(1)] !== '';
+    });
+    if (ok && (!route.valid || route.valid(params))) return { route, params };
+  }
+  return null;
+}
 
 const root = document.getElementById('app');
 let cleanups = [];
@@ -32,6 +78,7 @@ const ctx = {
   navigate,
   onCleanup: (fn) => cleanups.push(fn),
   query: new URLSearchParams(),
+  params: {},
   afterSignIn() {
     const path = returnTo || '/home';
     returnTo = null;
@@ -41,7 +88,7 @@ const ctx = {
 
 function guard(path) {
   const user = store.user();
-  const route = ROUTES[path];
+  const route = match(path)?.route;
   if (store.serverInfo().needsSetup && !user) return '/setup';
   if (!route) return user ? '/home' : '/signin';
   switch (route.access) {
@@ -53,7 +100,7 @@ function guard(path) {
       if (user) return '/home';
       return store.challengeToken() ? path : '/signin';
     default:
-      if (user) return path;
+      if (user) return route.access === 'admin' && !user.isAdmin ? '/home' : path;
       returnTo = path;
       return '/signin';
   }
@@ -65,8 +112,11 @@ function render() {
   if (path !== requested) history.replaceState(null, '', `#${path}`);
   cleanups.forEach((fn) => fn());
   cleanups = [];
+  closeMenu();
+  if (matchMedia('(max-width: 720px)').matches) closeQueue();
   ctx.query = new URLSearchParams(path === requested ? search : '');
-  const route = ROUTES[path];
+  const { route, params } = match(path);
+  ctx.params = params;
   mount(root, route.view(ctx));
   document.title = `${route.title} · ${store.serverInfo().name || 'Soundroom'}`;
   if (currentPath !== null) focusView();
@@ -131,11 +181,18 @@ async function boot() {
   }
   if (oauth.code || oauth.error) await finishOAuth(oauth);
   if (!store.user()) await restoreSession();
+  // The player bar sits outside the routed views, so playback survives navigation.
+  document.body.append(playerBar({ onQueue: toggleQueue }));
+  connectMediaSession();
   let signedIn = Boolean(store.user());
   // If the session ends underneath us (refresh refused, another tab signed out), re-route.
   store.subscribe(() => {
     const now = Boolean(store.user());
-    if (signedIn && !now && ROUTES[currentPath]?.access === 'user') navigate('/signin');
+    if (signedIn && !now) {
+      player.reset();
+      closeQueue();
+    }
+    if (signedIn && !now && ['user', 'admin'].includes(match(currentPath)?.route.access)) navigate('/signin');
     signedIn = now;
   });
   window.addEventListener('hashchange', () => {

@@ -1,17 +1,24 @@
-// The two page frames: a centred card for signing in, and the app shell (sidebar on
-// desktop, top bar plus bottom navigation on phones) for everything after.
+// The two page frames: a centred card for signing in, and the app shell (sidebar and a top
+// bar with search on desktop; top bar plus bottom navigation on phones) for everything after.
+// The player bar lives outside the shell (see app.js), so re-rendering never touches it.
 
+import { searchBox } from './components/search-box.js';
 import { h, mount } from './dom.js';
 import { icon } from './icons.js';
 import * as store from './store.js';
 import { signOut } from './session.js';
 
+// `phone`: also in the phone's bottom bar (five fit); the rest live in the sidebar and in
+// the pages that lead to them (Library links Favourites and Upload, Profile links Admin).
 export const NAV = [
-  { path: '/home', label: 'Home', icon: 'home' },
-  { path: '/library', label: 'Library', icon: 'library' },
-  { path: '/playlists', label: 'Playlists', icon: 'playlists' },
-  { path: '/rooms', label: 'Rooms', icon: 'rooms' },
-  { path: '/profile', label: 'Profile', icon: 'profile' },
+  { path: '/home', label: 'Home', icon: 'home', phone: true },
+  { path: '/library', label: 'Library', icon: 'library', phone: true },
+  { path: '/favorites', label: 'Favourites', icon: 'heart' },
+  { path: '/playlists', label: 'Playlists', icon: 'playlists', phone: true },
+  { path: '/rooms', label: 'Rooms', icon: 'rooms', phone: true },
+  { path: '/upload', label: 'Upload', icon: 'upload' },
+  { path: '/admin', label: 'Admin', icon: 'server', admin: true },
+  { path: '/profile', label: 'Profile', icon: 'profile', phone: true },
 ];
 
 function brand() {
@@ -50,7 +57,7 @@ function navLink(item, active) {
   return h(
     'a',
     {
-      class: 'nav-link',
+      class: item.phone ? 'nav-link' : 'nav-link nav-desktop',
       href: `#${item.path}`,
       'data-testid': `nav${item.path.replace('/', '-')}`,
       'aria-current': current ? 'page' : null,
@@ -92,7 +99,16 @@ function flashBanner() {
   return h('p', { class: `alert ${error ? 'alert-error' : 'alert-info'} flash`, role: error ? 'alert' : 'status', 'data-testid': 'flash' }, flash.text);
 }
 
+function topbar() {
+  return h('header', { class: 'topbar' },
+    h('div', { class: 'history-nav' },
+      h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Back', title: 'Back', onclick: () => history.back() }, icon('chevronLeft')),
+      h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Forward', title: 'Forward', onclick: () => history.forward() }, icon('chevronRight'))),
+    searchBox());
+}
+
 export function appLayout(ctx, active, ...content) {
+  const admin = Boolean(store.user()?.isAdmin);
   return h(
     'div',
     { class: 'shell' },
@@ -100,9 +116,10 @@ export function appLayout(ctx, active, ...content) {
       'aside',
       { class: 'sidebar' },
       h('header', { class: 'sidebar-brand' }, brand()),
-      h('nav', { class: 'nav', 'aria-label': 'Main' }, NAV.map((item) => navLink(item, active))),
+      h('nav', { class: 'nav', 'aria-label': 'Main' }, NAV.filter((item) => !item.admin || admin).map((item) => navLink(item, active))),
       userBox(ctx),
     ),
+    topbar(),
     h('main', { class: 'content', id: 'content' }, flashBanner(), content),
   );
 }

@@ -25,7 +25,9 @@ function header() {
           h('p', { class: 'badges' },
             user.isAdmin && h('span', { class: 'badge badge-accent' }, 'Admin'),
             user.twoFactorEnabled && h('span', { class: 'badge' }, icon('shield', 'icon icon-sm'), '2FA on'),
-            user.provider && !LOCAL_PROVIDERS.includes(user.provider) && h('span', { class: 'badge' }, `via ${user.provider}`))),
+            user.provider && !LOCAL_PROVIDERS.includes(user.provider) && h('span', { class: 'badge' }, `via ${user.provider}`)),
+          user.isAdmin && h('a', { class: 'btn btn-outline btn-sm profile-admin', href: '#/admin', 'data-testid': 'profile-admin-link' },
+            icon('server', 'icon icon-sm'), 'Server administration'))),
       );
     },
   };

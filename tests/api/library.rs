@@ -1,0 +1,333 @@
+use serde_json::{Value, json};
+
+use crate::fixtures::{self, FORMATS};
+use crate::helpers::{TestApp, error_code};
+
+const TRACK_FIELDS: &str = "id name genre duration codec trackNumber discNumber year sampleRate channels bitrate
+    artist { name } album { title artist { name } coverUrl }";
+
+async fn all_tracks(app: &TestApp, token: &str) -> Vec<Value> {
+    let q = format!("{{ tracks(first: 500) {{ totalCount edges {{ node {{ {TRACK_FIELDS} }} }} }} }}");
+    let data = app.gql_ok(Some(token), &q, json!({})).await;
+    data["tracks"]["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()).collect()
+}
+
+fn by_name<'a>(tracks: &'a [Value], name: &str) -> &'a Value {
+    tracks.iter().find(|t| t["name"] == name).unwrap_or_else(|| panic!("no track {name} in {tracks:?}"))
+}
+
+#[tokio::test]
+async fn every_format_is_scanned_with_its_tags_and_duration() {
+    let music = tempfile::tempdir().unwrap();
+    for (i, f) in FORMATS.iter().enumerate() {
+        let title = format!("Song {}", f.codec);
+        let n = (i + 1).to_string();
+        let path = music.path().join(format!("{}-{i}.{}", f.codec, f.ext));
+        fixtures::tone(
+            &path,
+            2.0,
+            &[
+                ("title", &title),
+                ("artist", "Tone Band"),
+                ("album", "Tones"),
+                ("genre", "Test"),
+                ("track", &n),
+                ("date", "2021"),
+            ],
+            f.args,
+        );
+    }
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    let status = app.scan().await;
+    assert!(status.skipped.is_empty(), "{:?}", status.skipped);
+    let tracks = all_tracks(&app, &admin.access).await;
+    assert_eq!(tracks.len(), FORMATS.len());
+    for (i, f) in FORMATS.iter().enumerate() {
+        let t = by_name(&tracks, &format!("Song {}", f.codec));
+        assert_eq!(t["codec"], f.codec, "{t}");
+        let d = t["duration"].as_f64().unwrap();
+        assert!((d - 2.0).abs() <= 0.1, "{} lasts {d}", f.codec);
+        assert_eq!(t["artist"]["name"], "Tone Band");
+        assert_eq!(t["album"]["title"], "Tones");
+        assert_eq!(t["channels"], 2);
+        // WAV's RIFF INFO tags carry no genre, track or year through ffmpeg; the others do.
+        if f.ext != "wav" {
+            assert_eq!(t["genre"], "Test", "{}", f.codec);
+            assert_eq!(t["trackNumber"], i as i64 + 1, "{}", f.codec);
+            assert_eq!(t["year"], 2021, "{}", f.codec);
+        }
+    }
+    let genres = app.gql_ok(Some(&admin.access), "{ genres }", json!({})).await;
+    assert_eq!(genres["genres"], json!(["Test"]));
+}
+
+#[tokio::test]
+async fn missing_tags_fall_back_to_folder_and_file_names() {
+    let music = tempfile::tempdir().unwrap();
+    fixtures::wav(&music.path().join("The Folks/Folder Album/03 - Named By File.wav"), 1.0);
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let tracks = all_tracks(&app, &admin.access).await;
+    let t = by_name(&tracks, "Named By File");
+    assert_eq!(t["trackNumber"], 3);
+    assert_eq!(t["album"]["title"], "Folder Album");
+    assert_eq!(t["artist"]["name"], "The Folks");
+}
+
+#[tokio::test]
+async fn artists_merge_case_insensitively_and_compilations_stay_one_album() {
+    let music = tempfile::tempdir().unwrap();
+    let mp3 = &["-c:a", "libmp3lame"];
+    fixtures::tone(
+        &music.path().join("a.mp3"),
+        1.0,
+        &[("title", "One"), ("artist", "The Band"), ("album", "Record")],
+        mp3,
+    );
+    fixtures::tone(
+        &music.path().join("b.mp3"),
+        1.0,
+        &[("title", "Two"), ("artist", "the band"), ("album", "RECORD")],
+        mp3,
+    );
+    for (i, artist) in ["Ann", "Bob", "Cy"].iter().enumerate() {
+        fixtures::tone(
+            &music.path().join(format!("comp{i}.mp3")),
+            1.0,
+            &[
+                ("title", &format!("Comp {i}")),
+                ("artist", artist),
+                ("album_artist", "Various Artists"),
+                ("album", "Hits"),
+            ],
+            mp3,
+        );
+    }
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let albums = app
+        .gql_ok(
+            Some(&admin.access),
+            "{ albums { totalCount edges { node { title artist { name } tracks { name } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(albums["albums"]["totalCount"], 2, "{albums}");
+    let hits = albums["albums"]["edges"].as_array().unwrap().iter().find(|e| e["node"]["title"] == "Hits").unwrap();
+    assert_eq!(hits["node"]["artist"]["name"], "Various Artists");
+    assert_eq!(hits["node"]["tracks"].as_array().unwrap().len(), 3);
+    let artists = app
+        .gql_ok(Some(&admin.access), "{ artists(search: \"band\") { edges { node { name trackCount } } } }", json!({}))
+        .await;
+    assert_eq!(artists["artists"]["edges"].as_array().unwrap().len(), 1);
+    assert_eq!(artists["artists"]["edges"][0]["node"]["trackCount"], 2);
+}
+
+#[tokio::test]
+async fn rescans_skip_unchanged_files_and_pick_up_changes_and_deletions() {
+    let music = tempfile::tempdir().unwrap();
+    let keep = fixtures::wav(&music.path().join("A/B/01 - Keep.wav"), 1.0);
+    let change = fixtures::wav(&music.path().join("A/B/02 - Change.wav"), 1.0);
+    let gone = fixtures::wav(&music.path().join("A/B/03 - Gone.wav"), 1.0);
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    let first = app.scan().await;
+    assert!(first.skipped.is_empty());
+    assert_eq!(all_tracks(&app, &admin.access).await.len(), 3);
+    let gone_id = by_name(&all_tracks(&app, &admin.access).await, "Gone")["id"].as_str().unwrap().to_string();
+    let playlist =
+        app.gql_ok(Some(&admin.access), "mutation { createPlaylist(input: {name: \"P\"}) { id } }", json!({})).await;
+    let pid = playlist["createPlaylist"]["id"].as_str().unwrap().to_string();
+    app.gql_ok(
+        Some(&admin.access),
+        "mutation($p: ID!, $t: [ID!]!) { addTracksToPlaylist(playlistId: $p, trackIds: $t) { trackCount } }",
+        json!({ "p": pid, "t": [gone_id] }),
+    )
+    .await;
+
+    // Nothing changed: nothing is read again.
+    let mut rx = app.state.library.subscribe();
+    app.scan().await;
+    let mut last = None;
+    while let Ok(p) = rx.try_recv() {
+        last = Some(p);
+    }
+    let last = last.expect("progress was reported");
+    assert_eq!((last.added, last.updated, last.removed), (0, 0, 0), "{last:?}");
+    assert!(last.done);
+
+    fixtures::wav(&change, 2.0); // a different size
+    std::fs::remove_file(&gone).unwrap();
+    let mut rx = app.state.library.subscribe();
+    app.scan().await;
+    let mut last = None;
+    while let Ok(p) = rx.try_recv() {
+        last = Some(p);
+    }
+    let last = last.unwrap();
+    assert_eq!((last.added, last.updated, last.removed), (0, 1, 1), "{last:?}");
+    let tracks = all_tracks(&app, &admin.access).await;
+    assert_eq!(tracks.len(), 2);
+    assert!((by_name(&tracks, "Change")["duration"].as_f64().unwrap() - 2.0).abs() < 0.1);
+    let p = app
+        .gql_ok(Some(&admin.access), "query($p: ID!) { playlist(id: $p) { trackCount } }", json!({ "p": pid }))
+        .await;
+    assert_eq!(p["playlist"]["trackCount"], 0, "a deleted file leaves its playlists");
+    assert!(keep.exists());
+}
+
+#[tokio::test]
+async fn corrupt_truncated_and_non_audio_files_are_skipped_with_a_reason() {
+    let music = tempfile::tempdir().unwrap();
+    fixtures::wav(&music.path().join("good.wav"), 1.0);
+    std::fs::write(music.path().join("text.flac"), "this is a text file, not FLAC").unwrap();
+    std::fs::write(music.path().join("empty.ogg"), b"").unwrap();
+    let full = music.path().join("full.mp3");
+    fixtures::tone(&full, 1.0, &[("title", "Full")], &["-c:a", "libmp3lame"]);
+    let bytes = std::fs::read(&full).unwrap();
+    std::fs::write(music.path().join("truncated.m4a"), &bytes[..64]).unwrap();
+    std::fs::write(music.path().join("notes.txt"), "ignored: not an audio extension").unwrap();
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    let status = app.scan().await;
+    let skipped: Vec<&str> = status.skipped.iter().map(|(p, _)| p.rsplit('/').next().unwrap()).collect();
+    for name in ["text.flac", "empty.ogg", "truncated.m4a"] {
+        assert!(skipped.contains(&name), "{name} not in {skipped:?}");
+    }
+    assert!(status.skipped.iter().all(|(_, reason)| !reason.is_empty()));
+    let data = app
+        .gql_ok(Some(&admin.access), "{ libraryStatus { tracks skipped { path reason } scanning } }", json!({}))
+        .await;
+    assert_eq!(data["libraryStatus"]["tracks"], 2);
+    assert_eq!(data["libraryStatus"]["skipped"].as_array().unwrap().len(), 3);
+    assert_eq!(data["libraryStatus"]["scanning"], false);
+}
+
+#[tokio::test]
+async fn search_is_prefix_case_and_diacritic_insensitive() {
+    let music = tempfile::tempdir().unwrap();
+    let mp3 = &["-c:a", "libmp3lame"];
+    fixtures::tone(
+        &music.path().join("a.mp3"),
+        1.0,
+        &[("title", "Halo"), ("artist", "Beyoncé"), ("album", "I Am")],
+        mp3,
+    );
+    fixtures::tone(
+        &music.path().join("b.mp3"),
+        1.0,
+        &[("title", "Группа крови"), ("artist", "Кино"), ("album", "Группа крови")],
+        mp3,
+    );
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let search = |q: &str| {
+        let app = &app;
+        let token = admin.access.clone();
+        let q = q.to_string();
+        async move {
+            app.gql_ok(Some(&token), "query($q: String!) { search(query: $q) { artists { name } albums { title } tracks { name } users { tag } } }", json!({ "q": q }))
+                .await["search"]
+                .clone()
+        }
+    };
+    assert_eq!(search("beyonce").await["artists"][0]["name"], "Beyoncé");
+    assert_eq!(search("BEYON").await["artists"][0]["name"], "Beyoncé");
+    assert_eq!(search("кино").await["artists"][0]["name"], "Кино");
+    assert_eq!(search("hal").await["tracks"][0]["name"], "Halo");
+    assert_eq!(search("групп").await["albums"][0]["title"], "Группа крови");
+    assert_eq!(search("admin").await["users"][0]["tag"], "admin");
+    assert!(search("\"unbalanced OR (").await["tracks"].as_array().unwrap().is_empty());
+    let filtered = app.gql_ok(Some(&admin.access), "{ tracks(search: \"halo\") { totalCount } }", json!({})).await;
+    assert_eq!(filtered["tracks"]["totalCount"], 1);
+}
+
+#[tokio::test]
+async fn the_library_needs_a_signed_in_user_and_rescans_need_an_admin() {
+    let music = tempfile::tempdir().unwrap();
+    let (app, _admin) = TestApp::with_music(music.path()).await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    assert_eq!(error_code(&app.gql(None, "{ tracks { totalCount } }", json!({})).await), "UNAUTHENTICATED");
+    assert_eq!(
+        error_code(&app.gql(Some(&bob.access), "mutation { rescanLibrary { scanning } }", json!({})).await),
+        "FORBIDDEN"
+    );
+    assert_eq!(error_code(&app.gql(Some(&bob.access), "{ libraryStatus { tracks } }", json!({})).await), "FORBIDDEN");
+    let bad = app.gql(Some(&bob.access), "{ tracks(first: 0) { totalCount } }", json!({})).await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT");
+    let bad = app.gql(Some(&bob.access), "{ tracks(after: \"garbage\") { totalCount } }", json!({})).await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn pages_paginate_and_nested_fields_cost_a_constant_number_of_queries() {
+    let music = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        fixtures::wav(
+            &music.path().join(format!("Artist {}/Album {}/{:02} - T{i:02}.wav", i % 7, i % 11, i % 20 + 1)),
+            0.2,
+        );
+    }
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let q = "query($n: Int!, $a: String) { tracks(first: $n, after: $a) { totalCount pageInfo { hasNextPage endCursor }
+        edges { node { name artist { name } album { title artist { name } } isFavorite } } } }";
+    let cost = |n: i64| {
+        let app = &app;
+        let token = admin.access.clone();
+        async move {
+            let before = app.state.db.round_trips();
+            let data = app.gql_ok(Some(&token), q, json!({ "n": n })).await;
+            (app.state.db.round_trips() - before, data)
+        }
+    };
+    let (small, _) = cost(5).await;
+    let (big, data) = cost(50).await;
+    assert_eq!(data["tracks"]["edges"].as_array().unwrap().len(), 50);
+    assert_eq!(small, big, "50 rows cost as much as 5");
+    assert!(big <= 6, "{big} round trips");
+    // The next page holds the rest.
+    let cursor = data["tracks"]["pageInfo"]["endCursor"].as_str().unwrap();
+    let next = app.gql_ok(Some(&admin.access), q, json!({ "n": 50, "a": cursor })).await;
+    assert_eq!(next["tracks"]["edges"].as_array().unwrap().len(), 10);
+    assert_eq!(next["tracks"]["pageInfo"]["hasNextPage"], false);
+}
+
+#[tokio::test]
+async fn rescan_library_reports_progress_on_the_subscription() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+    let music = tempfile::tempdir().unwrap();
+    fixtures::wav(&music.path().join("x/y/one.wav"), 0.5);
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    let mut request = app.url("/graphql/ws").replace("http://", "ws://").into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    ws.send(Message::text(json!({ "type": "connection_init", "payload": { "token": admin.access } }).to_string()))
+        .await
+        .unwrap();
+    ws.next().await.unwrap().unwrap();
+    let sub = json!({ "id": "s", "type": "subscribe", "payload": { "query": "subscription { libraryScan { phase done added filesTotal } }" } });
+    ws.send(Message::text(sub.to_string())).await.unwrap();
+    // Start scans until the subscription (registered asynchronously) sees one finish.
+    let done = loop {
+        app.gql_ok(Some(&admin.access), "mutation { rescanLibrary { scanning } }", json!({})).await;
+        let got = tokio::time::timeout(std::time::Duration::from_secs(2), async {
+            loop {
+                let Message::Text(t) = ws.next().await.unwrap().unwrap() else { continue };
+                let v: Value = serde_json::from_str(&t).unwrap();
+                if v["payload"]["data"]["libraryScan"]["done"] == true {
+                    return v;
+                }
+            }
+        })
+        .await;
+        if let Ok(v) = got {
+            break v;
+        }
+    };
+    assert_eq!(done["payload"]["data"]["libraryScan"]["filesTotal"], 1);
+    let status = app
+        .gql_ok(Some(&admin.access), "{ libraryStatus { tracks lastScanFinishedAt lastScanDurationMs } }", json!({}))
+        .await;
+    assert_eq!(status["libraryStatus"]["tracks"], 1);
+    assert!(status["libraryStatus"]["lastScanFinishedAt"].is_string());
+}

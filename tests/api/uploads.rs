@@ -1,0 +1,157 @@
+use serde_json::{Value, json};
+
+use crate::fixtures;
+use crate::helpers::{Session, TestApp, error_code};
+
+const UPLOAD: &str = "mutation($f: Upload!, $i: TrackUploadInput) { uploadTrack(file: $f, input: $i) {
+    id name codec duration source artist { name } album { title } genre } }";
+
+pub async fn upload(app: &TestApp, token: Option<&str>, bytes: Vec<u8>, filename: &str, input: Value) -> Value {
+    let operations = json!({ "query": UPLOAD, "variables": { "f": null, "i": input } });
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.f"] }).to_string())
+        .part("0", reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string()));
+    let mut req = app.client.post(app.url("/graphql")).multipart(form);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap().json().await.unwrap()
+}
+
+fn mp3_bytes(title: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.mp3");
+    fixtures::tone(
+        &path,
+        1.0,
+        &[("title", title), ("artist", "Uploader Band"), ("album", "Uploads")],
+        &["-c:a", "libmp3lame"],
+    );
+    std::fs::read(path).unwrap()
+}
+
+fn files_in(app: &TestApp) -> usize {
+    std::fs::read_dir(app.state.data_path("uploads")).unwrap().count()
+}
+
+#[tokio::test]
+async fn uploads_are_probed_by_content_filled_from_tags_and_deduplicated() {
+    let app = TestApp::spawn().await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let bytes = mp3_bytes("Tagged Title");
+    // A misleading name: the content decides.
+    let body =
+        upload(&app, Some(&ann.access), bytes.clone(), "holiday-photo.jpg", json!({ "genre": "Chiptune" })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let t = &body["data"]["uploadTrack"];
+    assert_eq!(t["codec"], "mp3");
+    assert_eq!(t["name"], "Tagged Title");
+    assert_eq!(t["artist"]["name"], "Uploader Band");
+    assert_eq!(t["genre"], "Chiptune", "input overrides tags");
+    assert_eq!(t["source"], "upload");
+    assert_eq!(files_in(&app), 1);
+
+    let again = upload(&app, Some(&ann.access), bytes, "copy.mp3", json!(null)).await;
+    assert_eq!(error_code(&again), "CONFLICT");
+    assert_eq!(files_in(&app), 1, "identical content is stored once");
+
+    let junk = upload(&app, Some(&ann.access), b"definitely not audio".to_vec(), "song.mp3", json!(null)).await;
+    assert_eq!(error_code(&junk), "BAD_USER_INPUT");
+    assert_eq!(files_in(&app), 1, "a refused upload leaves nothing behind");
+
+    let anon = upload(&app, None, mp3_bytes("Anon"), "a.mp3", json!(null)).await;
+    assert_eq!(error_code(&anon), "UNAUTHENTICATED");
+    let tracks = app.gql_ok(Some(&ann.access), "{ tracks { totalCount } }", json!({})).await;
+    assert_eq!(tracks["tracks"]["totalCount"], 1);
+}
+
+#[tokio::test]
+async fn uploads_over_the_size_limit_are_refused() {
+    let app = TestApp::spawn_with(|c| c.limits.max_upload_mb = 1).await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let res = upload(&app, Some(&ann.access), vec![0u8; 2 * 1024 * 1024], "big.mp3", json!(null)).await;
+    assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
+    assert!(res["errors"][0]["message"].as_str().unwrap().contains("larger than 1 MiB"));
+    assert_eq!(files_in(&app), 0);
+}
+
+async fn uploaded(app: &TestApp, who: &Session, title: &str) -> String {
+    let body = upload(app, Some(&who.access), mp3_bytes(title), "t.mp3", json!(null)).await;
+    body["data"]["uploadTrack"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_string()
+}
+
+#[tokio::test]
+async fn only_the_uploader_or_an_admin_edits_or_deletes_a_track() {
+    let app = TestApp::spawn().await;
+    let admin = app.register("admin@example.org", "Admin").await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    let id = uploaded(&app, &ann, "Ann's Song").await;
+    let edit = "mutation($id: ID!, $i: TrackInput!) { updateTrack(id: $id, input: $i) { name artist { name } album { title } year } }";
+    let bob_edit = app.gql(Some(&bob.access), edit, json!({ "id": id, "i": { "name": "Mine now" } })).await;
+    assert_eq!(error_code(&bob_edit), "FORBIDDEN");
+    let anon = app.gql(None, edit, json!({ "id": id, "i": { "name": "x" } })).await;
+    assert_eq!(error_code(&anon), "UNAUTHENTICATED");
+    let bad = app.gql(Some(&ann.access), edit, json!({ "id": id, "i": { "year": -5 } })).await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT");
+    let ok = app
+        .gql_ok(Some(&ann.access), edit, json!({ "id": id, "i": { "name": "Renamed", "artistName": "New Artist", "albumTitle": "New Album", "year": 1999 } }))
+        .await;
+    assert_eq!(ok["updateTrack"]["name"], "Renamed");
+    assert_eq!(ok["updateTrack"]["artist"]["name"], "New Artist");
+    assert_eq!(ok["updateTrack"]["album"]["title"], "New Album");
+    let admin_edit = app.gql_ok(Some(&admin.access), edit, json!({ "id": id, "i": { "name": "Admin Fix" } })).await;
+    assert_eq!(admin_edit["updateTrack"]["name"], "Admin Fix");
+
+    let delete = "mutation($id: ID!) { deleteTrack(id: $id) }";
+    assert_eq!(error_code(&app.gql(Some(&bob.access), delete, json!({ "id": id })).await), "FORBIDDEN");
+    app.gql_ok(Some(&ann.access), delete, json!({ "id": id })).await;
+    assert_eq!(files_in(&app), 0, "the uploaded file goes with the row");
+    let missing = app.gql(Some(&ann.access), delete, json!({ "id": id })).await;
+    assert_eq!(error_code(&missing), "NOT_FOUND");
+    // The artists that were only derived from it are gone too.
+    let artists = app.gql_ok(Some(&ann.access), "{ artists { totalCount } }", json!({})).await;
+    assert_eq!(artists["artists"]["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn library_files_are_read_only_except_for_admins() {
+    let music = tempfile::tempdir().unwrap();
+    fixtures::wav(&music.path().join("a/b/song.wav"), 0.5);
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    app.scan().await;
+    let id = app.gql_ok(Some(&bob.access), "{ tracks { edges { node { id } } } }", json!({})).await["tracks"]["edges"]
+        [0]["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let edit = "mutation($id: ID!) { updateTrack(id: $id, input: {genre: \"Jazz\"}) { genre } }";
+    assert_eq!(error_code(&app.gql(Some(&bob.access), edit, json!({ "id": id })).await), "FORBIDDEN");
+    assert_eq!(app.gql_ok(Some(&admin.access), edit, json!({ "id": id })).await["updateTrack"]["genre"], "Jazz");
+}
+
+#[tokio::test]
+async fn artists_can_be_created_and_edited_by_their_creator_or_an_admin() {
+    let app = TestApp::spawn().await;
+    let admin = app.register("admin@example.org", "Admin").await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    let made = app
+        .gql_ok(
+            Some(&ann.access),
+            "mutation { createArtist(input: {name: \"Zoë\", genre: \"Folk\"}) { id name genre } }",
+            json!({}),
+        )
+        .await;
+    let id = made["createArtist"]["id"].as_str().unwrap();
+    let dup = app.gql(Some(&bob.access), "mutation { createArtist(input: {name: \"zoë\"}) { id } }", json!({})).await;
+    assert_eq!(error_code(&dup), "CONFLICT");
+    let q = "mutation($id: ID!) { updateArtist(id: $id, input: {genre: \"Rock\"}) { genre } }";
+    assert_eq!(error_code(&app.gql(Some(&bob.access), q, json!({ "id": id })).await), "FORBIDDEN");
+    assert_eq!(app.gql_ok(Some(&ann.access), q, json!({ "id": id })).await["updateArtist"]["genre"], "Rock");
+    let del = "mutation($id: ID!) { deleteArtist(id: $id) }";
+    assert_eq!(error_code(&app.gql(Some(&bob.access), del, json!({ "id": id })).await), "FORBIDDEN");
+    app.gql_ok(Some(&admin.access), del, json!({ "id": id })).await;
+}
