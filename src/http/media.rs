@@ -33,11 +33,7 @@ fn authorize(state: &HttpState, token: Option<&str>, resource: &str) -> Result<(
     let valid = token
         .and_then(|t| state.app.signer.verify(t, TokenKind::Media))
         .is_some_and(|c| c.res.as_deref() == Some(resource));
-    if valid {
-        Ok(())
-    } else {
-        Err(AppError::unauthenticated("this media link has expired or is not valid"))
-    }
+    if valid { Ok(()) } else { Err(AppError::unauthenticated("this media link has expired or is not valid")) }
 }
 
 /// The original file, with HTTP Range (seeking), Last-Modified and the right Content-Type.
