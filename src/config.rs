@@ -17,6 +17,22 @@ pub struct Config {
     pub library: LibraryConfig,
     pub auth: AuthConfig,
     pub limits: LimitsConfig,
+    pub transcoding: TranscodingConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TranscodingConfig {
+    /// Transcodes that may run at once; more wait their turn.
+    pub max_concurrent: usize,
+    /// Disk space for finished transcodes (MiB); least recently used go first.
+    pub cache_mb: u64,
+}
+
+impl Default for TranscodingConfig {
+    fn default() -> Self {
+        Self { max_concurrent: std::thread::available_parallelism().map_or(2, |n| n.get()), cache_mb: 2048 }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -270,6 +286,7 @@ impl Config {
             ("limits.graphql_max_complexity", l.graphql_max_complexity),
             ("limits.auth_attempts_per_ip_per_minute", l.auth_attempts_per_ip_per_minute as usize),
             ("limits.auth_attempts_per_account_per_minute", l.auth_attempts_per_account_per_minute as usize),
+            ("transcoding.max_concurrent", self.transcoding.max_concurrent),
         ] {
             if value == 0 {
                 bail!("configuration key `{key}`: expected a number greater than 0");

@@ -30,6 +30,9 @@ pub struct AppState {
     /// Resized cover art, keyed by file and size.
     pub thumbnails: moka::sync::Cache<String, std::sync::Arc<[u8]>>,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    /// Limits how many transcodes run at once; the rest wait for a permit.
+    pub transcode_slots: std::sync::Arc<tokio::sync::Semaphore>,
+    pub transcode_cache: crate::media::transcode::cache::TranscodeCache,
     /// Cancelled on shutdown so long-lived sockets close and the server can stop.
     pub shutdown: tokio_util::sync::CancellationToken,
 }
@@ -70,6 +73,11 @@ impl AppState {
                 .build(),
             notifier: Notifier::default(),
             library: Default::default(),
+            transcode_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(config.transcoding.max_concurrent)),
+            transcode_cache: crate::media::transcode::cache::TranscodeCache::new(
+                data_dir.join("cache").join("transcodes"),
+                config.transcoding.cache_mb,
+            ),
             thumbnails: crate::http::thumbnail_cache(),
             metrics,
             shutdown: tokio_util::sync::CancellationToken::new(),

@@ -108,6 +108,11 @@ pub enum StreamFormat {
     /// The file as stored, with HTTP Range support.
     #[default]
     Original,
+    /// Ogg Opus, transcoded in the server (what browsers play best).
+    Opus,
+    /// MP3, transcoded in the server.
+    #[graphql(name = "MP3")]
+    Mp3,
 }
 
 #[Object]
@@ -169,15 +174,24 @@ impl Track {
     async fn created_at(&self) -> DateTime<Utc> {
         crate::db::parse_db_time(&self.0.created_at)
     }
-    /// A signed, short-lived URL of the audio.
+    /// A signed, short-lived URL of the audio. `bitrate` (kbps, 32–320) applies to transcodes;
+    /// append `&timeOffset=<seconds>` to start a transcode mid-track.
     async fn stream_url(
         &self,
         ctx: &Context<'_>,
         #[graphql(default)] format: StreamFormat,
         bitrate: Option<i32>,
     ) -> String {
-        let _ = (format, bitrate); // only ORIGINAL exists until transcoding lands
-        media_url(ctx, &format!("stream/{}", self.0.id), None)
+        let url = media_url(ctx, &format!("stream/{}", self.0.id), None);
+        let format = match format {
+            StreamFormat::Original => return url,
+            StreamFormat::Opus => "opus",
+            StreamFormat::Mp3 => "mp3",
+        };
+        match bitrate {
+            Some(b) => format!("{url}&format={format}&bitrate={b}"),
+            None => format!("{url}&format={format}"),
+        }
     }
 }
 

@@ -17,16 +17,23 @@ use super::HttpState;
 use crate::auth::jwt::TokenKind;
 use crate::db::{library, users};
 use crate::error::AppError;
+use crate::media::transcode::cache::TranscodeCache;
+use crate::media::transcode::stream::ChannelWriter;
+use crate::media::transcode::{Format, Request as TranscodeRequest, Transcoder};
 
 pub fn routes() -> Router<HttpState> {
     Router::new().route("/media/cover/{kind}/{id}", get(cover)).route("/media/stream/{id}", get(stream))
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct MediaParams {
     t: Option<String>,
     size: Option<u32>,
     format: Option<String>,
+    bitrate: Option<u32>,
+    /// Seconds into the track where a transcode starts.
+    time_offset: Option<f64>,
 }
 
 fn authorize(state: &HttpState, token: Option<&str>, resource: &str) -> Result<(), AppError> {
@@ -46,17 +53,31 @@ async fn stream(
     if let Err(r) = authorize(&state, params.t.as_deref(), &format!("stream/{id}")) {
         return r.into_response();
     }
-    if params.format.as_deref().is_some_and(|f| f != "original") {
-        return AppError::invalid("only format=original is available").into_response();
-    }
+    let format = match params.format.as_deref() {
+        None | Some("original") => None,
+        Some("opus") => Some(Format::Opus),
+        Some("mp3") => Some(Format::Mp3),
+        Some(_) => return AppError::invalid("format must be original, opus or mp3").into_response(),
+    };
     let track = match state.app.db.run(move |c| Ok(library::tracks_by_ids(c, &[id])?.pop())).await {
         Ok(Some(t)) => t,
         Ok(None) => return AppError::not_found("track").into_response(),
         Err(e) => return e.into_response(),
     };
     let path = PathBuf::from(&track.path);
+    if let Some(format) = format {
+        return match transcode_response(&state, &track, format, &params, req).await {
+            Ok(r) => r,
+            Err(e) => e.into_response(),
+        };
+    }
     let mime = crate::media::tags::content_type(&path, &track.codec);
-    let serve = tower_http::services::ServeFile::new_with_mime(&path, &mime.parse().expect("valid mime"));
+    serve_file(&path, mime, req).await
+}
+
+/// A file with Range support; 404 if it vanished from disk.
+async fn serve_file(path: &std::path::Path, mime: &str, req: Request) -> Response {
+    let serve = tower_http::services::ServeFile::new_with_mime(path, &mime.parse().expect("valid mime"));
     match serve.oneshot(req).await {
         Ok(response) if response.status() == StatusCode::NOT_FOUND => {
             AppError::not_found("the audio file (it may have been moved)").into_response()
@@ -69,6 +90,74 @@ async fn stream(
         }
         Err(e) => AppError::internal(e).into_response(),
     }
+}
+
+/// Streams a transcode as it is encoded. A finished full-length transcode is cached on disk
+/// and later served from there, with Range support.
+async fn transcode_response(
+    state: &HttpState,
+    track: &library::TrackRow,
+    format: Format,
+    params: &MediaParams,
+    req: Request,
+) -> Result<Response, AppError> {
+    let bitrate = params.bitrate.unwrap_or(match format {
+        Format::Opus => 128,
+        Format::Mp3 => 192,
+    });
+    if !(32..=320).contains(&bitrate) {
+        return Err(AppError::invalid("bitrate must be between 32 and 320 kbps"));
+    }
+    let offset = params.time_offset.unwrap_or(0.0);
+    if !(0.0..=track.duration + 1.0).contains(&offset) {
+        return Err(AppError::invalid("timeOffset must be between 0 and the track's duration"));
+    }
+    let key = TranscodeCache::key(&track.id, track.file_size, format, bitrate);
+    if offset == 0.0
+        && let Some(cached) = state.app.transcode_cache.lookup(&key)
+    {
+        return Ok(serve_file(&cached, format.content_type(), req).await);
+    }
+    // Wait for a free slot; a client that gives up while waiting simply drops this future.
+    let permit = state.app.transcode_slots.clone().acquire_owned().await.map_err(AppError::internal)?;
+    let request = TranscodeRequest { format, bitrate_kbps: bitrate, offset_secs: offset };
+    let path = PathBuf::from(&track.path);
+    let transcoder = crate::telemetry::blocking(move || {
+        Transcoder::open(&path, request)
+            .map_err(|e| AppError::invalid(format!("this track cannot be transcoded: {e:#}")))
+    })
+    .await?;
+    let staged = if offset == 0.0 { state.app.transcode_cache.staging().ok() } else { None };
+    let tee = staged.as_ref().and_then(|s| s.as_file().try_clone().ok());
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    let app = state.app.clone();
+    let track_id = track.id.clone();
+    let span = tracing::info_span!("transcode", track = %track_id, ?format, bitrate, offset);
+    tokio::task::spawn_blocking(move || {
+        let _span = span.enter();
+        let started = std::time::Instant::now();
+        let result = transcoder.run(ChannelWriter::new(tx, tee));
+        drop(permit);
+        match result {
+            Ok(()) => {
+                tracing::info!(seconds = format!("{:.2}", started.elapsed().as_secs_f64()), "transcode finished");
+                if let Some(staged) = staged
+                    && let Err(e) = app.transcode_cache.commit(staged, &key)
+                {
+                    tracing::warn!(error = %e, "could not cache a transcode");
+                }
+            }
+            // Usually the listener left; the partial output is dropped with `staged`.
+            Err(e) => tracing::info!(reason = format!("{e:#}"), "transcode stopped"),
+        }
+    });
+    let body = Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx));
+    let mut response = Response::new(body);
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("none"));
+    Ok(response)
 }
 
 async fn cover(

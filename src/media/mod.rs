@@ -4,3 +4,4 @@ pub mod artwork;
 pub mod files;
 pub mod scanner;
 pub mod tags;
+pub mod transcode;

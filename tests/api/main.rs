@@ -13,5 +13,6 @@ mod media;
 mod oauth;
 mod playlists;
 mod sessions;
+mod transcode;
 mod two_factor;
 mod uploads;

@@ -96,7 +96,8 @@ export function playerBar({ onQueue }) {
     repeat.title = REPEAT_LABELS[s.repeat];
     repeat.classList.toggle('is-on', s.repeat !== 'off');
     mount(repeat, icon(s.repeat === 'one' ? 'repeatOne' : 'repeat'));
-    format.textContent = s.format && s.format !== 'ORIGINAL' ? s.format : (s.track?.codec ?? '').toUpperCase();
+    // "pcm_s16le" reads as PCM: the badge names the format, not the sample layout.
+    format.textContent = s.format && s.format !== 'ORIGINAL' ? s.format : (s.track?.codec ?? '').split('_')[0].toUpperCase();
   });
 
   player.on('time', ({ currentTime, duration }) => {

@@ -34,7 +34,7 @@ export async function invites() {
 }
 
 export async function createInvite(maxUses, expiresInHours) {
-  return (await gql(`mutation CreateInvite($maxUses: Int, $expiresInHours: Int) { createInvite(maxUses: $maxUses, expiresInHours: $expiresInHours) { ${INVITE} } }`, { maxUses, expiresInHours })).createInvite;
+  return (await gql(`mutation CreateInvite($maxUses: Int!, $expiresInHours: Int!) { createInvite(maxUses: $maxUses, expiresInHours: $expiresInHours) { ${INVITE} } }`, { maxUses, expiresInHours })).createInvite;
 }
 
 export async function revokeInvite(id) {

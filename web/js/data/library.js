@@ -22,14 +22,14 @@ export function page(connection) {
 }
 
 export async function artists({ first = 60, after = null, search = null, genre = null } = {}) {
-  const data = await gql(`query Artists($first: Int, $after: String, $search: String, $genre: String) {
+  const data = await gql(`query Artists($first: Int!, $after: String, $search: String, $genre: String) {
     artists(first: $first, after: $after, search: $search, genre: $genre) { edges { cursor node { ${ARTIST_CARD} } } ${PAGE_INFO} } }`,
   { first, after, search, genre });
   return page(data.artists);
 }
 
 export async function albums({ first = 60, after = null, search = null, artistId = null } = {}) {
-  const data = await gql(`query Albums($first: Int, $after: String, $search: String, $artistId: ID) {
+  const data = await gql(`query Albums($first: Int!, $after: String, $search: String, $artistId: ID) {
     albums(first: $first, after: $after, search: $search, artistId: $artistId) { edges { cursor node { ${ALBUM_CARD} } } ${PAGE_INFO} } }`,
   { first, after, search, artistId });
   return page(data.albums);
@@ -37,9 +37,9 @@ export async function albums({ first = 60, after = null, search = null, artistId
 
 /** `sort` (NAME, DATE_ADDED, YEAR) is sent only when chosen, so the default needs nothing extra. */
 export async function tracks({ first = 100, after = null, search = null, artistId = null, albumId = null, genre = null, sort = null } = {}) {
-  const sortVar = sort ? ', $sort: TrackSort' : '';
+  const sortVar = sort ? ', $sort: TrackSort!' : '';
   const sortArg = sort ? ', sort: $sort' : '';
-  const data = await gql(`query Tracks($first: Int, $after: String, $search: String, $artistId: ID, $albumId: ID, $genre: String${sortVar}) {
+  const data = await gql(`query Tracks($first: Int!, $after: String, $search: String, $artistId: ID, $albumId: ID, $genre: String${sortVar}) {
     tracks(first: $first, after: $after, search: $search, artistId: $artistId, albumId: $albumId, genre: $genre${sortArg}) {
       edges { cursor node { ${TRACK_FIELDS} } } ${PAGE_INFO} } }`,
   { first, after, search, artistId, albumId, genre, ...(sort ? { sort } : {}) });
@@ -62,7 +62,7 @@ export async function album(id) {
 }
 
 export async function search(query, first = 10) {
-  const data = await gql(`query Search($query: String!, $first: Int) { search(query: $query, first: $first) {
+  const data = await gql(`query Search($query: String!, $first: Int!) { search(query: $query, first: $first) {
     artists { id name imageUrl } albums { id title coverUrl artist { id name } } tracks { ${TRACK_FIELDS} }
     playlists { id name imageUrl owner { id username } } users { id username tag avatarUrl } } }`, { query, first });
   return data.search;
@@ -70,13 +70,13 @@ export async function search(query, first = 10) {
 
 /** A freshly signed stream URL: they expire after about an hour, so fetch right before playing. */
 export async function streamUrl(id, format = 'ORIGINAL') {
-  const data = await gql('query StreamUrl($id: ID!, $format: StreamFormat) { track(id: $id) { id streamUrl(format: $format) } }', { id, format });
+  const data = await gql('query StreamUrl($id: ID!, $format: StreamFormat!) { track(id: $id) { id streamUrl(format: $format) } }', { id, format });
   if (!data.track) throw new Error('This track is no longer in the library.');
   return data.track.streamUrl;
 }
 
 export async function favorites({ first = 100, after = null } = {}) {
-  const data = await gql(`query Favorites($first: Int, $after: String) {
+  const data = await gql(`query Favorites($first: Int!, $after: String) {
     favorites(first: $first, after: $after) { edges { cursor node { ${TRACK_FIELDS} } } ${PAGE_INFO} } }`, { first, after });
   return page(data.favorites);
 }

@@ -8,7 +8,7 @@ export const PLAYLIST_FIELDS = 'id name description public trackCount duration i
 const ITEMS = `items(first: 500) { edges { cursor node { id position addedAt track { ${TRACK_FIELDS} } } } pageInfo { hasNextPage endCursor } totalCount }`;
 
 export async function myPlaylists({ first = 50, after = null } = {}) {
-  const data = await gql(`query MyPlaylists($first: Int, $after: String) {
+  const data = await gql(`query MyPlaylists($first: Int!, $after: String) {
     myPlaylists(first: $first, after: $after) { edges { cursor node { ${PLAYLIST_FIELDS} } } pageInfo { hasNextPage endCursor } totalCount } }`,
   { first, after });
   return page(data.myPlaylists);
@@ -21,7 +21,8 @@ export async function playlist(id) {
 }
 
 function withItems(p) {
-  const items = p.items.edges.map((e) => e.node).sort((a, b) => a.position - b.position);
+  // An item whose track has gone from the library comes back with track null: skip it.
+  const items = p.items.edges.map((e) => e.node).filter((item) => item.track).sort((a, b) => a.position - b.position);
   return { ...p, items, moreItems: p.items.pageInfo.hasNextPage };
 }
 

@@ -28,9 +28,19 @@ export function libraryHeader(active, total) {
         h('h1', { class: 'page-title', tabindex: '-1' }, 'Library'),
         total),
       h('a', { class: 'btn btn-outline btn-sm', href: '#/upload', 'data-testid': 'library-upload' }, icon('upload', 'icon icon-sm'), 'Upload')),
-    h('nav', { class: 'tabs', 'aria-label': 'Library sections' },
-      TABS.map((t) => h('a', { class: 'tab', href: t.href, 'aria-current': t.id === active ? 'page' : null, 'data-testid': `tab-${t.id}` }, t.label))),
+    tabs(active),
   ];
+}
+
+function tabs(active) {
+  const nav = h('nav', { class: 'tabs', 'aria-label': 'Library sections' },
+    TABS.map((t) => h('a', { class: 'tab', href: t.href, 'aria-current': t.id === active ? 'page' : null, 'data-testid': `tab-${t.id}` }, t.label)));
+  // On a narrow screen the current tab may sit past the edge: bring it into view.
+  requestAnimationFrame(() => {
+    const tab = nav.querySelector('[aria-current]');
+    if (tab && tab.offsetLeft + tab.offsetWidth > nav.clientWidth) nav.scrollLeft = tab.offsetLeft - 16;
+  });
+  return nav;
 }
 
 function emptyLibrary() {

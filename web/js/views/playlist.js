@@ -17,11 +17,12 @@ export function playlistView(ctx) {
   const { id } = ctx.params;
   const top = h('div', {}, heroSkeleton());
   const body = h('section', { class: 'page-section' });
+  const notes = h('div');
   let current = null;
   let list = null;
   let pending = Promise.resolve(); // edits run one after another, in the order made
 
-  const mine = () => current?.owner.id === store.user()?.id;
+  const mine = () => Boolean(current?.owner) && current.owner.id === store.user()?.id;
 
   function show(playlist) {
     current = { ...current, ...playlist };
@@ -30,7 +31,7 @@ export function playlistView(ctx) {
       art: cover({ url: current.imageUrl, name: current.name, kind: 'playlist', size: 'xl' }),
       eyebrow: current.public ? 'Public playlist' : 'Private playlist',
       title: current.name,
-      meta: [h('span', { class: 'hero-strong' }, current.owner.username), count(current.trackCount, 'track'), current.duration > 0 && longDuration(current.duration)],
+      meta: [current.owner && h('span', { class: 'hero-strong' }, current.owner.username), count(current.trackCount, 'track'), current.duration > 0 && longDuration(current.duration)],
       actions: [...playButtons(() => current.items.map((i) => i.track), `Play ${current.name}`), ...(mine() ? ownerButtons() : [])],
       testid: 'playlist-hero',
     }));
@@ -38,17 +39,21 @@ export function playlistView(ctx) {
     showItems();
   }
 
+  // The list element stays in place across updates: moving it would drop keyboard focus.
   function showItems() {
-    list ??= trackList({
-      testid: 'playlist-tracks',
-      reorder: mine() ? { move } : null,
-      menuExtra: mine() ? (entry) => [{ label: 'Remove from this playlist', icon: 'close', testid: 'menu-remove-from-playlist', action: () => remove(entry) }] : null,
-    });
+    if (!list) {
+      list = trackList({
+        testid: 'playlist-tracks',
+        reorder: mine() ? { move } : null,
+        menuExtra: mine() ? (entry) => [{ label: 'Remove from this playlist', icon: 'close', testid: 'menu-remove-from-playlist', action: () => remove(entry) }] : null,
+      });
+      mount(body, list.el, notes);
+    }
     list.set(current.items.map((item) => ({ track: item.track, itemId: item.id })));
-    const empty = current.items.length === 0 && h('p', { class: 'muted empty-note', 'data-testid': 'playlist-empty' },
-      'This playlist is empty. Add tracks with “Add to playlist…” in any track’s menu.');
-    const more = current.moreItems && h('p', { class: 'muted empty-note' }, `Showing the first ${current.items.length} tracks.`);
-    mount(body, list.el, empty, more);
+    mount(notes,
+      current.items.length === 0 && h('p', { class: 'muted empty-note', 'data-testid': 'playlist-empty' },
+        'This playlist is empty. Add tracks with “Add to playlist…” in any track’s menu.'),
+      current.moreItems && h('p', { class: 'muted empty-note' }, `Showing the first ${current.items.length} tracks.`));
   }
 
   // `to` is where the item lands; in the server's numbering that is the position the item

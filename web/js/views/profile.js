@@ -27,7 +27,7 @@ function header() {
             user.twoFactorEnabled && h('span', { class: 'badge' }, icon('shield', 'icon icon-sm'), '2FA on'),
             user.provider && !LOCAL_PROVIDERS.includes(user.provider) && h('span', { class: 'badge' }, `via ${user.provider}`)),
           user.isAdmin && h('a', { class: 'btn btn-outline btn-sm profile-admin', href: '#/admin', 'data-testid': 'profile-admin-link' },
-            icon('server', 'icon icon-sm'), 'Server administration'))),
+            icon('server', 'icon icon-sm'), 'Server admin')),
       );
     },
   };
