@@ -39,8 +39,8 @@ command -v ffmpeg >/dev/null || die "ffmpeg not found; install it (apt-get insta
 PY=python3  # the interpreter that runs make_library.py (needs mutagen)
 if ! python3 -c 'import mutagen' 2>/dev/null; then
     say "mutagen missing; pip install mutagen"
-    if ! python3 -m pip install --quiet mutagen || ! python3 -c 'import mutagen' 2>/dev/null; then
-        say "pip refused; using a venv in $BENCH_DIR/venv"
+    if ! python3 -m pip install --quiet mutagen 2>"$BENCH_DIR/pip.log" || ! python3 -c 'import mutagen' 2>/dev/null; then
+        say "pip refused (see $BENCH_DIR/pip.log); using a venv in $BENCH_DIR/venv"
         [ -x "$BENCH_DIR/venv/bin/python" ] || python3 -m venv "$BENCH_DIR/venv"
         "$BENCH_DIR/venv/bin/python" -m pip install --quiet mutagen
         PY="$BENCH_DIR/venv/bin/python"

@@ -92,9 +92,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
             "library: {tracks} tracks, {albums} albums, {artists} artists; folders: {:?}",
             state.config.library.folders
         );
-        if !state.config.library.folders.is_empty() {
-            soundroom::services::library::start_scan(&state);
-        }
+        soundroom::services::library::start(&state)?;
         tracing::info!("listening on http://{addr}");
         soundroom::serve(listener, state.clone(), soundroom::shutdown_signal()).await?;
         // Fold the WAL back into the main file so the database is one clean file at rest.

@@ -5,3 +5,4 @@ pub mod files;
 pub mod scanner;
 pub mod tags;
 pub mod transcode;
+pub mod watcher;

@@ -55,6 +55,24 @@ impl Scan<'_> {
         report.progress.phase = "reading";
         report.progress.files_total = Some(seen.len() as u64);
         (self.on_progress)(&report.progress);
+        self.read_candidates(conn, &candidates, &mut report)?;
+        report.progress.files_seen = seen.len() as u64;
+        report.progress.phase = "cleaning";
+        (self.on_progress)(&report.progress);
+        let configured: Vec<PathBuf> = self.folders.iter().filter_map(|f| std::path::absolute(f).ok()).collect();
+        report.progress.removed = remove_missing(conn, &known, &seen, &roots, &configured)?;
+        // The caller announces the final "done" once it has recorded the outcome.
+        report.progress.phase = "done";
+        report.progress.done = true;
+        Ok(report)
+    }
+
+    fn read_candidates(
+        &self,
+        conn: &mut Connection,
+        candidates: &[Candidate],
+        report: &mut ScanReport,
+    ) -> anyhow::Result<()> {
         for batch in candidates.chunks(BATCH) {
             let parsed = parse_parallel(batch);
             let tx = conn.transaction()?;
@@ -78,15 +96,30 @@ impl Scan<'_> {
             report.progress.files_seen += batch.len() as u64;
             (self.on_progress)(&report.progress);
         }
-        report.progress.files_seen = seen.len() as u64;
-        report.progress.phase = "cleaning";
-        (self.on_progress)(&report.progress);
-        let configured: Vec<PathBuf> = self.folders.iter().filter_map(|f| std::path::absolute(f).ok()).collect();
-        report.progress.removed = remove_missing(conn, &known, &seen, &roots, &configured)?;
-        // The caller announces the final "done" once it has recorded the outcome.
-        report.progress.phase = "done";
-        report.progress.done = true;
-        Ok(report)
+        Ok(())
+    }
+
+    /// Reads the given files if they are new or changed (used by the watcher).
+    pub fn read_files(&self, conn: &mut Connection, files: &[PathBuf]) -> anyhow::Result<ScanProgress> {
+        let known = library::library_files(conn)?;
+        let mut candidates = Vec::new();
+        for path in files {
+            let Ok(meta) = std::fs::metadata(path) else { continue };
+            let (size, mtime) = file_stamp(&meta);
+            let key = path.display().to_string();
+            match known.get(&key) {
+                Some((_, s, m)) if *s == size && *m == mtime => {}
+                other => {
+                    candidates.push(Candidate { path: path.clone(), size, mtime, existing: other.map(|k| k.0.clone()) })
+                }
+            }
+        }
+        let mut report = ScanReport::default();
+        self.read_candidates(conn, &candidates, &mut report)?;
+        for (path, reason) in &report.skipped {
+            tracing::warn!(path, reason, "skipped file");
+        }
+        Ok(report.progress)
     }
 
     /// Lists audio files; returns the ones to read, every path seen, and the roots that exist
@@ -111,13 +144,11 @@ impl Scan<'_> {
                 }
                 let Ok(meta) = entry.metadata() else { continue };
                 let path = entry.path().display().to_string();
-                let size = meta.len() as i64;
-                let mtime = meta
-                    .modified()
-                    .ok()
-                    .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_secs() as i64);
-                seen.insert(path.clone());
+                let (size, mtime) = file_stamp(&meta);
+                // Overlapping folders (/music and /music/rock) must not read a file twice.
+                if !seen.insert(path.clone()) {
+                    continue;
+                }
                 match known.get(&path) {
                     Some((_, s, m)) if *s == size && *m == mtime => {}
                     other => candidates.push(Candidate {
@@ -144,6 +175,14 @@ impl Scan<'_> {
         store_track(conn, info, &target, c.existing.as_deref(), self.covers_dir, folder_cover.as_deref())?;
         Ok(())
     }
+}
+
+/// Size and mtime: together they say whether a file changed since it was read.
+fn file_stamp(meta: &std::fs::Metadata) -> (i64, i64) {
+    // Milliseconds: an edit within the same second as the last scan still counts.
+    let mtime =
+        meta.modified().ok().and_then(|m| m.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_millis() as i64);
+    (meta.len() as i64, mtime)
 }
 
 fn parse_parallel(batch: &[Candidate]) -> Vec<Result<tags::TrackInfo, String>> {

@@ -24,13 +24,22 @@ pub struct ScanStatus {
 /// Live scan state shared by the scanner task and the API.
 pub struct LibraryState {
     running: AtomicBool,
+    /// Full scans and watcher batches take turns: both write the same rows.
+    writer: tokio::sync::Mutex<()>,
+    watcher: std::sync::Mutex<Option<notify::RecommendedWatcher>>,
     status: std::sync::Mutex<ScanStatus>,
     progress: broadcast::Sender<ScanProgress>,
 }
 
 impl Default for LibraryState {
     fn default() -> Self {
-        Self { running: AtomicBool::new(false), status: Default::default(), progress: broadcast::channel(64).0 }
+        Self {
+            running: AtomicBool::new(false),
+            writer: tokio::sync::Mutex::new(()),
+            watcher: std::sync::Mutex::new(None),
+            status: Default::default(),
+            progress: broadcast::channel(64).0,
+        }
     }
 }
 
@@ -61,6 +70,7 @@ pub fn start_scan(state: &SharedState) -> bool {
 
 /// Runs a full scan now and waits for it (used by `soundroom scan` and at start).
 pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
+    let _writer = state.library.writer.lock().await;
     let started = Instant::now();
     {
         let mut s = state.library.status.lock().expect("status lock");
@@ -103,6 +113,63 @@ pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
     drop(s);
     let _ = state.library.progress.send(report.progress);
     Ok(status)
+}
+
+/// At start: a scan of the music folders, then (if `library.watch`) live updates.
+pub fn start(state: &SharedState) -> anyhow::Result<()> {
+    if state.config.library.folders.is_empty() {
+        return Ok(());
+    }
+    start_scan(state);
+    if state.config.library.watch {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let watcher = crate::media::watcher::watch(&state.config.library.folders, tx)?;
+        *state.library.watcher.lock().expect("watcher lock") = Some(watcher);
+        tokio::spawn(apply_watched_changes(state.clone(), rx));
+    }
+    Ok(())
+}
+
+/// Collects changed paths until the disk has been quiet for a moment (a copy of an album
+/// is one batch, not a hundred), then applies them.
+async fn apply_watched_changes(state: SharedState, mut rx: tokio::sync::mpsc::UnboundedReceiver<std::path::PathBuf>) {
+    const QUIET: std::time::Duration = std::time::Duration::from_millis(750);
+    while let Some(first) = rx.recv().await {
+        let mut paths = std::collections::HashSet::from([first]);
+        loop {
+            tokio::select! {
+                next = rx.recv() => match next {
+                    Some(p) => { paths.insert(p); }
+                    None => break,
+                },
+                _ = tokio::time::sleep(QUIET) => break,
+                _ = state.shutdown.cancelled() => return,
+            }
+        }
+        let _writer = state.library.writer.lock().await;
+        let covers = state.data_path("covers");
+        let folders = state.config.library.folders.clone();
+        let pool = state.db.pool().clone();
+        let sender = state.library.progress.clone();
+        let result = crate::telemetry::blocking(move || {
+            let mut conn = pool.get()?;
+            let quiet = |_: &ScanProgress| {};
+            let progress = Scan { folders: &folders, covers_dir: &covers, on_progress: &quiet }
+                .apply_changes(&mut conn, &paths)?;
+            let _ = sender.send(progress.clone());
+            Ok(progress)
+        })
+        .await;
+        match result {
+            Ok(p) => tracing::info!(
+                added = p.added,
+                updated = p.updated,
+                removed = p.removed,
+                "library updated from file changes"
+            ),
+            Err(e) => e.log_if_internal(),
+        }
+    }
 }
 
 pub struct Counts {

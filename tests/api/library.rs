@@ -331,3 +331,53 @@ async fn rescan_library_reports_progress_on_the_subscription() {
     assert_eq!(status["libraryStatus"]["tracks"], 1);
     assert!(status["libraryStatus"]["lastScanFinishedAt"].is_string());
 }
+
+/// Polls until `check` holds, for at most 10 s (the watcher works in the background).
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !check().await {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_watcher_picks_up_added_moved_and_deleted_files_without_a_rescan() {
+    let music = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(music.path().join("A/B")).unwrap();
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    let mut rx = app.state.library.subscribe();
+    soundroom::services::library::start(&app.state).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(10), async { while !rx.recv().await.unwrap().done {} })
+        .await
+        .expect("the first scan finished");
+    let names = || {
+        let app = &app;
+        let token = admin.access.clone();
+        async move {
+            let data = app.gql_ok(Some(&token), "{ tracks { edges { node { name } } } }", json!({})).await;
+            data["tracks"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["name"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let scans_before = app.state.library.status().last_started_at.clone();
+
+    fixtures::wav(&music.path().join("A/B/01 - Arrived.wav"), 0.5);
+    eventually("the new file is in the library", || async { names().await == ["Arrived"] }).await;
+
+    std::fs::create_dir_all(music.path().join("A/C")).unwrap();
+    std::fs::rename(music.path().join("A/B/01 - Arrived.wav"), music.path().join("A/C/02 - Moved.wav")).unwrap();
+    eventually("the moved file is found at its new place", || async { names().await == ["Moved"] }).await;
+
+    std::fs::remove_dir_all(music.path().join("A/C")).unwrap();
+    eventually("the deleted folder's tracks are gone", || async { names().await.is_empty() }).await;
+    assert_eq!(app.state.library.status().last_started_at, scans_before, "no full rescan ran");
+}

@@ -1,22 +1,12 @@
 // The sign-in story in a real browser against a real server: first-run admin set-up,
 // sign out and in, turning on two-factor authentication, and signing in with a code.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { expectVisible, launchBrowser, startServer } from './harness.mjs';
 import { stepAt, totp } from './totp.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.SOUNDROOM_BIN
-  ? path.resolve(process.env.SOUNDROOM_BIN)
-  : path.resolve(here, '../../target/debug/soundroom');
-const STARTUP_TIMEOUT_MS = 60_000;
-const UI_TIMEOUT_MS = 10_000;
 
 const ADMIN = { username: 'Ada', email: 'ada@example.com', password: 'correct horse battery staple' };
 
@@ -27,11 +17,7 @@ let dataDir;
 before(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'soundroom-e2e-'));
   server = await startServer(dataDir);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -122,72 +108,4 @@ async function expectSignedInAs(page, username) {
   const name = await expectVisible(page, 'profile-username');
   assert.equal((await name.textContent()).trim(), username);
   assert.equal(await page.getByTestId('signin-form').count(), 0, 'the sign-in form is gone');
-}
-
-/**
- * Waits for the element with this test id to be visible. If the page shows its error
- * alert instead, fails at once with the message the user would read.
- */
-async function expectVisible(page, testId) {
-  const target = page.getByTestId(testId);
-  const error = page.getByTestId('error');
-  const deadline = Date.now() + UI_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (await target.isVisible()) return target;
-    if (await error.isVisible()) {
-      assert.fail(`expected [data-testid=${testId}], but the page shows the error: ${await error.textContent()}`);
-    }
-    await target.waitFor({ state: 'visible', timeout: 200 }).catch(() => {});
-  }
-  assert.fail(`[data-testid=${testId}] did not appear within ${UI_TIMEOUT_MS} ms (at ${page.url()})`);
-}
-
-// ---------- the server under test ----------
-
-// The server reads SOUNDROOM_* variables as configuration and refuses unknown ones, so it
-// must not see ours (SOUNDROOM_BIN) nor a developer's own settings: the flags say it all.
-function serverEnv() {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SOUNDROOM_')));
-}
-
-/** Starts `soundroom serve` on a free port and resolves once it prints its address. */
-function startServer(dir) {
-  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...serverEnv(), NO_COLOR: '1' },
-  });
-  const lines = [];
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const stop = async () => {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
-  const output = () => lines.slice(-60).join('\n');
-
-  return new Promise((resolve, reject) => {
-    const fail = (why) => {
-      clearTimeout(timer);
-      stop().finally(() => reject(new Error(`${why}\n--- server output ---\n${output()}`)));
-    };
-    const timer = setTimeout(() => fail(`${BIN} did not print "listening on" within ${STARTUP_TIMEOUT_MS} ms`), STARTUP_TIMEOUT_MS);
-    child.once('error', (err) => fail(`could not start ${BIN}: ${err.message} (build it, or set SOUNDROOM_BIN)`));
-    const exitedEarly = (code, signal) => fail(`${BIN} exited early (code ${code}, signal ${signal})`);
-    child.once('exit', exitedEarly);
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (raw) => {
-        const line = raw.replace(/\x1b\[[0-9;]*m/g, ''); // in case the logger colours anyway
-        lines.push(line);
-        const match = line.match(/listening on (http:\/\/[0-9.:]+)/);
-        if (match) {
-          clearTimeout(timer);
-          child.off('exit', exitedEarly);
-          resolve({ baseUrl: match[1], stop, output });
-        }
-      });
-    }
-  });
 }

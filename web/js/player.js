@@ -2,7 +2,8 @@
 // functions and listen with on('queue' | 'track' | 'state' | 'time' | 'volume', fn).
 //
 // Stream URLs are signed and short-lived, so each is fetched right before it is used. A track
-// the browser cannot decode in its original format is retried as Opus, then MP3.
+// the browser cannot decode in its original format is retried as Opus, then MP3. Transcodes
+// have no byte ranges to seek in, so seeking one asks the server to start at an offset.
 
 import { streamUrl } from './data/library.js';
 
@@ -30,7 +31,9 @@ const state = {
   queue: [], // { key, track }; keys are unique because a track may be queued twice
   index: -1,
   format: null,
+  url: null, // the signed URL, before any offset
   urlAt: 0,
+  offset: 0, // where in the track the transcode being played starts
   wantPlay: false, // the listener asked to play (survives format retries)
   loading: false,
   error: null,
@@ -64,7 +67,7 @@ export function snapshot() {
     error: state.error,
     format: state.format,
     repeat: state.repeat,
-    currentTime: audio.currentTime || 0,
+    currentTime: position(),
     duration: duration(),
     volume: audio.volume,
     muted: audio.muted,
@@ -73,9 +76,13 @@ export function snapshot() {
 
 const current = () => state.queue[state.index] ?? null;
 
-// Transcoded streams may not announce a length; the library's duration fills in.
+const transcoding = () => state.format !== null && state.format !== 'ORIGINAL';
+const position = () => state.offset + (audio.currentTime || 0);
+
+// A transcode may not announce its length (and one started mid-track only knows the rest),
+// so the library's duration stands in.
 function duration() {
-  if (Number.isFinite(audio.duration) && audio.duration > 0) return audio.duration;
+  if (!transcoding() && Number.isFinite(audio.duration) && audio.duration > 0) return audio.duration;
   return current()?.track.duration ?? 0;
 }
 
@@ -152,7 +159,7 @@ export function reset() {
   audio.pause();
   audio.removeAttribute('src');
   audio.load();
-  Object.assign(state, { queue: [], index: -1, format: null, urlAt: 0, wantPlay: false, loading: false, error: null });
+  Object.assign(state, { queue: [], index: -1, format: null, url: null, urlAt: 0, offset: 0, wantPlay: false, loading: false, error: null });
   emit('queue', 'track', 'state', 'time');
 }
 
@@ -196,7 +203,7 @@ export function play() {
   state.wantPlay = true;
   if (!audio.src || state.error) return load(state.index, true);
   // A paused track may have outlived its signed URL: fetch a new one and carry on from here.
-  if (Date.now() - state.urlAt > URL_MAX_AGE_MS) return loadFormat(state.format, loadSeq, audio.currentTime);
+  if (Date.now() - state.urlAt > URL_MAX_AGE_MS) return loadFormat(state.format, ++loadSeq, position());
   start();
 }
 
@@ -216,13 +223,15 @@ export function next() {
 }
 
 export function previous() {
-  if (audio.currentTime > RESTART_AFTER_S || state.index <= 0) seek(0);
+  if (position() > RESTART_AFTER_S || state.index <= 0) seek(0);
   else load(state.index - 1, true);
 }
 
 export function seek(seconds) {
   if (!current()) return;
-  audio.currentTime = Math.max(0, Math.min(seconds, duration() || seconds));
+  const target = Math.max(0, Math.min(seconds, duration() || seconds));
+  if (transcoding() && state.url) startAt(target);
+  else audio.currentTime = target;
   emit('time');
 }
 
@@ -244,9 +253,7 @@ export function toggleMute() {
 // ---------- loading ----------
 
 function load(index, autoplay) {
-  state.index = index;
-  state.wantPlay = autoplay;
-  state.error = null;
+  Object.assign(state, { index, wantPlay: autoplay, error: null, format: null, url: null, offset: 0 });
   audio.pause();
   emit('track', 'queue');
   const track = current().track;
@@ -260,7 +267,7 @@ function playableOriginal(track) {
   return !type || audio.canPlayType(type) !== '';
 }
 
-async function loadFormat(format, seq, startAt) {
+async function loadFormat(format, seq, from) {
   const entry = current();
   state.loading = true;
   emit('state');
@@ -273,9 +280,21 @@ async function loadFormat(format, seq, startAt) {
   }
   if (seq !== loadSeq) return; // another track was chosen meanwhile
   state.format = format;
+  state.url = url;
   state.urlAt = Date.now();
-  audio.src = url;
-  if (startAt > 0) audio.currentTime = startAt;
+  startAt(from);
+}
+
+/** Points the element at the current URL from `seconds` in, and plays if asked to. */
+function startAt(seconds) {
+  if (transcoding()) {
+    state.offset = seconds;
+    audio.src = seconds > 0 ? `${state.url}&timeOffset=${seconds.toFixed(2)}` : state.url;
+  } else {
+    state.offset = 0;
+    if (audio.getAttribute('src') !== state.url) audio.src = state.url;
+    audio.currentTime = seconds;
+  }
   if (state.wantPlay) start();
   else {
     state.loading = false;
@@ -304,23 +323,23 @@ function fail(message) {
 // An error on ORIGINAL usually means a codec this browser lacks; a stale URL gets refreshed.
 function retryAfterError() {
   if (!current() || !audio.getAttribute('src')) return;
-  const position = audio.currentTime;
-  if (Date.now() - state.urlAt > URL_MAX_AGE_MS) return loadFormat(state.format, ++loadSeq, position);
+  const at = position();
+  if (Date.now() - state.urlAt > URL_MAX_AGE_MS) return loadFormat(state.format, ++loadSeq, at);
   const fallback = FORMATS[FORMATS.indexOf(state.format) + 1];
-  if (fallback) return loadFormat(fallback, ++loadSeq, position);
+  if (fallback) return loadFormat(fallback, ++loadSeq, at);
   fail('This track can’t be played in this browser.');
 }
 
 function ended() {
   if (state.repeat === 'one') {
-    audio.currentTime = 0;
+    seek(0);
     start();
   } else if (state.index + 1 < state.queue.length || state.repeat === 'all') {
     next();
   } else {
     state.wantPlay = false;
-    audio.currentTime = 0;
-    emit('state', 'time');
+    seek(0);
+    emit('state');
   }
 }
 

@@ -5,7 +5,7 @@ import { h, mount } from '../dom.js';
 import { dateTime } from '../format.js';
 import { icon } from '../icons.js';
 import * as store from '../store.js';
-import { alertBox, busy, field, onSubmit } from '../ui.js';
+import { busy, field, onSubmit } from '../ui.js';
 
 export const inviteLink = (code) => `${location.origin}/#/signup?invite=${encodeURIComponent(code)}`;
 
@@ -47,8 +47,8 @@ function inviteRow(invite, onRevoke) {
       revoke));
 }
 
-export function invitesCard() {
-  const alert = alertBox();
+/** `alert` is the page's one error box (see libraryCard). */
+export function invitesCard(alert) {
   const list = h('ul', { class: 'invite-list', 'data-testid': 'invite-list' }, h('div', { class: 'spinner' }));
   let invites = [];
   const show = () => {
@@ -70,11 +70,12 @@ export function invitesCard() {
   admin.invites().then((all) => {
     invites = all;
     show();
-  }).catch((err) => alert.show(err.message));
+  }).catch((err) => alert.show(err.message, card));
   const registration = store.serverInfo()?.registration;
-  return h('section', { class: 'card', 'data-testid': 'admin-invites' },
+  const card = h('section', { class: 'card', 'data-testid': 'admin-invites' },
     h('h2', { class: 'card-title' }, icon('ticket', 'icon icon-title'), 'Invites'),
     registration && registration !== 'INVITE' && h('p', { class: 'muted card-note' },
       `Registration is ${registration.toLowerCase()}: invites matter when it is invite-only.`),
-    alert.el, form, list);
+    form, list);
+  return card;
 }

@@ -5,7 +5,7 @@ import { h, mount } from '../dom.js';
 import { count, dateTime } from '../format.js';
 import { icon } from '../icons.js';
 import { subscribe } from '../subscriptions.js';
-import { alertBox, busy } from '../ui.js';
+import { busy } from '../ui.js';
 
 const POLL_MS = 4000;
 
@@ -24,8 +24,8 @@ function skippedList(skipped) {
     h('ul', { class: 'skipped-list' }, skipped.map((s) => h('li', {}, h('code', {}, s.path), h('span', { class: 'muted' }, s.reason)))));
 }
 
-export function libraryCard(ctx) {
-  const alert = alertBox();
+/** `alert` is the page's one error box; it moves next to the card that failed. */
+export function libraryCard(ctx, alert) {
   const stats = h('div', { class: 'stats' }, h('div', { class: 'spinner' }));
   const details = h('div', { class: 'scan-details' });
   const fill = h('div', { class: 'progress-fill' });
@@ -67,7 +67,7 @@ export function libraryCard(ctx) {
     try {
       showStatus(await admin.libraryStatus());
     } catch (err) {
-      alert.show(err.message);
+      alert.show(err.message, card);
     }
   }
 
@@ -78,7 +78,7 @@ export function libraryCard(ctx) {
       showStatus(status);
       showProgress({ phase: 'starting', filesSeen: 0, filesTotal: null, added: 0, updated: 0, removed: 0, skipped: 0, done: false });
     } catch (err) {
-      alert.show(err.message);
+      alert.show(err.message, card);
     }
   });
 
@@ -90,9 +90,10 @@ export function libraryCard(ctx) {
     stop();
     clearTimeout(poll);
   });
-  load();
 
-  return h('section', { class: 'card', 'data-testid': 'admin-library' },
+  const card = h('section', { class: 'card', 'data-testid': 'admin-library' },
     h('div', { class: 'card-title-row' }, h('h2', { class: 'card-title' }, icon('library', 'icon icon-title'), 'Library'), rescan),
-    alert.el, stats, progress, details);
+    stats, progress, details);
+  load();
+  return card;
 }

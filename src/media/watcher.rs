@@ -1,0 +1,82 @@
+//! Live library updates: a filesystem watcher reports changed paths, and only those are
+//! re-read (files added, changed, moved in or out, deleted) instead of rescanning everything.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use rusqlite::{Connection, params};
+
+use crate::db::library;
+use crate::media::scanner::{Scan, ScanProgress};
+use crate::media::tags;
+
+/// Watches `folders` recursively and sends every touched path to `tx`.
+pub fn watch(
+    folders: &[PathBuf],
+    tx: tokio::sync::mpsc::UnboundedSender<PathBuf>,
+) -> anyhow::Result<RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+        // Reads (our own included) are not changes.
+        Ok(e) if matches!(e.kind, notify::EventKind::Access(_)) => {}
+        Ok(e) => {
+            for path in e.paths {
+                let _ = tx.send(path);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "file watcher error"),
+    })?;
+    for folder in folders {
+        // Stored paths are canonical, so watch the canonical folder to get matching paths.
+        let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.clone());
+        if let Err(e) = watcher.watch(&folder, RecursiveMode::Recursive) {
+            tracing::warn!(folder = %folder.display(), error = %e, "cannot watch music folder; changes need a rescan");
+        }
+    }
+    Ok(watcher)
+}
+
+impl Scan<'_> {
+    /// Brings the rows for `paths` (files or folders) in line with the disk.
+    pub fn apply_changes(&self, conn: &mut Connection, paths: &HashSet<PathBuf>) -> anyhow::Result<ScanProgress> {
+        // A set: one change often reports both a file and its folder.
+        let mut files = std::collections::BTreeSet::new();
+        let mut gone = Vec::new();
+        for path in paths {
+            if path.is_dir() {
+                let audio = walkdir::WalkDir::new(path).follow_links(true).into_iter().filter_map(Result::ok);
+                files.extend(
+                    audio.filter(|e| e.file_type().is_file() && tags::is_audio(e.path())).map(|e| e.into_path()),
+                );
+            } else if path.is_file() {
+                if tags::is_audio(path) {
+                    files.insert(path.clone());
+                }
+            } else {
+                gone.push(path.clone());
+            }
+        }
+        let files: Vec<PathBuf> = files.into_iter().collect();
+        let mut progress = self.read_files(conn, &files)?;
+        let tx = conn.transaction()?;
+        for path in &gone {
+            progress.removed += remove_under(&tx, path)?;
+        }
+        library::prune_orphans(&tx)?;
+        tx.commit()?;
+        progress.done = true;
+        progress.phase = "done";
+        Ok(progress)
+    }
+}
+
+/// Deletes library tracks at `path` or below it (a deleted or moved-away folder).
+fn remove_under(conn: &Connection, path: &Path) -> rusqlite::Result<u64> {
+    let exact = path.display().to_string();
+    let prefix = format!("{}/", exact.trim_end_matches('/'));
+    let n = conn.execute(
+        "DELETE FROM tracks WHERE source = 'library' AND (path = ?1 OR substr(path, 1, length(?2)) = ?2)",
+        params![exact, prefix],
+    )?;
+    Ok(n as u64)
+}

@@ -1,0 +1,89 @@
+// Shared by the browser tests: the server under test, the browser, and a patient lookup
+// that reports the page's own error message when the expected element never shows.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const BIN = process.env.SOUNDROOM_BIN
+  ? path.resolve(process.env.SOUNDROOM_BIN)
+  : path.resolve(here, '../../target/debug/soundroom');
+const STARTUP_TIMEOUT_MS = 60_000;
+export const UI_TIMEOUT_MS = 10_000;
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/**
+ * Waits for the element with this test id to be visible. If the page shows its error
+ * alert instead, fails at once with the message the user would read.
+ */
+export async function expectVisible(page, testId) {
+  const target = page.getByTestId(testId);
+  const error = page.getByTestId('error');
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (await target.isVisible()) return target;
+    if (await error.isVisible()) {
+      assert.fail(`expected [data-testid=${testId}], but the page shows the error: ${await error.textContent()}`);
+    }
+    await target.waitFor({ state: 'visible', timeout: 200 }).catch(() => {});
+  }
+  assert.fail(`[data-testid=${testId}] did not appear within ${UI_TIMEOUT_MS} ms (at ${page.url()})`);
+}
+
+// The server reads SOUNDROOM_* variables as configuration and refuses unknown ones, so it
+// must not see ours (SOUNDROOM_BIN) nor a developer's own settings: the flags say it all.
+function serverEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SOUNDROOM_')));
+}
+
+/** Starts `soundroom serve` on a free port and resolves once it prints its address. */
+export function startServer(dir) {
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...serverEnv(), NO_COLOR: '1' },
+  });
+  const lines = [];
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  const output = () => lines.slice(-60).join('\n');
+
+  return new Promise((resolve, reject) => {
+    const fail = (why) => {
+      clearTimeout(timer);
+      stop().finally(() => reject(new Error(`${why}\n--- server output ---\n${output()}`)));
+    };
+    const timer = setTimeout(() => fail(`${BIN} did not print "listening on" within ${STARTUP_TIMEOUT_MS} ms`), STARTUP_TIMEOUT_MS);
+    child.once('error', (err) => fail(`could not start ${BIN}: ${err.message} (build it, or set SOUNDROOM_BIN)`));
+    const exitedEarly = (code, signal) => fail(`${BIN} exited early (code ${code}, signal ${signal})`);
+    child.once('exit', exitedEarly);
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (raw) => {
+        const line = raw.replace(/\x1b\[[0-9;]*m/g, ''); // in case the logger colours anyway
+        lines.push(line);
+        const match = line.match(/listening on (http:\/\/[0-9.:]+)/);
+        if (match) {
+          clearTimeout(timer);
+          child.off('exit', exitedEarly);
+          resolve({ baseUrl: match[1], stop, output });
+        }
+      });
+    }
+  });
+}
