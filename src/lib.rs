@@ -47,6 +47,11 @@ pub async fn serve(
     state: SharedState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    use axum::serve::ListenerExt;
+    // Without NODELAY the last small segment of a response can wait ~40 ms for a delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let app = http::router(state.clone());
     let cancel = state.shutdown.clone();
     let signal = async move {

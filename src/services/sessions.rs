@@ -52,18 +52,13 @@ pub async fn authenticate(state: &AppState, access_token: &str) -> AppResult<Cal
         .verify(access_token, TokenKind::Access)
         .ok_or_else(|| AppError::unauthenticated("your session has expired; sign in again"))?;
     let family = claims.sid.clone().unwrap_or_default();
+    let session_id = family.clone();
     let (user, alive) =
         state.db.run(move |conn| Ok((users::by_id(conn, &claims.sub)?, tokens::family_active(conn, &family)?))).await?;
     match user {
-        Some(u) if !u.disabled && alive => {
-            Ok(Caller { user_id: u.id, is_admin: u.is_admin, session_id: claims_sid(access_token, state) })
-        }
+        Some(u) if !u.disabled && alive => Ok(Caller { user_id: u.id, is_admin: u.is_admin, session_id }),
         _ => Err(AppError::unauthenticated("your session has ended; sign in again")),
     }
-}
-
-fn claims_sid(token: &str, state: &AppState) -> String {
-    state.signer.verify(token, TokenKind::Access).and_then(|c| c.sid).unwrap_or_default()
 }
 
 /// Rotates a refresh token. Presenting one that was already used means it was copied:

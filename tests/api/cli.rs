@@ -13,15 +13,29 @@ fn soundroom(data_dir: &std::path::Path) -> Command {
     cmd
 }
 
+/// A running server process, killed if a test fails before stopping it (no orphans).
+struct Server(Option<Child>);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Starts `serve` on a free port and waits for the "listening on" line.
-fn start(data_dir: &std::path::Path) -> (Child, String) {
+fn start(data_dir: &std::path::Path) -> (Server, String) {
     let mut child = soundroom(data_dir)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let stderr = child.stderr.take().unwrap();
+    let server = Server(Some(child));
+    let mut lines = BufReader::new(stderr).lines();
     let mut seen = Vec::new();
     let addr = loop {
         let line = lines.next().expect("server printed the address").unwrap();
@@ -35,10 +49,12 @@ fn start(data_dir: &std::path::Path) -> (Child, String) {
     let version = format!("schema version {}", soundroom::db::migrations::latest_version());
     assert!(log.contains(&version), "{log}");
     std::thread::spawn(move || for _ in lines {});
-    (child, addr)
+    (server, addr)
 }
 
-fn stop(mut child: Child) -> std::process::ExitStatus {
+/// SIGTERM, then the exit status: a graceful shutdown exits 0.
+fn stop(mut server: Server) -> std::process::ExitStatus {
+    let mut child = server.0.take().expect("running");
     Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     child.wait().unwrap()
 }
