@@ -174,7 +174,7 @@ impl ProfileMutation {
 }
 
 /// Reads a small uploaded image, refusing it before reading past the size limit.
-fn read_image(ctx: &Context<'_>, upload: Upload) -> AppResult<accounts::ImageUpload> {
+pub(crate) fn read_image(ctx: &Context<'_>, upload: Upload) -> AppResult<accounts::ImageUpload> {
     use std::io::Read;
     let value = upload.value(ctx).map_err(|e| AppError::invalid(format!("cannot read the upload: {}", e)))?;
     let max = state(ctx).config.limits.max_image_kb * 1024;

@@ -174,6 +174,10 @@ impl Track {
     async fn created_at(&self) -> DateTime<Utc> {
         crate::db::parse_db_time(&self.0.created_at)
     }
+    /// Whether the caller may edit or delete this track (its uploader, or an admin).
+    async fn can_edit(&self, ctx: &Context<'_>) -> bool {
+        crate::graphql::caller_opt(ctx).is_some_and(|c| library::may_edit(c, &self.0).is_ok())
+    }
     /// A signed, short-lived URL of the audio. `bitrate` (kbps, 32–320) applies to transcodes;
     /// append `&timeOffset=<seconds>` to start a transcode mid-track.
     async fn stream_url(

@@ -234,6 +234,15 @@ impl From<TrackInput> for tracks::TrackChange {
 pub struct ArtistInput {
     pub name: Option<String>,
     pub genre: Option<String>,
+    /// A picture of the artist (PNG, JPEG, GIF or WebP).
+    pub image: Option<Upload>,
+}
+
+impl ArtistInput {
+    fn into_change(self, ctx: &Context<'_>) -> GqlResult<tracks::ArtistChange> {
+        let image = self.image.map(|u| crate::graphql::account::read_image(ctx, u)).transpose()?;
+        Ok(tracks::ArtistChange { name: self.name, genre: self.genre, image })
+    }
 }
 
 #[derive(Default)]
@@ -261,12 +270,12 @@ impl LibraryMutation {
     }
 
     async fn create_artist(&self, ctx: &Context<'_>, input: ArtistInput) -> GqlResult<Artist> {
-        let change = tracks::ArtistChange { name: input.name, genre: input.genre };
+        let change = input.into_change(ctx)?;
         Ok(Artist(tracks::create_artist(state(ctx), &caller(ctx)?, change).await?))
     }
 
     async fn update_artist(&self, ctx: &Context<'_>, id: ID, input: ArtistInput) -> GqlResult<Artist> {
-        let change = tracks::ArtistChange { name: input.name, genre: input.genre };
+        let change = input.into_change(ctx)?;
         Ok(Artist(tracks::update_artist(state(ctx), &caller(ctx)?, id.0, change).await?))
     }
 

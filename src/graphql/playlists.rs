@@ -1,7 +1,7 @@
 //! Playlists, their items, and favourites.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, ID, InputObject, Object, Upload};
 use chrono::{DateTime, Utc};
 
 use crate::db::playlists::{ItemRow, PlaylistRow};
@@ -26,8 +26,10 @@ impl Playlist {
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
-    async fn image_url(&self) -> Option<String> {
-        None
+    async fn image_url(&self, ctx: &Context<'_>) -> Option<String> {
+        let path = self.0.image_path.as_ref()?;
+        let version = crate::auth::opaque::sha256_hex(path);
+        Some(crate::graphql::library::media_url(ctx, &format!("cover/playlist/{}", self.0.id), Some(&version[..8])))
     }
     async fn public(&self) -> bool {
         self.0.public
@@ -90,11 +92,14 @@ pub struct PlaylistInput {
     pub name: Option<String>,
     pub description: Option<String>,
     pub public: Option<bool>,
+    /// A cover image (PNG, JPEG, GIF or WebP).
+    pub image: Option<Upload>,
 }
 
-impl From<PlaylistInput> for playlists::PlaylistChange {
-    fn from(i: PlaylistInput) -> Self {
-        Self { name: i.name, description: i.description, public: i.public }
+impl PlaylistInput {
+    fn into_change(self, ctx: &Context<'_>) -> GqlResult<playlists::PlaylistChange> {
+        let image = self.image.map(|u| crate::graphql::account::read_image(ctx, u)).transpose()?;
+        Ok(playlists::PlaylistChange { name: self.name, description: self.description, public: self.public, image })
     }
 }
 
@@ -130,11 +135,11 @@ fn ids(v: Vec<ID>) -> Vec<String> {
 #[Object]
 impl PlaylistMutation {
     async fn create_playlist(&self, ctx: &Context<'_>, input: PlaylistInput) -> GqlResult<Playlist> {
-        Ok(Playlist(playlists::create(state(ctx), &caller(ctx)?, input.into()).await?))
+        Ok(Playlist(playlists::create(state(ctx), &caller(ctx)?, input.into_change(ctx)?).await?))
     }
 
     async fn update_playlist(&self, ctx: &Context<'_>, id: ID, input: PlaylistInput) -> GqlResult<Playlist> {
-        Ok(Playlist(playlists::update(state(ctx), &caller(ctx)?, id.0, input.into()).await?))
+        Ok(Playlist(playlists::update(state(ctx), &caller(ctx)?, id.0, input.into_change(ctx)?).await?))
     }
 
     async fn delete_playlist(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {

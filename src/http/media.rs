@@ -15,7 +15,7 @@ use tower::ServiceExt;
 
 use super::HttpState;
 use crate::auth::jwt::TokenKind;
-use crate::db::{library, users};
+use crate::db::{library, playlists, users};
 use crate::error::AppError;
 use crate::media::transcode::cache::TranscodeCache;
 use crate::media::transcode::stream::ChannelWriter;
@@ -178,6 +178,7 @@ async fn cover(
                 "user" => users::by_id(c, &id)?.and_then(|u| u.avatar_path).map(|p| avatars.join(p)),
                 "album" => library::albums_by_ids(c, &[id])?.pop().and_then(|a| a.cover_path).map(PathBuf::from),
                 "artist" => library::artists_by_ids(c, &[id])?.pop().and_then(|a| a.image_path).map(PathBuf::from),
+                "playlist" => playlists::by_id(c, &id)?.and_then(|p| p.image_path).map(PathBuf::from),
                 _ => None,
             })
         })

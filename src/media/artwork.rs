@@ -36,6 +36,17 @@ pub fn folder_cover(dir: &Path) -> Option<PathBuf> {
     })
 }
 
+/// Recognises an image by its first bytes, never by a name or a client's content type.
+pub fn image_extension(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0x89, b'P', b'N', b'G', ..] => Some("png"),
+        [0xFF, 0xD8, 0xFF, ..] => Some("jpg"),
+        [b'G', b'I', b'F', b'8', ..] => Some("gif"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("webp"),
+        _ => None,
+    }
+}
+
 /// A JPEG of the image scaled to fit `size`×`size` (never enlarged).
 pub fn resize(path: &Path, size: u32) -> anyhow::Result<Vec<u8>> {
     let img = image::ImageReader::open(path)?.with_guessed_format()?.decode()?;

@@ -40,14 +40,20 @@ pub struct TrackInfo {
 
 /// Reads tags and stream facts; the error is a short reason for the skipped-files list.
 pub fn read(path: &Path) -> Result<TrackInfo, String> {
-    let owned = path.to_path_buf();
-    match std::panic::catch_unwind(move || read_inner(&owned)) {
+    read_named(path, path)
+}
+
+/// Like `read`, but missing tags fall back to `name` (an upload's original file name)
+/// rather than to where the bytes happen to be stored.
+pub fn read_named(path: &Path, name: &Path) -> Result<TrackInfo, String> {
+    let (owned, name) = (path.to_path_buf(), name.to_path_buf());
+    match std::panic::catch_unwind(move || read_inner(&owned, &name)) {
         Ok(result) => result,
         Err(_) => Err("the tag parser crashed on this file".into()),
     }
 }
 
-fn read_inner(path: &Path) -> Result<TrackInfo, String> {
+fn read_inner(path: &Path, name: &Path) -> Result<TrackInfo, String> {
     // The content decides the format, never the name: a misnamed file is read as what it is.
     let probe = lofty::probe::Probe::open(path).map_err(|e| format!("cannot open the file: {e}"))?;
     let probe = probe.guess_file_type().map_err(|e| format!("cannot read the file: {e}"))?;
@@ -69,7 +75,7 @@ fn read_inner(path: &Path) -> Result<TrackInfo, String> {
     if let Some(tag) = tagged.primary_tag().or_else(|| tagged.first_tag()) {
         apply_tag(&mut info, tag);
     }
-    fill_from_path(&mut info, path);
+    fill_from_path(&mut info, name);
     Ok(info)
 }
 
@@ -90,7 +96,7 @@ fn apply_tag(info: &mut TrackInfo, tag: &lofty::tag::Tag) {
     info.year = tag.date().map(|d| i32::from(d.year)).filter(|y| *y > 0);
     let front = tag.pictures().iter().find(|p| p.pic_type() == PictureType::CoverFront).or(tag.pictures().first());
     if let Some(pic) = front
-        && let Some(ext) = crate::services::accounts::image_extension(pic.data())
+        && let Some(ext) = super::artwork::image_extension(pic.data())
     {
         info.cover = Some((pic.data().to_vec(), ext));
     }

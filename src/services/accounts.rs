@@ -90,19 +90,32 @@ pub async fn update_profile(state: &SharedState, caller: &Caller, change: Profil
     }
 }
 
-/// Writes an avatar under `avatars/` via temp file + fsync + rename; returns (file name, path).
+/// Writes an avatar under `avatars/`; returns (file name, path).
 async fn store_avatar(state: &SharedState, user_id: &str, img: ImageUpload) -> AppResult<(String, PathBuf)> {
+    store_image(state, "avatars", user_id, img).await
+}
+
+/// Checks an uploaded image (size, and type by content) and writes it under `dir` in the data
+/// dir via temp file + fsync + rename; returns (file name, path).
+pub async fn store_image(
+    state: &SharedState,
+    dir: &str,
+    prefix: &str,
+    img: ImageUpload,
+) -> AppResult<(String, PathBuf)> {
     let max = state.config.limits.max_image_kb * 1024;
     if img.bytes.len() > max {
         return Err(AppError::invalid(format!("an image may be at most {} KiB", state.config.limits.max_image_kb)));
     }
-    let ext = image_extension(&img.bytes)
-        .ok_or_else(|| AppError::invalid("the avatar must be a PNG, JPEG, GIF or WebP image"))?;
-    let name = format!("{user_id}-{}.{ext}", crate::auth::opaque::human_code(8));
-    let dir = state.data_path("avatars");
-    let final_path = dir.join(&name);
+    let ext = crate::media::artwork::image_extension(&img.bytes)
+        .ok_or_else(|| AppError::invalid("the image must be a PNG, JPEG, GIF or WebP file"))?;
+    let name = format!("{prefix}-{}.{ext}", crate::auth::opaque::human_code(8));
+    let final_path = state.data_path(dir).join(&name);
     let target = final_path.clone();
     blocking(move || {
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
         crate::media::files::write_atomically(&target, &img.bytes)?;
         Ok(())
     })
@@ -110,14 +123,35 @@ async fn store_avatar(state: &SharedState, user_id: &str, img: ImageUpload) -> A
     Ok((name, final_path))
 }
 
-/// Recognises an image by its first bytes, never by a name or a client's content type.
-pub fn image_extension(bytes: &[u8]) -> Option<&'static str> {
-    match bytes {
-        [0x89, b'P', b'N', b'G', ..] => Some("png"),
-        [0xFF, 0xD8, 0xFF, ..] => Some("jpg"),
-        [b'G', b'I', b'F', b'8', ..] => Some("gif"),
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("webp"),
-        _ => None,
+/// Stores an optional new image, then runs `update` with its path. `update` returns its value
+/// and the path it replaced. A failed update removes the new file; a successful one removes
+/// the replaced file, so no image is ever orphaned or lost.
+pub async fn with_image<T>(
+    state: &SharedState,
+    image: Option<ImageUpload>,
+    prefix: &str,
+    update: impl AsyncFnOnce(Option<String>) -> AppResult<(T, Option<String>)>,
+) -> AppResult<T> {
+    let stored = match image {
+        Some(img) => Some(store_image(state, "images", prefix, img).await?.1),
+        None => None,
+    };
+    match update(stored.as_ref().map(|p| p.display().to_string())).await {
+        Ok((value, replaced)) => {
+            let images = state.data_path("images");
+            if stored.is_some()
+                && let Some(old) = replaced.filter(|o| std::path::Path::new(o).starts_with(&images))
+            {
+                let _ = tokio::fs::remove_file(old).await;
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            if let Some(path) = stored {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+            Err(e)
+        }
     }
 }
 

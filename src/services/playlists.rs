@@ -4,6 +4,7 @@
 use crate::db::library as db_library;
 use crate::db::playlists::{self as db, ItemRow, PlaylistRow};
 use crate::error::{AppError, AppResult};
+use crate::services::accounts::{ImageUpload, with_image};
 use crate::services::sessions::Caller;
 use crate::state::SharedState;
 
@@ -11,6 +12,7 @@ pub struct PlaylistChange {
     pub name: Option<String>,
     pub description: Option<String>,
     pub public: Option<bool>,
+    pub image: Option<ImageUpload>,
 }
 
 fn clean_name(name: &str) -> AppResult<String> {
@@ -47,13 +49,22 @@ pub async fn create(state: &SharedState, caller: &Caller, change: PlaylistChange
     let name = clean_name(change.name.as_deref().unwrap_or(""))?;
     let description = clean_description(change.description)?;
     let owner = caller.user_id.clone();
-    state
-        .db
-        .transaction(move |tx| {
-            let id = db::insert(tx, &owner, &name, description.as_deref(), change.public.unwrap_or(false))?;
-            Ok(db::by_id(tx, &id)?.expect("just inserted"))
-        })
-        .await
+    let public = change.public.unwrap_or(false);
+    with_image(state, change.image, "playlist", async |image| {
+        state
+            .db
+            .transaction(move |tx| {
+                let id = db::insert(tx, &owner, &name, description.as_deref(), public)?;
+                let mut p = db::by_id(tx, &id)?.expect("just inserted");
+                if image.is_some() {
+                    p.image_path = image;
+                    db::update(tx, &p)?;
+                }
+                Ok((p, None))
+            })
+            .await
+    })
+    .await
 }
 
 pub async fn update(
@@ -65,23 +76,31 @@ pub async fn update(
     let name = change.name.as_deref().map(clean_name).transpose()?;
     let description = change.description.map(|d| clean_description(Some(d))).transpose()?;
     let caller = caller.clone();
-    state
-        .db
-        .transaction(move |tx| {
-            let mut p = owned(tx, &caller, &id)?;
-            if let Some(n) = name {
-                p.name = n;
-            }
-            if let Some(d) = description {
-                p.description = d;
-            }
-            if let Some(public) = change.public {
-                p.public = public;
-            }
-            db::update(tx, &p)?;
-            Ok(db::by_id(tx, &id)?.expect("exists"))
-        })
-        .await
+    let public = change.public;
+    with_image(state, change.image, "playlist", async |image| {
+        state
+            .db
+            .transaction(move |tx| {
+                let mut p = owned(tx, &caller, &id)?;
+                let replaced = p.image_path.clone();
+                if let Some(n) = name {
+                    p.name = n;
+                }
+                if let Some(d) = description {
+                    p.description = d;
+                }
+                if let Some(public) = public {
+                    p.public = public;
+                }
+                if image.is_some() {
+                    p.image_path = image;
+                }
+                db::update(tx, &p)?;
+                Ok((db::by_id(tx, &id)?.expect("exists"), replaced))
+            })
+            .await
+    })
+    .await
 }
 
 pub async fn delete(state: &SharedState, caller: &Caller, id: String) -> AppResult<bool> {

@@ -10,6 +10,7 @@ use crate::db::playlists as db_playlists;
 use crate::error::{AppError, AppResult};
 use crate::media::scanner::{TrackFile, store_track};
 use crate::media::tags;
+use crate::services::accounts::{ImageUpload, with_image};
 use crate::services::library::may_edit;
 use crate::services::sessions::Caller;
 use crate::state::SharedState;
@@ -90,7 +91,9 @@ pub async fn upload(
     let id = blocking(move || {
         let staged = tempfile::NamedTempFile::new_in(&uploads)?;
         let hash = copy_hashing(&mut file, staged.as_file(), max)?;
-        let mut info = tags::read(staged.path())
+        // Only the file name is a hint: an upload's folders say nothing about the music.
+        let name = Path::new(&filename).file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("Upload"));
+        let mut info = tags::read_named(staged.path(), &name)
             .map_err(|e| AppError::invalid(format!("this is not an audio file Soundroom can read ({e})")))?;
         change.apply_to(&mut info);
         let mut conn = pool.get()?;
@@ -241,30 +244,43 @@ pub async fn delete(state: &SharedState, caller: &Caller, id: String) -> AppResu
 pub struct ArtistChange {
     pub name: Option<String>,
     pub genre: Option<String>,
+    pub image: Option<ImageUpload>,
+}
+
+fn artist_name(name: &str) -> AppResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 300 {
+        return Err(AppError::invalid("an artist name has 1 to 300 characters"));
+    }
+    Ok(name.to_string())
 }
 
 pub async fn create_artist(state: &SharedState, caller: &Caller, change: ArtistChange) -> AppResult<ArtistRow> {
-    let name = change.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty() && n.chars().count() <= 300);
-    let name = name.ok_or_else(|| AppError::invalid("an artist name has 1 to 300 characters"))?;
+    let name = artist_name(change.name.as_deref().unwrap_or(""))?;
     let user = caller.user_id.clone();
-    state
-        .db
-        .transaction(move |tx| {
-            let exists: bool =
-                tx.query_row("SELECT EXISTS(SELECT 1 FROM artists WHERE name = ?1 COLLATE NOCASE)", [&name], |r| {
-                    r.get(0)
-                })?;
-            if exists {
-                return Err(AppError::conflict("an artist with this name exists"));
-            }
-            let id = db_library::artist_id_for(tx, &name)?;
-            tx.execute(
-                "UPDATE artists SET genre = ?2, created_by = ?3 WHERE id = ?1",
-                rusqlite::params![id, change.genre.as_deref().map(str::trim), user],
-            )?;
-            Ok(db_library::artists_by_ids(tx, &[id])?.pop().expect("exists"))
-        })
-        .await
+    let genre = change.genre;
+    with_image(state, change.image, "artist", async |image| {
+        state
+            .db
+            .transaction(move |tx| {
+                let exists: bool = tx.query_row(
+                    "SELECT EXISTS(SELECT 1 FROM artists WHERE name = ?1 COLLATE NOCASE)",
+                    [&name],
+                    |r| r.get(0),
+                )?;
+                if exists {
+                    return Err(AppError::conflict("an artist with this name exists"));
+                }
+                let id = db_library::artist_id_for(tx, &name)?;
+                tx.execute(
+                    "UPDATE artists SET genre = ?2, created_by = ?3, image_path = ?4 WHERE id = ?1",
+                    rusqlite::params![id, genre.as_deref().map(str::trim), user, image],
+                )?;
+                Ok((db_library::artists_by_ids(tx, &[id])?.pop().expect("exists"), None))
+            })
+            .await
+    })
+    .await
 }
 
 fn may_edit_artist(caller: &Caller, artist: &ArtistRow) -> AppResult<()> {
@@ -281,35 +297,38 @@ pub async fn update_artist(
     id: String,
     change: ArtistChange,
 ) -> AppResult<ArtistRow> {
+    let name = change.name.as_deref().map(artist_name).transpose()?;
+    let genre = change.genre;
     let caller = caller.clone();
-    state
-        .db
-        .transaction(move |tx| {
-            let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?
-                .pop()
-                .ok_or_else(|| AppError::not_found("artist"))?;
-            may_edit_artist(&caller, &artist)?;
-            if let Some(name) = change.name.as_deref().map(str::trim) {
-                if name.is_empty() || name.chars().count() > 300 {
-                    return Err(AppError::invalid("an artist name has 1 to 300 characters"));
+    with_image(state, change.image, "artist", async |image| {
+        state
+            .db
+            .transaction(move |tx| {
+                let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?
+                    .pop()
+                    .ok_or_else(|| AppError::not_found("artist"))?;
+                may_edit_artist(&caller, &artist)?;
+                if let Some(name) = &name {
+                    let clash: Option<String> = rusqlite::OptionalExtension::optional(tx.query_row(
+                        "SELECT id FROM artists WHERE name = ?1 COLLATE NOCASE AND id <> ?2",
+                        [name.as_str(), id.as_str()],
+                        |r| r.get(0),
+                    ))?;
+                    if clash.is_some() {
+                        return Err(AppError::conflict("an artist with this name exists"));
+                    }
                 }
-                let clash: Option<String> = rusqlite::OptionalExtension::optional(tx.query_row(
-                    "SELECT id FROM artists WHERE name = ?1 COLLATE NOCASE AND id <> ?2",
-                    [name, id.as_str()],
-                    |r| r.get(0),
-                ))?;
-                if clash.is_some() {
-                    return Err(AppError::conflict("an artist with this name exists"));
-                }
-                tx.execute("UPDATE artists SET name = ?2, sort_name = ?2 WHERE id = ?1", [id.as_str(), name])?;
-            }
-            if let Some(genre) = change.genre.as_deref() {
-                tx.execute("UPDATE artists SET genre = ?2 WHERE id = ?1", [id.as_str(), genre.trim()])?;
-            }
-            tx.execute("UPDATE artists SET updated_at = ?2 WHERE id = ?1", [id.as_str(), &crate::db::now()])?;
-            Ok(db_library::artists_by_ids(tx, &[id])?.pop().expect("exists"))
-        })
-        .await
+                tx.execute(
+                    "UPDATE artists SET name = coalesce(?2, name), sort_name = coalesce(?2, sort_name),
+                       genre = coalesce(?3, genre), image_path = coalesce(?4, image_path), updated_at = ?5 WHERE id = ?1",
+                    rusqlite::params![id, name, genre.as_deref().map(str::trim), image, crate::db::now()],
+                )?;
+                let updated = db_library::artists_by_ids(tx, &[id])?.pop().expect("exists");
+                Ok((updated, artist.image_path))
+            })
+            .await
+    })
+    .await
 }
 
 pub async fn delete_artist(state: &SharedState, caller: &Caller, id: String) -> AppResult<bool> {

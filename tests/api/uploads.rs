@@ -155,3 +155,88 @@ async fn artists_can_be_created_and_edited_by_their_creator_or_an_admin() {
     assert_eq!(error_code(&app.gql(Some(&bob.access), del, json!({ "id": id })).await), "FORBIDDEN");
     app.gql_ok(Some(&admin.access), del, json!({ "id": id })).await;
 }
+
+/// A GraphQL multipart request with one file at `variables.img`.
+async fn with_image(app: &TestApp, token: &str, query: &str, bytes: Vec<u8>) -> Value {
+    let operations = json!({ "query": query, "variables": { "img": null } });
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.img"] }).to_string())
+        .part("0", reqwest::multipart::Part::bytes(bytes).file_name("i.png"));
+    app.client.post(app.url("/graphql")).bearer_auth(token).multipart(form).send().await.unwrap().json().await.unwrap()
+}
+
+fn png() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("i.png");
+    fixtures::image_png(&path, 40);
+    std::fs::read(path).unwrap()
+}
+
+#[tokio::test]
+async fn artists_and_playlists_take_an_image_and_bad_images_change_nothing() {
+    let app = TestApp::spawn().await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let bad = with_image(
+        &app,
+        &ann.access,
+        "mutation($img: Upload) { createArtist(input: {name: \"Pic\", image: $img}) { id } }",
+        b"GIF? no".to_vec(),
+    )
+    .await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT");
+    let artists = app.gql_ok(Some(&ann.access), "{ artists { totalCount } }", json!({})).await;
+    assert_eq!(artists["artists"]["totalCount"], 0, "nothing was created");
+
+    let made = with_image(
+        &app,
+        &ann.access,
+        "mutation($img: Upload) { createArtist(input: {name: \"Pic\", image: $img}) { id imageUrl } }",
+        png(),
+    )
+    .await;
+    let url = made["data"]["createArtist"]["imageUrl"].as_str().unwrap_or_else(|| panic!("{made}"));
+    let res = app.client.get(app.url(url)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+
+    let p = with_image(
+        &app,
+        &ann.access,
+        "mutation($img: Upload) { createPlaylist(input: {name: \"Covered\", image: $img}) { id imageUrl } }",
+        png(),
+    )
+    .await;
+    let id = p["data"]["createPlaylist"]["id"].as_str().unwrap().to_string();
+    let url = p["data"]["createPlaylist"]["imageUrl"].as_str().unwrap();
+    assert_eq!(
+        app.client.get(app.url(&format!("{url}&size=20"))).send().await.unwrap().headers()["content-type"],
+        "image/jpeg"
+    );
+    // Replacing the image leaves exactly one image per owner on disk.
+    let q = format!("mutation($img: Upload) {{ updatePlaylist(id: \"{id}\", input: {{image: $img}}) {{ imageUrl }} }}");
+    let updated = with_image(&app, &ann.access, &q, png()).await;
+    assert!(updated["data"]["updatePlaylist"]["imageUrl"].is_string(), "{updated}");
+    assert_eq!(std::fs::read_dir(app.state.data_path("images")).unwrap().count(), 2);
+}
+
+#[tokio::test]
+async fn an_untagged_upload_is_named_after_its_file_and_says_who_may_edit_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.register("admin@example.org", "Admin").await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    let dir = tempfile::tempdir().unwrap();
+    let wav = std::fs::read(fixtures::wav(&dir.path().join("x.wav"), 0.5)).unwrap();
+    let body = upload(&app, Some(&ann.access), wav, "My Folder/Test Tone.wav", json!(null)).await;
+    let t = &body["data"]["uploadTrack"];
+    assert_eq!(t["name"], "Test Tone", "{body}");
+    assert_eq!(t["artist"]["name"], "Unknown Artist");
+    assert_eq!(t["album"]["title"], "Unknown Album");
+    let id = t["id"].as_str().unwrap();
+    for (who, expected) in [(&ann, true), (&bob, false), (&admin, true)] {
+        let q =
+            app.gql_ok(Some(&who.access), "query($id: ID!) { track(id: $id) { canEdit } }", json!({ "id": id })).await;
+        assert_eq!(q["track"]["canEdit"], expected);
+    }
+}

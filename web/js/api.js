@@ -1,6 +1,7 @@
 // The GraphQL client: POST /graphql with JSON, or multipart per the GraphQL multipart
-// request spec when files are attached. A request refused as UNAUTHENTICATED is retried
-// once after refreshing the session.
+// request spec when files are attached (uploadWithProgress for one big file with a progress
+// bar). A request refused as UNAUTHENTICATED is retried once after refreshing the session.
+// Subscriptions have their own small client in subscriptions.js.
 
 import * as store from './store.js';
 
@@ -90,10 +91,11 @@ function setPath(target, path, value) {
 
 /** Turns an HTTP status and parsed JSON body (or null) into `data`, or throws an ApiError. */
 function interpret(status, payload) {
+  // Refused before GraphQL ran; the body, JSON or not, adds nothing a person needs.
+  if (status === 413) throw new ApiError('This file is larger than the server accepts.', 'PAYLOAD_TOO_LARGE');
   const error = payload?.errors?.[0];
   if (error) throw new ApiError(error.message, error.extensions?.code);
   if (status === 429) throw new ApiError('Too many attempts. Wait a moment and try again.', 'RATE_LIMITED');
-  if (status === 413) throw new ApiError('This file is larger than the server accepts.', 'PAYLOAD_TOO_LARGE');
   if (status < 200 || status >= 300 || !payload?.data) {
     throw new ApiError(`The server answered with an error (HTTP ${status}).`, 'INTERNAL');
   }
@@ -108,14 +110,14 @@ function interpret(status, payload) {
  */
 export async function uploadWithProgress(query, variables, fileVarPath, file, onProgress = () => {}, { signal } = {}) {
   if (store.user() && store.accessTokenStale()) await refreshQuietly();
-  const send = () => sendWithProgress(multipartBody(query, variables, { [fileVarPath]: file }), onProgress, signal);
+  const attempt = () => sendWithProgress(multipartBody(query, variables, { [fileVarPath]: file }), onProgress, signal);
   try {
-    return await send();
+    return await attempt();
   } catch (err) {
     if (err.code !== 'UNAUTHENTICATED' || !store.refreshToken()) throw err;
     await refreshSession();
     onProgress(0, 0, file.size);
-    return send();
+    return attempt();
   }
 }
 

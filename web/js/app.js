@@ -125,7 +125,8 @@ function render() {
 
 // Move focus into the new view so keyboard and screen-reader users land on it.
 function focusView() {
-  const target = root.querySelector('[data-autofocus], h1[tabindex]');
+  // Pages that load their heading later start at the main region instead.
+  const target = root.querySelector('[data-autofocus], h1[tabindex]') ?? root.querySelector('main[tabindex]');
   target?.focus({ preventScroll: true });
   window.scrollTo(0, 0);
 }

@@ -11,7 +11,8 @@ export function clock(seconds) {
 
 /** A long duration in words: "42 min", "1 hr 5 min". */
 export function longDuration(seconds) {
-  const minutes = Math.round((seconds || 0) / 60);
+  if ((seconds || 0) < 60) return `${Math.round(seconds || 0)} sec`;
+  const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `${minutes} min`;
   const rest = minutes % 60;
   return rest ? `${Math.floor(minutes / 60)} hr ${rest} min` : `${minutes / 60} hr`;

@@ -120,6 +120,6 @@ export function appLayout(ctx, active, ...content) {
       userBox(ctx),
     ),
     topbar(),
-    h('main', { class: 'content', id: 'content' }, flashBanner(), content),
+    h('main', { class: 'content', id: 'content', tabindex: '-1' }, flashBanner(), content),
   );
 }

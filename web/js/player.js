@@ -130,8 +130,10 @@ export function removeAt(index) {
   if (index < state.index) {
     state.index -= 1;
   } else if (index === state.index) {
+    // The next track takes its place; with none left, the new last one waits, paused.
     if (state.queue.length === 0) return reset();
-    load(Math.min(index, state.queue.length - 1), state.wantPlay);
+    if (index < state.queue.length) load(index, state.wantPlay);
+    else load(state.queue.length - 1, false);
   }
   emit('queue');
 }

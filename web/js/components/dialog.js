@@ -7,9 +7,9 @@ import { alertBox, onSubmit } from '../ui.js';
 let ids = 0;
 
 /** Opens a modal; `body` and `actions` are nodes. Returns { el, close }. */
-export function openDialog({ title, body, actions, testid, onClose, wide = false }) {
+export function openDialog({ title, body, actions, testid, onClose }) {
   const titleId = `dialog-title-${++ids}`;
-  const dialog = h('dialog', { class: `modal${wide ? ' modal-wide' : ''}`, 'aria-labelledby': titleId, 'data-testid': testid },
+  const dialog = h('dialog', { class: 'modal', 'aria-labelledby': titleId, 'data-testid': testid },
     h('div', { class: 'modal-inner' },
       h('header', { class: 'modal-header' },
         h('h2', { class: 'modal-title', id: titleId }, title),

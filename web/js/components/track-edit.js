@@ -10,6 +10,9 @@ import { confirmDialog, formDialog } from './dialog.js';
 import { toast, toastError } from './toast.js';
 
 const uploadedHere = new Set();
+store.subscribe(() => {
+  if (!store.user()) uploadedHere.clear(); // the next account to sign in here did not upload them
+});
 
 export function rememberUpload(trackId) {
   uploadedHere.add(trackId);

@@ -9,6 +9,7 @@ import { bytes } from '../format.js';
 import { icon } from '../icons.js';
 import { appLayout } from '../layout.js';
 import * as player from '../player.js';
+import * as store from '../store.js';
 
 const AT_ONCE = 2;
 const ACCEPT = 'audio/*,.mp3,.flac,.ogg,.oga,.opus,.m4a,.mp4,.aac,.wav,.aif,.aiff,.wv,.ape';
@@ -17,6 +18,13 @@ const listeners = new Set();
 let ids = 0;
 
 const changed = (upload) => listeners.forEach((fn) => fn(upload));
+
+// Signing out cancels what is still going and forgets the list.
+store.subscribe(() => {
+  if (store.user() || uploads.length === 0) return;
+  for (const upload of uploads) upload.controller?.abort();
+  uploads.length = 0;
+});
 
 function add(files) {
   for (const file of files) uploads.push({ id: ++ids, file, status: 'queued', progress: 0 });

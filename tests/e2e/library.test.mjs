@@ -2,7 +2,6 @@
 // search box, play it, put it in a playlist twice and reorder, favourite it, and find all of
 // that again after a reload.
 //
-// Pending: rename to library.test.mjs once the library API is in the server.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
