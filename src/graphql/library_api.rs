@@ -9,7 +9,7 @@ use crate::graphql::pagination::{self, Page};
 use crate::graphql::playlists::Playlist;
 use crate::graphql::types::User;
 use crate::graphql::{GqlResult, caller, state};
-use crate::services::{accounts, library, playlists, tracks};
+use crate::services::{accounts, albums, library, playlists, tracks};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum TrackSort {
@@ -245,6 +245,16 @@ impl ArtistInput {
     }
 }
 
+#[derive(InputObject)]
+pub struct AlbumInput {
+    pub title: Option<String>,
+    pub year: Option<i32>,
+    /// Moves the album to this artist (created if new).
+    pub artist_name: Option<String>,
+    /// A cover image (PNG, JPEG, GIF or WebP).
+    pub cover: Option<Upload>,
+}
+
 #[derive(Default)]
 pub struct LibraryMutation;
 
@@ -267,6 +277,14 @@ impl LibraryMutation {
     /// Also removes it from every playlist and favourite list.
     async fn delete_track(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
         Ok(tracks::delete(state(ctx), &caller(ctx)?, id.0).await?)
+    }
+
+    /// Admins, or the uploader of every track on the album.
+    async fn update_album(&self, ctx: &Context<'_>, id: ID, input: AlbumInput) -> GqlResult<Album> {
+        let cover = input.cover.map(|u| crate::graphql::account::read_image(ctx, u)).transpose()?;
+        let change =
+            albums::AlbumChange { title: input.title, year: input.year, artist_name: input.artist_name, cover };
+        Ok(Album(albums::update(state(ctx), &caller(ctx)?, id.0, change).await?))
     }
 
     async fn create_artist(&self, ctx: &Context<'_>, input: ArtistInput) -> GqlResult<Artist> {

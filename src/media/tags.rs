@@ -47,11 +47,25 @@ pub fn read(path: &Path) -> Result<TrackInfo, String> {
 /// rather than to where the bytes happen to be stored.
 pub fn read_named(path: &Path, name: &Path) -> Result<TrackInfo, String> {
     let (owned, name) = (path.to_path_buf(), name.to_path_buf());
-    match std::panic::catch_unwind(move || read_inner(&owned, &name)) {
-        Ok(result) => result,
-        Err(_) => Err("the tag parser crashed on this file".into()),
+    // A hostile or broken file must not stall a scan: parse on a thread of its own and give up
+    // after a while (the thread is left to finish on its own). Memory is bounded by lofty's
+    // allocation limit.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new().name("tag-reader".into()).spawn(move || {
+        let result = std::panic::catch_unwind(move || read_inner(&owned, &name));
+        let _ = tx.send(result);
+    });
+    if spawned.is_err() {
+        return Err("no thread available to read the file".into());
+    }
+    match rx.recv_timeout(READ_TIMEOUT) {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err("the tag parser crashed on this file".into()),
+        Err(_) => Err(format!("reading the file took longer than {} s", READ_TIMEOUT.as_secs())),
     }
 }
+
+const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn read_inner(path: &Path, name: &Path) -> Result<TrackInfo, String> {
     // The content decides the format, never the name: a misnamed file is read as what it is.

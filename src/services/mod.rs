@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod albums;
 pub mod auth;
 pub mod library;
 pub mod notify;

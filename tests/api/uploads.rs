@@ -240,3 +240,57 @@ async fn an_untagged_upload_is_named_after_its_file_and_says_who_may_edit_it() {
         assert_eq!(q["track"]["canEdit"], expected);
     }
 }
+
+#[tokio::test]
+async fn albums_are_edited_by_admins_or_by_whoever_uploaded_all_their_tracks() {
+    let music = tempfile::tempdir().unwrap();
+    fixtures::wav(&music.path().join("Band/Shared Album/01 - a.wav"), 0.5);
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    let own = upload(&app, Some(&ann.access), mp3_bytes("Solo"), "s.mp3", json!({ "albumTitle": "Ann's Album" })).await;
+    let own_album = app
+        .gql_ok(
+            Some(&ann.access),
+            "query($id: ID!) { track(id: $id) { album { id } } }",
+            json!({ "id": own["data"]["uploadTrack"]["id"] }),
+        )
+        .await["track"]["album"]["id"]
+        .clone();
+    let shared = app
+        .gql_ok(Some(&ann.access), "{ albums(search: \"shared\") { edges { node { id } } } }", json!({}))
+        .await["albums"]["edges"][0]["node"]["id"]
+        .clone();
+    let q = "mutation($id: ID!, $i: AlbumInput!) { updateAlbum(id: $id, input: $i) { title year artist { name } } }";
+    assert_eq!(
+        error_code(&app.gql(Some(&ann.access), q, json!({ "id": shared, "i": { "title": "Mine" } })).await),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        error_code(&app.gql(Some(&bob.access), q, json!({ "id": own_album, "i": { "title": "Mine" } })).await),
+        "FORBIDDEN"
+    );
+    let ok = app
+        .gql_ok(
+            Some(&ann.access),
+            q,
+            json!({ "id": own_album, "i": { "title": "Renamed", "year": 2020, "artistName": "Ann" } }),
+        )
+        .await;
+    assert_eq!(ok["updateAlbum"]["title"], "Renamed");
+    assert_eq!(ok["updateAlbum"]["artist"]["name"], "Ann");
+    let ok = app.gql_ok(Some(&admin.access), q, json!({ "id": shared, "i": { "year": 1999 } })).await;
+    assert_eq!(ok["updateAlbum"]["year"], 1999);
+    let bad = app.gql(Some(&admin.access), q, json!({ "id": shared, "i": { "year": -1 } })).await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT");
+    let cover = with_image(
+        &app,
+        &admin.access,
+        &format!("mutation($img: Upload) {{ updateAlbum(id: {shared}, input: {{cover: $img}}) {{ coverUrl }} }}"),
+        png(),
+    )
+    .await;
+    let url = cover["data"]["updateAlbum"]["coverUrl"].as_str().unwrap_or_else(|| panic!("{cover}"));
+    assert_eq!(app.client.get(app.url(url)).send().await.unwrap().status(), 200);
+}
