@@ -136,8 +136,14 @@ async fn transcode_response(
     tokio::task::spawn_blocking(move || {
         let _span = span.enter();
         let started = std::time::Instant::now();
+        tracing::info!("transcode started");
+        let format_label = format.extension();
+        metrics::gauge!("soundroom_transcodes_active").increment(1.0);
         let result = transcoder.run(ChannelWriter::new(tx, tee));
+        metrics::gauge!("soundroom_transcodes_active").decrement(1.0);
         drop(permit);
+        let outcome = if result.is_ok() { "finished" } else { "stopped" };
+        metrics::counter!("soundroom_transcodes_total", "format" => format_label, "outcome" => outcome).increment(1);
         match result {
             Ok(()) => {
                 tracing::info!(seconds = format!("{:.2}", started.elapsed().as_secs_f64()), "transcode finished");

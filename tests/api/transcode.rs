@@ -112,6 +112,8 @@ async fn finished_transcodes_are_cached_and_then_served_with_ranges() {
     let part = app.client.get(&url).header("range", "bytes=0-99").send().await.unwrap();
     assert_eq!(part.status(), 206);
     assert_eq!(part.bytes().await.unwrap().len(), 100);
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("soundroom_transcodes_total"), "{metrics}");
 }
 
 #[tokio::test]
