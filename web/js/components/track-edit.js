@@ -1,6 +1,5 @@
-// Editing and deleting a track from its menu. The server allows it to admins and to the
-// track's uploader; the API does not say who uploaded what, so besides admins only the
-// uploads made in this tab are offered (the server's FORBIDDEN still has the last word).
+// Editing and deleting a track from its menu, offered where the server says `canEdit` (admins
+// and the track's uploader). Uploads made in this tab count too, before any refetch.
 import { h } from '../dom.js';
 import * as library from '../data/library.js';
 import * as player from '../player.js';
@@ -19,7 +18,7 @@ export function rememberUpload(trackId) {
 }
 
 export function canEditTrack(track) {
-  return Boolean(store.user()?.isAdmin) || uploadedHere.has(track.id);
+  return Boolean(track.canEdit) || Boolean(store.user()?.isAdmin) || uploadedHere.has(track.id);
 }
 
 const text = (value) => (value.trim() === '' ? null : value.trim());

@@ -3,7 +3,7 @@
 
 import { gql, uploadWithProgress } from '../api.js';
 
-export const TRACK_FIELDS = `id name genre duration trackNumber discNumber year codec bitrate coverUrl isFavorite createdAt
+export const TRACK_FIELDS = `id name genre duration trackNumber discNumber year codec bitrate coverUrl isFavorite canEdit createdAt
   artist { id name } album { id title }`;
 
 const PAGE_INFO = 'pageInfo { hasNextPage endCursor } totalCount';
