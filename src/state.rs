@@ -49,6 +49,7 @@ impl AppState {
         for sub in ["avatars", "uploads", "covers", "cache"] {
             std::fs::create_dir_all(data_dir.join(sub))?;
         }
+        remove_leftovers(data_dir);
         let db = Db::open(&config.database_path())
             .with_context(|| format!("cannot open database {}", config.database_path().display()))?;
         let secret = match &config.auth.jwt_secret {
@@ -88,6 +89,22 @@ impl AppState {
 
     pub fn data_path(&self, relative: &str) -> PathBuf {
         self.config.storage.data_dir.join(relative)
+    }
+}
+
+/// A crash can leave staged files behind (an upload or transcode being written); they never got
+/// their final name, so nothing refers to them.
+fn remove_leftovers(data_dir: &Path) {
+    for (dir, prefix) in
+        [("uploads", ".tmp"), ("cache/transcodes", ".partial-"), ("avatars", ".tmp"), ("images", ".tmp")]
+    {
+        let Ok(entries) = std::fs::read_dir(data_dir.join(dir)) else { continue };
+        for entry in entries.filter_map(Result::ok) {
+            if entry.file_name().to_string_lossy().starts_with(prefix) {
+                let _ = std::fs::remove_file(entry.path());
+                tracing::info!(file = %entry.path().display(), "removed a half-written file left by an earlier run");
+            }
+        }
     }
 }
 

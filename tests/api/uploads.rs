@@ -294,3 +294,19 @@ async fn albums_are_edited_by_admins_or_by_whoever_uploaded_all_their_tracks() {
     let url = cover["data"]["updateAlbum"]["coverUrl"].as_str().unwrap_or_else(|| panic!("{cover}"));
     assert_eq!(app.client.get(app.url(url)).send().await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn half_written_files_from_a_crash_are_removed_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("uploads")).unwrap();
+    std::fs::create_dir_all(data.join("cache/transcodes")).unwrap();
+    std::fs::write(data.join("uploads/.tmpAbC123"), b"half an upload").unwrap();
+    std::fs::write(data.join("uploads/kept.mp3"), b"a finished upload").unwrap();
+    std::fs::write(data.join("cache/transcodes/.partial-xyz"), b"half a transcode").unwrap();
+    let data_dir = data.clone();
+    let _app = TestApp::spawn_with(move |c| c.storage.data_dir = data_dir).await;
+    assert!(!data.join("uploads/.tmpAbC123").exists());
+    assert!(!data.join("cache/transcodes/.partial-xyz").exists());
+    assert!(data.join("uploads/kept.mp3").exists());
+}
