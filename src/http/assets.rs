@@ -17,6 +17,16 @@ const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'se
 pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');
     let path = if path.is_empty() { "index.html" } else { path };
+    send(path, &headers)
+}
+
+/// The GraphQL IDE (`web/ide/`), shown for a browser's GET of `/graphql`. It is part of the
+/// binary, so it works with no internet, unlike CDN-hosted GraphiQL.
+pub fn graphql_ide(headers: &HeaderMap) -> Response {
+    send("ide/index.html", headers)
+}
+
+fn send(path: &str, headers: &HeaderMap) -> Response {
     let (name, file) = match Assets::get(path) {
         Some(f) => (path, f),
         None if !path.rsplit('/').next().unwrap_or("").contains('.') && !is_api(path) => {

@@ -46,3 +46,19 @@ async fn responses_are_compressed_when_asked() {
         .unwrap();
     assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
 }
+
+#[tokio::test]
+async fn the_graphql_ide_is_served_from_the_binary_for_browsers() {
+    let app = TestApp::spawn().await;
+    let res = app.client.get(app.url("/graphql")).header("accept", "text/html,application/xhtml+xml").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    let html = res.text().await.unwrap();
+    assert!(html.contains("/ide/ide.js"), "{html}");
+    assert!(!html.contains("https://"), "no CDN: the IDE works offline");
+    let js = app.client.get(app.url("/ide/ide.js")).send().await.unwrap();
+    assert_eq!(js.status(), 200);
+    // A GET with a query is still GraphQL.
+    let q = app.client.get(app.url("/graphql?query=%7BserverInfo%7Bname%7D%7D")).send().await.unwrap();
+    assert_eq!(q.json::<serde_json::Value>().await.unwrap()["data"]["serverInfo"]["name"], "Soundroom");
+}
