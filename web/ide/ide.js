@@ -13,8 +13,8 @@ const el = {
   schemaBody: $('schema-body'), schemaSearch: $('schema-search'), schemaBack: $('schema-back'), schemaHome: $('schema-home'),
 };
 
-const QUERY_KEY = 'soundroom.ide.query'; // only the document is remembered; headers (tokens) never are
-const EXAMPLE = `# Soundroom's GraphQL API. Ctrl/Cmd+Enter runs; the schema is on the right.
+const QUERY_KEY = 'soundroom.ide.query'; // the document survives a reload of this tab only; headers (tokens) are never stored
+const EXAMPLE = `# Ctrl/Cmd+Enter runs. Browse the schema to see what else there is.
 {
   serverInfo {
     name
@@ -134,11 +134,16 @@ function currentOperation() {
 }
 
 let saveTimer;
+function saveQuery() {
+  clearTimeout(saveTimer);
+  try { sessionStorage.setItem(QUERY_KEY, el.query.value); } catch { /* private mode */ }
+}
 el.query.addEventListener('input', () => {
   refreshOperations();
   clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => { try { localStorage.setItem(QUERY_KEY, el.query.value); } catch { /* private mode */ } }, 300);
+  saveTimer = setTimeout(saveQuery, 300);
 });
+addEventListener('pagehide', saveQuery);
 
 /* ---------- variables and headers ---------- */
 
@@ -147,7 +152,9 @@ function readVariables() {
   if (!text) return undefined;
   let value;
   try { value = JSON.parse(text); } catch (e) { throw new Error(`Variables are not valid JSON: ${e.message}`); }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('Variables must be a JSON object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error('Variables must be a JSON object');
+  }
   return value;
 }
 
@@ -245,6 +252,10 @@ async function run() {
   const payload = { query: el.query.value, variables, operationName: op.name };
   stopSubscription(true);
   inflight?.abort();
+  // Stacked panes: bring the response into view.
+  if (matchMedia('(max-width: 720px)').matches) {
+    el.result.parentElement.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }
   if (op.type === 'subscription') return subscribe(payload, bearerToken(headers));
 
   const controller = (inflight = new AbortController());
@@ -271,6 +282,8 @@ function appendEvent(label, payload) {
   el.result.scrollTop = el.result.scrollHeight;
 }
 
+const events = (n) => `${n} event${n === 1 ? '' : 's'}`;
+
 function subscribe(payload, token) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = new WebSocket(`${scheme}//${location.host}/graphql/ws`, 'graphql-transport-ws');
@@ -290,14 +303,15 @@ function subscribe(payload, token) {
       send({ type: 'pong' });
     } else if (msg.type === 'next' && msg.id === current.id) {
       current.count += 1;
+      current.errors ||= Boolean(msg.payload?.errors);
       appendEvent(`next #${current.count}`, msg.payload);
-      showStatus(`Subscribed · ${current.count} event${current.count === 1 ? '' : 's'}`, msg.payload?.errors ? 'error' : 'ok');
+      showStatus(`Subscribed · ${events(current.count)}`, msg.payload?.errors ? 'error' : 'ok');
     } else if (msg.type === 'error' && msg.id === current.id) {
       appendEvent('error', msg.payload);
       finish(current, 'Subscription failed', 'error');
     } else if (msg.type === 'complete' && msg.id === current.id) {
       appendEvent('complete');
-      finish(current, `Completed · ${current.count} event${current.count === 1 ? '' : 's'}`);
+      finish(current, `Completed · ${events(current.count)}`, current.errors ? 'error' : '');
     }
   };
   ws.onclose = (event) => {
@@ -322,7 +336,7 @@ function stopSubscription(quiet = false) {
   if (!s) return;
   if (s.ws.readyState === WebSocket.OPEN) s.ws.send(JSON.stringify({ id: s.id, type: 'complete' }));
   if (!quiet) appendEvent('stopped');
-  finish(s, `Stopped · ${s.count} event${s.count === 1 ? '' : 's'}`);
+  finish(s, `Stopped · ${events(s.count)}`);
 }
 
 el.run.addEventListener('click', run);
@@ -331,7 +345,8 @@ el.op.addEventListener('change', () => el.query.focus());
 
 /* ---------- sign in ---------- */
 
-const LOGIN = 'mutation($e:String!,$p:String!){ login(email:$e,password:$p){ __typename ... on AuthPayload { accessToken } ... on TwoFactorChallenge { challengeToken } } }';
+const LOGIN = 'mutation($e:String!,$p:String!){ login(email:$e,password:$p){ __typename '
+  + '... on AuthPayload { accessToken } ... on TwoFactorChallenge { challengeToken } } }';
 const VERIFY = 'mutation($c:String!,$code:String!){ verifyTwoFactor(challengeToken:$c,code:$code){ accessToken } }';
 let challenge = null;
 
@@ -346,6 +361,7 @@ function setChallenge(token) {
   el.authCode.required = Boolean(token);
   for (const input of [el.authEmail, el.authPassword]) input.disabled = Boolean(token);
   el.authSubmit.textContent = token ? 'Verify' : 'Sign in';
+  el.authForget.textContent = token ? 'Cancel' : 'Forget token';
   if (token) { el.authCode.value = ''; el.authCode.focus(); }
 }
 
@@ -357,8 +373,11 @@ el.authToggle.addEventListener('click', () => {
 });
 
 el.authForget.addEventListener('click', () => {
+  if (challenge) {
+    setChallenge(null);
+    return authMessage('Sign-in cancelled.');
+  }
   setToken(null);
-  setChallenge(null);
   authMessage('Token removed from the headers.');
 });
 
@@ -397,7 +416,9 @@ const INTROSPECTION = `query IntrospectionQuery {
 }
 fragment FullType on __Type {
   kind name description
-  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  fields(includeDeprecated: true) {
+    name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason
+  }
   inputFields { ...InputValue }
   interfaces { ...TypeRef }
   enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
@@ -456,74 +477,101 @@ function renderSchema(highlight) {
   el.schemaBody.replaceChildren(...(current && !term ? typeView(current, highlight) : typeList(term)));
 }
 
+const kindLabel = (t) => t.kind.toLowerCase().replace('_', ' ');
+const join = (items, sep) => items.flatMap((item, i) => (i ? [sep, item] : [item]));
+
 function typeItem(name, label) {
   const t = schema.types.get(name);
-  return h('li', {}, typeLink(name), h('span', { class: 'kind' }, label ?? t.kind.toLowerCase().replace('_', ' ')),
+  return h('li', {},
+    typeLink(name),
+    h('span', { class: 'kind' }, label ?? kindLabel(t)),
     t.description ? h('span', { class: 'desc line' }, firstLine(t.description)) : null);
 }
 
+function fieldHit(type, f) {
+  return h('li', {},
+    h('button', { class: 'type-link', type: 'button', onclick: () => openType(type, f.name) }, `${type}.${f.name}`),
+    f.description ? h('span', { class: 'desc line' }, firstLine(f.description)) : null);
+}
+
+/** Roots first, then every type (introspection types last); or, with a term, matching types and fields. */
 function typeList(term) {
-  const names = [...schema.types.keys()].sort((a, b) => (a.startsWith('__') - b.startsWith('__')) || a.localeCompare(b));
+  const names = [...schema.types.keys()]
+    .sort((a, b) => a.startsWith('__') - b.startsWith('__') || a.localeCompare(b));
+  const list = (items) => h('ul', { class: 'type-list' }, items);
   if (!term) {
     const roots = new Set(schema.roots.map((r) => r.name));
     return [
-      h('h3', {}, 'Root types'), h('ul', { class: 'type-list' }, schema.roots.map((r) => typeItem(r.name, r.label.toLowerCase()))),
-      h('h3', {}, 'All types'), h('ul', { class: 'type-list' }, names.filter((n) => !roots.has(n)).map((n) => typeItem(n))),
+      h('h3', {}, 'Root types'), list(schema.roots.map((r) => typeItem(r.name, r.label.toLowerCase()))),
+      h('h3', {}, 'All types'), list(names.filter((n) => !roots.has(n)).map((n) => typeItem(n))),
     ];
   }
   const types = names.filter((n) => n.toLowerCase().includes(term));
   const fields = [];
   for (const name of names.filter((n) => !n.startsWith('__'))) {
-    for (const f of schema.types.get(name).fields ?? schema.types.get(name).inputFields ?? []) {
-      if (f.name.toLowerCase().includes(term)) fields.push([name, f]);
+    const t = schema.types.get(name);
+    for (const f of t.fields ?? t.inputFields ?? []) {
+      if (f.name.toLowerCase().includes(term)) fields.push(fieldHit(name, f));
     }
   }
-  const out = [h('h3', {}, `Types (${types.length})`), h('ul', { class: 'type-list' }, types.map((n) => typeItem(n)))];
-  out.push(h('h3', {}, `Fields (${fields.length})`), h('ul', { class: 'type-list' }, fields.slice(0, 200).map(([type, f]) =>
-    h('li', {}, h('button', { class: 'type-link', type: 'button', onclick: () => openType(type, f.name) }, `${type}.${f.name}`),
-      f.description ? h('span', { class: 'desc line' }, firstLine(f.description)) : null))));
-  if (!types.length && !fields.length) out.push(h('p', { class: 'muted' }, 'Nothing matches.'));
-  return out;
+  if (!types.length && !fields.length) return [h('p', { class: 'muted' }, 'Nothing matches.')];
+  return [
+    h('h3', {}, `Types (${types.length})`), list(types.map((n) => typeItem(n))),
+    h('h3', {}, `Fields (${fields.length})`), list(fields.slice(0, 200)),
+  ];
 }
 
 function deprecation(item) {
-  return item.isDeprecated ? h('p', { class: 'deprecated' }, `Deprecated${item.deprecationReason ? `: ${item.deprecationReason}` : ''}`) : null;
+  if (!item.isDeprecated) return null;
+  return h('p', { class: 'deprecated' }, item.deprecationReason ? `Deprecated: ${item.deprecationReason}` : 'Deprecated');
 }
 
 function argument(a) {
-  return h('span', { class: 'arg' }, h('span', { class: 'arg-name' }, a.name), ': ', typeRef(a.type),
+  return h('span', { class: 'arg' },
+    h('span', { class: 'arg-name' }, a.name), ': ', typeRef(a.type),
     a.defaultValue != null ? ` = ${a.defaultValue}` : '');
 }
 
+/** `name(arg: Type = default, …): Type`, its description, argument notes and deprecation. */
 function fieldItem(f, highlight) {
   const args = f.args ?? [];
-  const multiline = args.length > 1;
+  const multiline = args.length > 1; // one argument per line
   const sig = h('div', { class: 'sig' }, h('span', { class: 'field-name' }, f.name));
   if (args.length) {
-    sig.append('(', h('span', { class: multiline ? 'args multiline' : 'args' },
-      args.flatMap((a, i) => (i ? [multiline ? '' : ', ', argument(a)] : [argument(a)]))), ')');
+    const list = join(args.map(argument), multiline ? '' : ', ');
+    sig.append('(', h('span', { class: multiline ? 'args multiline' : 'args' }, list), ')');
   }
   sig.append(': ', typeRef(f.type), f.defaultValue != null ? ` = ${f.defaultValue}` : '');
-  const argDocs = args.filter((a) => a.description);
-  return h('li', { id: `field-${f.name}`, class: f.name === highlight ? 'field highlight' : 'field' }, sig,
+  const argDocs = args.filter((a) => a.description)
+    .map((a) => h('li', {}, h('span', { class: 'arg-name' }, a.name), ` — ${a.description}`));
+  return h('li', { id: `field-${f.name}`, class: f.name === highlight ? 'field highlight' : 'field' },
+    sig,
     f.description ? h('p', { class: 'desc' }, f.description) : null,
-    argDocs.length ? h('ul', { class: 'arg-docs' }, argDocs.map((a) => h('li', {}, h('span', { class: 'arg-name' }, a.name), ` — ${a.description}`))) : null,
+    argDocs.length ? h('ul', { class: 'arg-docs' }, argDocs) : null,
     deprecation(f));
+}
+
+function enumItem(v) {
+  return h('li', { class: 'field' },
+    h('div', { class: 'sig' }, h('span', { class: 'field-name' }, v.name)),
+    v.description ? h('p', { class: 'desc' }, v.description) : null,
+    deprecation(v));
 }
 
 function typeView(name, highlight) {
   const t = schema.types.get(name);
   if (!t) return [h('p', { class: 'error' }, `Unknown type ${name}`)];
   const root = schema.roots.find((r) => r.name === name);
-  const out = [h('h3', { class: 'type-title' }, t.name, h('span', { class: 'kind' }, root ? `${root.label.toLowerCase()} root` : t.kind.toLowerCase().replace('_', ' ')))];
+  const out = [h('h3', { class: 'type-title' }, t.name,
+    h('span', { class: 'kind' }, root ? `${root.label.toLowerCase()} root` : kindLabel(t)))];
   if (t.description) out.push(h('p', { class: 'desc' }, t.description));
-  if (t.interfaces?.length) out.push(h('p', { class: 'meta' }, 'Implements ', t.interfaces.flatMap((i, n) => (n ? [', ', typeRef(i)] : [typeRef(i)]))));
+  if (t.interfaces?.length) out.push(h('p', { class: 'meta' }, 'Implements ', join(t.interfaces.map(typeRef), ', ')));
   const section = (title, items) => items?.length && out.push(h('h4', {}, title), h('ul', { class: 'fields' }, items));
   section('Fields', t.fields?.map((f) => fieldItem(f, highlight)));
   section('Input fields', t.inputFields?.map((f) => fieldItem(f, highlight)));
-  section('Values', t.enumValues?.map((v) => h('li', { class: 'field' }, h('div', { class: 'sig' }, h('span', { class: 'field-name' }, v.name)),
-    v.description ? h('p', { class: 'desc' }, v.description) : null, deprecation(v))));
-  section(t.kind === 'UNION' ? 'Members' : 'Implemented by', t.possibleTypes?.map((p) => h('li', { class: 'field' }, typeRef(p))));
+  section('Values', t.enumValues?.map(enumItem));
+  section(t.kind === 'UNION' ? 'Members' : 'Implemented by',
+    t.possibleTypes?.map((p) => h('li', { class: 'field' }, typeRef(p))));
   return out;
 }
 
@@ -534,7 +582,7 @@ el.schemaHome.addEventListener('click', () => { schema.history = []; renderSchem
 /* ---------- start ---------- */
 
 let saved = null;
-try { saved = localStorage.getItem(QUERY_KEY); } catch { /* private mode */ }
+try { saved = sessionStorage.getItem(QUERY_KEY); } catch { /* private mode */ }
 el.query.value = saved?.trim() ? saved : EXAMPLE;
 refreshOperations();
 el.run.disabled = false;
