@@ -50,7 +50,8 @@ async fn responses_are_compressed_when_asked() {
 #[tokio::test]
 async fn the_graphql_ide_is_served_from_the_binary_for_browsers() {
     let app = TestApp::spawn().await;
-    let res = app.client.get(app.url("/graphql")).header("accept", "text/html,application/xhtml+xml").send().await.unwrap();
+    let res =
+        app.client.get(app.url("/graphql")).header("accept", "text/html,application/xhtml+xml").send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
     let html = res.text().await.unwrap();
