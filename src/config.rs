@@ -164,7 +164,7 @@ impl Default for LimitsConfig {
             max_upload_mb: 1024,
             max_image_kb: 5 * 1024,
             graphql_max_depth: 16,
-            graphql_max_complexity: 2000,
+            graphql_max_complexity: 50_000,
             auth_attempts_per_ip_per_minute: 30,
             auth_attempts_per_account_per_minute: 10,
         }

@@ -54,6 +54,7 @@ pub async fn serve(
     });
     let app = http::router(state.clone());
     let cancel = state.shutdown.clone();
+    tokio::spawn(forget_idle_rate_limits(state.clone()));
     let signal = async move {
         shutdown.await;
         cancel.cancel();
@@ -62,6 +63,17 @@ pub async fn serve(
         .with_graceful_shutdown(signal)
         .await?;
     Ok(())
+}
+
+/// Rate-limit entries for addresses and accounts that went quiet are dropped every minute.
+async fn forget_idle_rate_limits(state: SharedState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = every.tick() => state.limiter.forget_idle(),
+            _ = state.shutdown.cancelled() => return,
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

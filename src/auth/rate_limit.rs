@@ -29,7 +29,9 @@ impl AuthRateLimiter {
 
     /// `account` is whatever names the target: a normalised email or a user id.
     pub fn check_account(&self, account: &str) -> Result<(), AppError> {
-        self.per_account.check_key(&account.to_string()).map_err(|not_until| refusal(&not_until))
+        // Keys are capped so a flood of giant made-up emails cannot grow memory without bound.
+        let key: String = account.chars().take(254).collect();
+        self.per_account.check_key(&key).map_err(|not_until| refusal(&not_until))
     }
 
     /// Drops idle keys so memory stays bounded under a spray of addresses.

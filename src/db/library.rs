@@ -217,8 +217,13 @@ pub fn library_files(conn: &Connection) -> rusqlite::Result<HashMap<String, (Str
     rows.collect()
 }
 
+/// Deletes a track; its playlist items and favourites go with it (foreign keys), and the
+/// playlists it was in are renumbered so positions stay dense. Run inside a transaction.
 pub fn delete_track(conn: &Connection, id: &str) -> rusqlite::Result<usize> {
-    conn.prepare_cached("DELETE FROM tracks WHERE id = ?1")?.execute([id])
+    let playlists = super::playlists::containing_track(conn, id)?;
+    let n = conn.prepare_cached("DELETE FROM tracks WHERE id = ?1")?.execute([id])?;
+    super::playlists::renumber_all(conn, &playlists)?;
+    Ok(n)
 }
 
 /// Drops albums without tracks, and derived artists (not made by a person) left with nothing.

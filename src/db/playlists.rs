@@ -124,8 +124,13 @@ pub fn stats(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<(String,
     conn.prepare(&sql)?.query_map(params_from_iter(ids), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()
 }
 
+/// The position after the last item (positions are dense, so this is also the count).
 fn item_count(conn: &Connection, playlist_id: &str) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT count(*) FROM playlist_tracks WHERE playlist_id = ?1", [playlist_id], |r| r.get(0))
+    conn.query_row(
+        "SELECT coalesce(max(position) + 1, 0) FROM playlist_tracks WHERE playlist_id = ?1",
+        [playlist_id],
+        |r| r.get(0),
+    )
 }
 
 /// Inserts tracks at `position` (clamped to the end), shifting later items down.

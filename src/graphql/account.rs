@@ -28,6 +28,7 @@ impl AccountQuery {
         Ok(accounts::user_by_tag(state(ctx), tag).await?.map(User::new))
     }
 
+    #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
     async fn search_users(
         &self,
         ctx: &Context<'_>,

@@ -14,6 +14,7 @@ pub struct AdminQuery;
 #[Object]
 impl AdminQuery {
     /// Every account (admin).
+    #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
     async fn users(
         &self,
         ctx: &Context<'_>,

@@ -44,16 +44,18 @@ impl Artist {
             .as_ref()
             .map(|_| media_url(ctx, &format!("cover/artist/{}", self.0.id), Some(&self.0.updated_at)))
     }
+    #[graphql(complexity = "50 * child_complexity + 1")]
     async fn albums(&self, ctx: &Context<'_>) -> GqlResult<Vec<Album>> {
         let (rows, _) = library::albums(state(ctx), None, Some(self.0.id.clone()), 0, 500).await?;
         Ok(rows.into_iter().map(Album).collect())
     }
+    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity + 1")]
     async fn tracks(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> GqlResult<Page<Track>> {
         let filter = TrackFilter { artist_id: Some(self.0.id.clone()), ..Default::default() };
         track_page(ctx, filter, Default::default(), first.unwrap_or(50), after).await
     }
     async fn track_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
-        let loader = ctx.data_unchecked::<DataLoader<ArtistTrackCountLoader>>();
+        let loader = ctx.data::<DataLoader<ArtistTrackCountLoader>>()?;
         Ok(loader.load_one(self.0.id.clone()).await?.unwrap_or(0))
     }
 }
@@ -76,6 +78,7 @@ impl Album {
         album_cover_url(ctx, &self.0)
     }
     /// In disc and track order.
+    #[graphql(complexity = "30 * child_complexity + 1")]
     async fn tracks(&self, ctx: &Context<'_>) -> GqlResult<Vec<Track>> {
         let filter = TrackFilter { album_id: Some(self.0.id.clone()), ..Default::default() };
         let (rows, _) = library::tracks(state(ctx), filter, Default::default(), 0, 1000).await?;
@@ -83,7 +86,7 @@ impl Album {
     }
     /// Total length in seconds.
     async fn duration(&self, ctx: &Context<'_>) -> GqlResult<f64> {
-        let loader = ctx.data_unchecked::<DataLoader<AlbumDurationLoader>>();
+        let loader = ctx.data::<DataLoader<AlbumDurationLoader>>()?;
         Ok(loader.load_one(self.0.id.clone()).await?.unwrap_or(0.0))
     }
 }
@@ -95,12 +98,12 @@ fn album_cover_url(ctx: &Context<'_>, album: &AlbumRow) -> Option<String> {
 
 async fn load_artist(ctx: &Context<'_>, id: Option<String>) -> GqlResult<Option<Artist>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(ctx.data_unchecked::<DataLoader<ArtistLoader>>().load_one(id).await?.map(Artist))
+    Ok(ctx.data::<DataLoader<ArtistLoader>>()?.load_one(id).await?.map(Artist))
 }
 
 async fn load_album(ctx: &Context<'_>, id: Option<String>) -> GqlResult<Option<AlbumRow>> {
     let Some(id) = id else { return Ok(None) };
-    ctx.data_unchecked::<DataLoader<AlbumLoader>>().load_one(id).await
+    ctx.data::<DataLoader<AlbumLoader>>()?.load_one(id).await
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
@@ -169,7 +172,7 @@ impl Track {
         Ok(load_album(ctx, self.0.album_id.clone()).await?.and_then(|a| album_cover_url(ctx, &a)))
     }
     async fn is_favorite(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        Ok(ctx.data_unchecked::<DataLoader<FavoriteLoader>>().load_one(self.0.id.clone()).await?.unwrap_or(false))
+        Ok(ctx.data::<DataLoader<FavoriteLoader>>()?.load_one(self.0.id.clone()).await?.unwrap_or(false))
     }
     async fn created_at(&self) -> DateTime<Utc> {
         crate::db::parse_db_time(&self.0.created_at)

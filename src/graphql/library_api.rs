@@ -85,6 +85,7 @@ impl LibraryQuery {
         Ok(library::artist(state(ctx), id.0).await?.map(Artist))
     }
 
+    #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
     async fn artists(
         &self,
         ctx: &Context<'_>,
@@ -104,6 +105,7 @@ impl LibraryQuery {
         Ok(library::album(state(ctx), id.0).await?.map(Album))
     }
 
+    #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
     async fn albums(
         &self,
         ctx: &Context<'_>,
@@ -125,6 +127,7 @@ impl LibraryQuery {
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
     async fn tracks(
         &self,
         ctx: &Context<'_>,
@@ -147,6 +150,7 @@ impl LibraryQuery {
         track_page(ctx, filter, sort.into(), first, after).await
     }
 
+    #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
     async fn favorites(
         &self,
         ctx: &Context<'_>,
@@ -164,6 +168,7 @@ impl LibraryQuery {
     }
 
     /// Prefix, case- and diacritic-insensitive search across the library, playlists and people.
+    #[graphql(complexity = "first.max(1) as usize * 5 * child_complexity + 1")]
     async fn search(
         &self,
         ctx: &Context<'_>,

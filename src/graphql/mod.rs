@@ -9,6 +9,7 @@ pub mod loaders;
 mod pagination;
 pub mod playlists;
 mod server;
+mod socket;
 mod subscription;
 pub mod types;
 
@@ -54,13 +55,21 @@ pub struct RequestContext {
 }
 
 pub fn build_schema(state: SharedState) -> AppSchema {
+    builder(state).finish()
+}
+
+/// The same schema for `/graphql/ws`, refusing anything but subscriptions.
+pub fn build_socket_schema(state: SharedState) -> AppSchema {
+    builder(state).extension(socket::SubscriptionsOnly).finish()
+}
+
+fn builder(state: SharedState) -> async_graphql::SchemaBuilder<Query, Mutation, subscription::Subscription> {
     let limits = &state.config.limits;
     Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         .limit_depth(limits.graphql_max_depth)
         .limit_complexity(limits.graphql_max_complexity)
         .limit_recursive_depth(64)
         .data(state.clone())
-        .finish()
 }
 
 /// The SDL `soundroom schema` prints; building needs no state.

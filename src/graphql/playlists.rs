@@ -38,6 +38,7 @@ impl Playlist {
         Ok(accounts::user(state(ctx), self.0.owner_id.clone()).await?.map(User::new))
     }
     /// In playlist order; a track may appear more than once.
+    #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
     async fn items(
         &self,
         ctx: &Context<'_>,
@@ -66,7 +67,7 @@ impl Playlist {
 
 impl Playlist {
     async fn stats(&self, ctx: &Context<'_>) -> GqlResult<(i64, f64)> {
-        let loader = ctx.data_unchecked::<DataLoader<PlaylistStatsLoader>>();
+        let loader = ctx.data::<DataLoader<PlaylistStatsLoader>>()?;
         Ok(loader.load_one(self.0.id.clone()).await?.unwrap_or((0, 0.0)))
     }
 }
@@ -80,7 +81,7 @@ impl PlaylistItem {
         self.0.position
     }
     async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Track>> {
-        Ok(ctx.data_unchecked::<DataLoader<TrackLoader>>().load_one(self.0.track_id.clone()).await?.map(Track))
+        Ok(ctx.data::<DataLoader<TrackLoader>>()?.load_one(self.0.track_id.clone()).await?.map(Track))
     }
     async fn added_at(&self) -> DateTime<Utc> {
         crate::db::parse_db_time(&self.0.added_at)
@@ -113,6 +114,7 @@ impl PlaylistQuery {
         Ok(playlists::get(state(ctx), &caller(ctx)?, id.0).await?.map(Playlist))
     }
 
+    #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
     async fn my_playlists(
         &self,
         ctx: &Context<'_>,

@@ -5,13 +5,14 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, MatchedPath, Request};
 use axum::http::HeaderMap;
 
-/// The client's address: the peer, or behind a trusted proxy the first `X-Forwarded-For` hop.
+/// The client's address: the peer, or behind a trusted proxy the last `X-Forwarded-For` hop
+/// (the one the proxy itself added; anything left of it is whatever the client claimed).
 pub fn client_ip(peer: SocketAddr, headers: &HeaderMap, trust_proxy_headers: bool) -> IpAddr {
     if trust_proxy_headers
         && let Some(ip) = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.split(',').next_back())
             .and_then(|v| v.trim().parse().ok())
     {
         return ip;

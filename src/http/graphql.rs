@@ -124,7 +124,24 @@ async fn graphql_get(
         Ok(r) => r,
         Err(e) => return graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("bad query string: {e}")),
     };
+    // Only reads over GET: a mutation's arguments (passwords, tokens) must not sit in a URL
+    // that proxies and browsers log.
+    if !only_queries(&request.query) {
+        return graphql_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "send mutations and subscriptions with POST",
+        );
+    }
     execute(&state, request, peer, &headers).await
+}
+
+fn only_queries(document: &str) -> bool {
+    use async_graphql::parser::types::OperationType;
+    match async_graphql::parser::parse_query(document) {
+        Ok(doc) => doc.operations.iter().all(|(_, op)| op.node.ty == OperationType::Query),
+        Err(_) => true, // let execution report the syntax error as usual
+    }
 }
 
 /// Subscriptions. The token travels in `connection_init` (`{"token": "..."}`), never in the URL.
@@ -140,7 +157,7 @@ async fn graphql_ws(
         let _guard = super::health::SocketGauge::open("graphql");
         let app = state.app.clone();
         let shutdown = app.shutdown.clone();
-        let connection = GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
+        let connection = GraphQLWebSocket::new(socket, state.socket_schema.clone(), protocol)
             .on_connection_init(move |payload| async move {
                 let token = payload.get("token").and_then(|t| t.as_str()).map(str::to_owned);
                 let caller = match token {

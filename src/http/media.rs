@@ -113,10 +113,11 @@ async fn transcode_response(
         return Err(AppError::invalid("timeOffset must be between 0 and the track's duration"));
     }
     let key = TranscodeCache::key(&track.id, track.file_size, format, bitrate);
-    if offset == 0.0
-        && let Some(cached) = state.app.transcode_cache.lookup(&key)
-    {
-        return Ok(serve_file(&cached, format.content_type(), req).await);
+    if offset == 0.0 {
+        let (app, k) = (state.app.clone(), key.clone());
+        if let Some(cached) = crate::telemetry::blocking(move || Ok(app.transcode_cache.lookup(&k))).await? {
+            return Ok(serve_file(&cached, format.content_type(), req).await);
+        }
     }
     // Wait for a free slot; a client that gives up while waiting simply drops this future.
     let permit = state.app.transcode_slots.clone().acquire_owned().await.map_err(AppError::internal)?;
@@ -127,7 +128,12 @@ async fn transcode_response(
             .map_err(|e| AppError::invalid(format!("this track cannot be transcoded: {e:#}")))
     })
     .await?;
-    let staged = if offset == 0.0 { state.app.transcode_cache.staging().ok() } else { None };
+    let app = state.app.clone();
+    let staged = if offset == 0.0 {
+        crate::telemetry::blocking(move || Ok(app.transcode_cache.staging().ok())).await?
+    } else {
+        None
+    };
     let tee = staged.as_ref().and_then(|s| s.as_file().try_clone().ok());
     let (tx, rx) = tokio::sync::mpsc::channel(8);
     let app = state.app.clone();
@@ -138,9 +144,11 @@ async fn transcode_response(
         let started = std::time::Instant::now();
         tracing::info!("transcode started");
         let format_label = format.extension();
-        metrics::gauge!("soundroom_transcodes_active").increment(1.0);
-        let result = transcoder.run(ChannelWriter::new(tx, tee));
-        metrics::gauge!("soundroom_transcodes_active").decrement(1.0);
+        let active = ActiveTranscode::start();
+        // A decoder or encoder panic ends this stream, never the server, and frees the slot.
+        let run = std::panic::AssertUnwindSafe(|| transcoder.run(ChannelWriter::new(tx, tee)));
+        let result = std::panic::catch_unwind(run).unwrap_or_else(|_| Err(anyhow::anyhow!("the transcoder crashed")));
+        drop(active);
         drop(permit);
         let outcome = if result.is_ok() { "finished" } else { "stopped" };
         metrics::counter!("soundroom_transcodes_total", "format" => format_label, "outcome" => outcome).increment(1);
@@ -164,6 +172,22 @@ async fn transcode_response(
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("none"));
     Ok(response)
+}
+
+/// Counts a running transcode in `/metrics` for as long as it lives.
+struct ActiveTranscode;
+
+impl ActiveTranscode {
+    fn start() -> Self {
+        metrics::gauge!("soundroom_transcodes_active").increment(1.0);
+        Self
+    }
+}
+
+impl Drop for ActiveTranscode {
+    fn drop(&mut self) {
+        metrics::gauge!("soundroom_transcodes_active").decrement(1.0);
+    }
 }
 
 async fn cover(

@@ -29,11 +29,14 @@ pub use media::thumbnail_cache;
 pub struct HttpState {
     pub app: SharedState,
     pub schema: AppSchema,
+    /// Subscriptions only (`/graphql/ws`).
+    pub socket_schema: AppSchema,
 }
 
 pub fn router(app: SharedState) -> Router {
     let schema = crate::graphql::build_schema(app.clone());
-    let state = HttpState { app, schema };
+    let socket_schema = crate::graphql::build_socket_schema(app.clone());
+    let state = HttpState { app, schema, socket_schema };
     Router::new()
         .merge(graphql::routes(&state))
         .merge(oauth::routes())

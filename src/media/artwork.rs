@@ -49,7 +49,14 @@ pub fn image_extension(bytes: &[u8]) -> Option<&'static str> {
 
 /// A JPEG of the image scaled to fit `size`×`size` (never enlarged).
 pub fn resize(path: &Path, size: u32) -> anyhow::Result<Vec<u8>> {
-    let img = image::ImageReader::open(path)?.with_guessed_format()?.decode()?;
+    let mut reader = image::ImageReader::open(path)?.with_guessed_format()?;
+    // A tiny file can claim enormous dimensions; refuse to allocate for those.
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(12_000);
+    limits.max_image_height = Some(12_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode()?;
     let img = if img.width() > size || img.height() > size { img.thumbnail(size, size) } else { img };
     let mut out = Cursor::new(Vec::new());
     img.into_rgb8().write_to(&mut out, image::ImageFormat::Jpeg)?;

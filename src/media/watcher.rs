@@ -74,9 +74,12 @@ impl Scan<'_> {
 fn remove_under(conn: &Connection, path: &Path) -> rusqlite::Result<u64> {
     let exact = path.display().to_string();
     let prefix = format!("{}/", exact.trim_end_matches('/'));
-    let n = conn.execute(
-        "DELETE FROM tracks WHERE source = 'library' AND (path = ?1 OR substr(path, 1, length(?2)) = ?2)",
-        params![exact, prefix],
-    )?;
-    Ok(n as u64)
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM tracks WHERE source = 'library' AND (path = ?1 OR substr(path, 1, length(?2)) = ?2)")?
+        .query_map(params![exact, prefix], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &ids {
+        library::delete_track(conn, id)?;
+    }
+    Ok(ids.len() as u64)
 }

@@ -67,44 +67,45 @@ pub async fn refresh(state: &SharedState, ip: std::net::IpAddr, refresh_token: S
     state.limiter.check_ip(ip)?;
     let hash = opaque::sha256_hex(&refresh_token);
     let state_ref = state.clone();
-    let (outcome, reused_family) = state
+    // A database error rolls everything back (the token stays usable); only a real
+    // outcome (new session, refused, or reuse) is committed.
+    let outcome = state
         .db
         .run(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let result = rotate(&tx, &state_ref, &hash);
-            let reused = match &result {
-                Err(Rotation::Reused(family)) => Some(family.clone()),
-                _ => None,
-            };
+            let outcome = rotate(&tx, &state_ref, &hash)?;
             tx.commit()?;
-            Ok((result, reused))
+            Ok(outcome)
         })
         .await?;
-    if let Some(family) = reused_family {
-        tracing::warn!(family = %family, "refresh token reuse detected; session family revoked");
+    match outcome {
+        Rotation::Rotated(session) => Ok(*session),
+        Rotation::Reused(family) => {
+            tracing::warn!(family = %family, "refresh token reuse detected; session family revoked");
+            Err(AppError::unauthenticated("this session is no longer valid; sign in again"))
+        }
+        Rotation::Invalid => Err(AppError::unauthenticated("this session is no longer valid; sign in again")),
     }
-    outcome.map_err(|_| AppError::unauthenticated("this session is no longer valid; sign in again"))
 }
 
 enum Rotation {
+    Rotated(Box<Session>),
     Invalid,
     Reused(String),
 }
 
-fn rotate(conn: &Connection, state: &AppState, hash: &str) -> Result<Session, Rotation> {
-    let row = tokens::refresh_by_hash(conn, hash).ok().flatten().ok_or(Rotation::Invalid)?;
-    if row.revoked_at.is_some() {
-        return Err(Rotation::Invalid);
+fn rotate(conn: &Connection, state: &AppState, hash: &str) -> AppResult<Rotation> {
+    let Some(row) = tokens::refresh_by_hash(conn, hash)? else { return Ok(Rotation::Invalid) };
+    if row.revoked_at.is_some() || db::parse_db_time(&row.expires_at) <= chrono::Utc::now() {
+        return Ok(Rotation::Invalid);
     }
-    if row.used_at.is_some() || !tokens::mark_used(conn, &row.id).unwrap_or(false) {
-        let _ = tokens::revoke_family(conn, &row.family_id);
-        return Err(Rotation::Reused(row.family_id));
+    // Used before means copied: end the whole sign-in, thief and owner alike.
+    if row.used_at.is_some() || !tokens::mark_used(conn, &row.id)? {
+        tokens::revoke_family(conn, &row.family_id)?;
+        return Ok(Rotation::Reused(row.family_id));
     }
-    if db::parse_db_time(&row.expires_at) <= chrono::Utc::now() {
-        return Err(Rotation::Invalid);
-    }
-    let user = users::by_id(conn, &row.user_id).ok().flatten().filter(|u| !u.disabled).ok_or(Rotation::Invalid)?;
-    issue(conn, state, user, Some(&row.family_id)).map_err(|_| Rotation::Invalid)
+    let Some(user) = users::by_id(conn, &row.user_id)?.filter(|u| !u.disabled) else { return Ok(Rotation::Invalid) };
+    Ok(Rotation::Rotated(Box::new(issue(conn, state, user, Some(&row.family_id))?)))
 }
 
 /// Ends the session the refresh token belongs to. Unknown tokens are fine: the goal is met.

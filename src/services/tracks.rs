@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::db::library::{self as db_library, ArtistRow, TrackRow};
-use crate::db::playlists as db_playlists;
 use crate::error::{AppError, AppResult};
 use crate::media::scanner::{TrackFile, store_track};
 use crate::media::tags;
@@ -97,39 +96,52 @@ pub async fn upload(
             .map_err(|e| AppError::invalid(format!("this is not an audio file Soundroom can read ({e})")))?;
         change.apply_to(&mut info);
         let mut conn = pool.get()?;
-        if let Some(existing) = db_library::track_by_hash(&conn, &hash)? {
-            return Err(AppError::conflict(format!("this file is already in the library (track {existing})")));
-        }
-        let final_path = uploads.join(format!("{}.{}", &hash[..32], extension_for(&filename, &info.codec)));
-        staged.persist(&final_path).map_err(|e| AppError::internal(e.error))?;
-        sync_dir(&uploads);
-        let stored = insert_upload(&mut conn, &info, &final_path, &hash, &user, &covers);
-        if stored.is_err() && db_library::track_by_hash(&conn, &hash).ok().flatten().is_none() {
-            let _ = std::fs::remove_file(&final_path);
-        }
-        stored
+        store_upload(&mut conn, staged, &info, &hash, &uploads, &user, &covers, &filename)
     })
     .await?;
     tracing::info!(track_id = %id, user_id = %caller.user_id, "track uploaded");
     crate::services::library::track(state, id).await?.ok_or_else(|| AppError::not_found("track"))
 }
 
-fn insert_upload(
+/// Check, file and row under one write transaction, so two uploads of the same bytes cannot
+/// both pass the check; the file gets its final name only inside it and is removed if the row
+/// does not land.
+#[allow(clippy::too_many_arguments)]
+fn store_upload(
     conn: &mut rusqlite::Connection,
+    staged: tempfile::NamedTempFile,
     info: &tags::TrackInfo,
-    path: &Path,
     hash: &str,
+    uploads: &Path,
     user: &str,
     covers: &Path,
+    filename: &str,
 ) -> AppResult<String> {
-    let size = std::fs::metadata(path)?.len() as i64;
-    let path_str = path.display().to_string();
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if let Some(existing) = db_library::track_by_hash(&tx, hash)? {
+        return Err(AppError::conflict(format!("this file is already in the library (track {existing})")));
+    }
+    let final_path = uploads.join(format!("{}.{}", &hash[..32], extension_for(filename, &info.codec)));
+    let size = staged.as_file().metadata()?.len() as i64;
+    staged.persist(&final_path).map_err(|e| AppError::internal(e.error))?;
+    sync_dir(uploads);
+    let path_str = final_path.display().to_string();
     let file =
         TrackFile { path: &path_str, size, mtime: 0, source: "upload", uploaded_by: Some(user), hash: Some(hash) };
-    let tx = conn.transaction()?;
-    let id = store_track(&tx, info, &file, None, covers, None)?;
-    tx.commit()?;
-    Ok(id)
+    let stored = store_track(&tx, info, &file, None, covers, None).map_err(AppError::from).and_then(|id| {
+        tx.commit().map_err(|e| {
+            if crate::db::is_unique_violation(&e) {
+                AppError::conflict("this file is already in the library")
+            } else {
+                AppError::from(e)
+            }
+        })?;
+        Ok(id)
+    });
+    if stored.is_err() {
+        let _ = std::fs::remove_file(&final_path);
+    }
+    stored
 }
 
 /// Copies at most `max` bytes, fsyncs, and returns the SHA-256 of the content.
@@ -162,21 +174,21 @@ fn sync_dir(dir: &Path) {
     }
 }
 
+/// The stored name's extension follows the probed codec, not what the client called the file
+/// (PCM is WAV or AIFF, which only the name tells apart).
 fn extension_for(filename: &str, codec: &str) -> String {
     let from_name = PathBuf::from(filename).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    match from_name {
-        Some(ext) if tags::AUDIO_EXTENSIONS.contains(&ext.as_str()) => ext,
-        _ => match codec {
-            "mp3" => "mp3",
-            "flac" => "flac",
-            "vorbis" => "ogg",
-            "opus" => "opus",
-            "aac" | "alac" => "m4a",
-            "pcm" => "wav",
-            _ => "bin",
-        }
-        .to_string(),
-    }
+    let ext = match (codec, from_name.as_deref()) {
+        ("pcm", Some(e @ ("aif" | "aiff"))) => e,
+        ("pcm", _) => "wav",
+        ("mp3", _) => "mp3",
+        ("flac", _) => "flac",
+        ("vorbis", _) => "ogg",
+        ("opus", _) => "opus",
+        ("aac" | "alac", _) => "m4a",
+        _ => "bin",
+    };
+    ext.to_string()
 }
 
 pub async fn update(state: &SharedState, caller: &Caller, id: String, change: TrackChange) -> AppResult<TrackRow> {
@@ -228,9 +240,7 @@ pub async fn delete(state: &SharedState, caller: &Caller, id: String) -> AppResu
                 .pop()
                 .ok_or_else(|| AppError::not_found("track"))?;
             may_edit(&caller, &track)?;
-            let playlists = db_playlists::containing_track(tx, &id)?;
             db_library::delete_track(tx, &id)?;
-            db_playlists::renumber_all(tx, &playlists)?;
             db_library::prune_orphans(tx)?;
             Ok(track)
         })

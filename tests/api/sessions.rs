@@ -151,3 +151,34 @@ where
         }
     }
 }
+
+#[tokio::test]
+async fn the_subscription_socket_refuses_queries_and_mutations() {
+    let app = TestApp::spawn().await;
+    let a = app.register("ann@example.org", "Ann").await;
+    let mut request = app.url("/graphql/ws").replace("http://", "ws://").into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    ws.send(Message::text(json!({ "type": "connection_init", "payload": { "token": a.access } }).to_string()))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
+    ws.send(Message::text(
+        json!({ "id": "m", "type": "subscribe", "payload": { "query": "mutation { logoutEverywhere }" } }).to_string(),
+    ))
+    .await
+    .unwrap();
+    let reply = next_json(&mut ws).await;
+    assert!(reply["payload"]["data"].is_null(), "{reply}");
+    assert!(reply["payload"]["errors"][0]["message"].as_str().unwrap().contains("subscriptions only"), "{reply}");
+    // The session is untouched: the mutation never ran.
+    assert!(app.gql_ok(Some(&a.access), "{ me { id } }", json!({})).await["me"].is_object());
+}
+
+#[tokio::test]
+async fn mutations_are_refused_over_get() {
+    let app = TestApp::spawn().await;
+    let url = app.url("/graphql?query=mutation%7Blogin(email%3A%22a%40b.c%22%2Cpassword%3A%22x%22)%7B__typename%7D%7D");
+    let res = app.client.get(url).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+}
