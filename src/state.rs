@@ -25,6 +25,10 @@ pub struct AppState {
     pub pending_oauth: moka::sync::Cache<String, PendingAuth>,
     /// One-time codes that hand an OAuth sign-in to the web UI: code → user id.
     pub login_codes: moka::sync::Cache<String, String>,
+    /// Codes from `beginOAuthLink` that start a linking round trip: code → user id.
+    pub link_starts: moka::sync::Cache<String, String>,
+    /// Identities verified for linking, waiting for `completeOAuthLink`.
+    pub pending_links: moka::sync::Cache<String, crate::services::oauth::PendingLink>,
     pub notifier: Notifier,
     pub library: crate::services::library::LibraryState,
     /// Resized cover art, keyed by file and size.
@@ -72,6 +76,8 @@ impl AppState {
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(120))
                 .build(),
+            link_starts: short_lived(),
+            pending_links: short_lived(),
             notifier: Notifier::default(),
             library: Default::default(),
             transcode_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(config.transcoding.max_concurrent)),
@@ -90,6 +96,11 @@ impl AppState {
     pub fn data_path(&self, relative: &str) -> PathBuf {
         self.config.storage.data_dir.join(relative)
     }
+}
+
+/// A cache for one-time codes: bounded, and gone after five minutes.
+fn short_lived<V: Clone + Send + Sync + 'static>() -> moka::sync::Cache<String, V> {
+    moka::sync::Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(300)).build()
 }
 
 /// A crash can leave staged files behind (an upload or transcode being written); they never got

@@ -162,10 +162,18 @@ impl ProfileMutation {
         Ok(two_factor::disable(state(ctx), &caller(ctx)?, code).await?)
     }
 
-    /// The provider URL to open; its callback links that identity to this account.
+    /// A URL on this server to open in the browser; the round trip ends at
+    /// `/#/profile?linkCode=...`, which `completeOAuthLink` turns into a linked identity.
     #[graphql(name = "beginOAuthLink")]
     async fn begin_oauth_link(&self, ctx: &Context<'_>, provider: String) -> GqlResult<String> {
         Ok(oauth::begin_link(state(ctx), &caller(ctx)?, &provider).await?)
+    }
+
+    /// Finishes a link: the code comes from the `/#/profile?linkCode=...` redirect. Only the
+    /// account that called `beginOAuthLink` can complete it. Returns the provider's name.
+    #[graphql(name = "completeOAuthLink")]
+    async fn complete_oauth_link(&self, ctx: &Context<'_>, code: String) -> GqlResult<String> {
+        Ok(oauth::complete_link(state(ctx), &caller(ctx)?, &code).await?)
     }
 
     #[graphql(name = "unlinkOAuthIdentity")]

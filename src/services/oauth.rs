@@ -13,32 +13,71 @@ use crate::services::auth::{NewAccount, create_account};
 use crate::services::sessions::Caller;
 use crate::state::SharedState;
 
-/// The provider URL to send the browser to.
-pub async fn begin(state: &SharedState, provider: &str, link_user_id: Option<String>) -> AppResult<String> {
+/// The provider URL to send the browser to, and the `state` it will come back with (the HTTP
+/// layer binds it to the browser with a cookie). `link` is a code from `begin_link`.
+pub async fn begin(state: &SharedState, provider: &str, link: Option<&str>) -> AppResult<(String, String)> {
     if state.oidc.provider(provider).is_none() {
         return Err(AppError::not_found("sign-in provider"));
     }
+    let link_user_id = match link {
+        Some(code) => Some(
+            state
+                .link_starts
+                .remove(code)
+                .ok_or_else(|| AppError::invalid("this link request has expired; start again from your profile"))?,
+        ),
+        None => None,
+    };
     let (url, csrf_state, pending) = state.oidc.begin(provider, link_user_id).await.map_err(|e| {
         tracing::warn!(provider, error = format!("{e:#}"), "OAuth start failed");
         AppError::new(crate::error::ErrorKind::Internal, "the sign-in provider cannot be reached")
     })?;
-    state.pending_oauth.insert(csrf_state, pending);
-    Ok(url)
+    state.pending_oauth.insert(csrf_state.clone(), pending);
+    Ok((url, csrf_state))
 }
 
+/// Where to send the browser to link `provider` to the caller's account: the start route with a
+/// one-time code (valid 5 minutes), so the round trip sets the browser-binding cookie.
 pub async fn begin_link(state: &SharedState, caller: &Caller, provider: &str) -> AppResult<String> {
-    begin(state, provider, Some(caller.user_id.clone())).await
+    if state.oidc.provider(provider).is_none() {
+        return Err(AppError::not_found("sign-in provider"));
+    }
+    let code = opaque::random_token();
+    state.link_starts.insert(code.clone(), caller.user_id.clone());
+    Ok(format!("/auth/oauth/{provider}/start?link={code}"))
+}
+
+/// An identity verified for linking, waiting for its account to confirm.
+#[derive(Clone)]
+pub struct PendingLink {
+    user_id: String,
+    provider: String,
+    identity: VerifiedIdentity,
+}
+
+/// Links a verified identity, but only for the account that asked: a link started by someone
+/// else (say, a URL sent to a victim) cannot attach the victim's identity to their account.
+pub async fn complete_link(state: &SharedState, caller: &Caller, code: &str) -> AppResult<String> {
+    let pending =
+        state.pending_links.remove(code).ok_or_else(|| AppError::invalid("this link has expired; try again"))?;
+    if pending.user_id != caller.user_id {
+        return Err(AppError::forbidden("this link was started by another account"));
+    }
+    let provider = pending.provider.clone();
+    link(state, pending.user_id, pending.provider, pending.identity).await.map_err(|reason| match reason {
+        "identity_in_use" => AppError::conflict("that sign-in is already linked to another account"),
+        "provider_already_linked" => AppError::conflict("a sign-in from this provider is already linked"),
+        _ => AppError::internal(anyhow::anyhow!("linking failed: {reason}")),
+    })?;
+    Ok(provider)
 }
 
 /// What the callback achieved, for the redirect back to the web UI.
 pub enum CallbackOutcome {
     /// A one-time code the UI exchanges for tokens.
-    SignedIn {
-        login_code: String,
-    },
-    Linked {
-        provider: String,
-    },
+    SignedIn { login_code: String },
+    /// A one-time code the signed-in UI passes to `completeOAuthLink`.
+    LinkPending { link_code: String },
 }
 
 /// Finishes a provider round trip. Failure reasons are short machine words for `#loginError=`.
@@ -50,8 +89,9 @@ pub async fn callback(state: &SharedState, csrf_state: &str, code: &str) -> Resu
     })?;
     let provider = pending.provider.clone();
     if let Some(user_id) = pending.link_user_id {
-        link(state, user_id, provider.clone(), identity).await?;
-        return Ok(CallbackOutcome::Linked { provider });
+        let link_code = opaque::random_token();
+        state.pending_links.insert(link_code.clone(), PendingLink { user_id, provider, identity });
+        return Ok(CallbackOutcome::LinkPending { link_code });
     }
     let user_id = sign_in(state, provider, identity).await?;
     let login_code = opaque::random_token();

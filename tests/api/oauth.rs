@@ -138,15 +138,24 @@ async fn app_with(provider: &Provider, registration: Registration) -> TestApp {
     .await
 }
 
+/// A browser: follows nothing by itself, keeps cookies.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+}
+
 /// Drives the browser's part: start → provider → callback; returns the final fragment.
 async fn round_trip(app: &TestApp) -> String {
-    let start = app.client.get(app.url("/auth/oauth/mock/start")).send().await.unwrap();
+    round_trip_from(app, &browser(), "/auth/oauth/mock/start").await
+}
+
+async fn round_trip_from(app: &TestApp, browser: &reqwest::Client, start_path: &str) -> String {
+    let start = browser.get(app.url(start_path)).send().await.unwrap();
     assert!(start.status().is_redirection(), "{}", start.status());
     let to_provider = start.headers()["location"].to_str().unwrap().to_string();
-    let from_provider = app.client.get(&to_provider).send().await.unwrap();
+    let from_provider = browser.get(&to_provider).send().await.unwrap();
     let callback = from_provider.headers()["location"].to_str().unwrap().to_string();
     assert!(callback.starts_with(&app.url("/auth/oauth/mock/callback")), "{callback}");
-    let done = app.client.get(&callback).send().await.unwrap();
+    let done = browser.get(&callback).send().await.unwrap();
     assert_eq!(done.headers()["cache-control"], "no-store");
     done.headers()["location"].to_str().unwrap().to_string()
 }
@@ -221,14 +230,24 @@ async fn bad_state_bad_nonce_and_expired_tokens_create_nothing() {
 
     // A state is single-use: replaying a finished callback fails.
     provider.person.lock().unwrap().expires_in = 300;
-    let start = app.client.get(app.url("/auth/oauth/mock/start")).send().await.unwrap();
+    let browser = browser();
+    let start = browser.get(app.url("/auth/oauth/mock/start")).send().await.unwrap();
     let to_provider = start.headers()["location"].to_str().unwrap().to_string();
-    let callback =
-        app.client.get(&to_provider).send().await.unwrap().headers()["location"].to_str().unwrap().to_string();
-    let ok = app.client.get(&callback).send().await.unwrap();
-    assert!(ok.headers()["location"].to_str().unwrap().starts_with("/#loginCode="));
-    let replay = app.client.get(&callback).send().await.unwrap();
+    let callback = browser.get(&to_provider).send().await.unwrap().headers()["location"].to_str().unwrap().to_string();
+    let ok = browser.get(&callback).send().await.unwrap();
+    let location = ok.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/#loginCode="), "{location}");
+    let replay = browser.get(&callback).send().await.unwrap();
     assert_eq!(replay.headers()["location"], "/#loginError=invalid_state");
+
+    // A callback in another browser than the one that started it (login CSRF) is refused.
+    let attacker = self::browser();
+    let start = attacker.get(app.url("/auth/oauth/mock/start")).send().await.unwrap();
+    let to_provider = start.headers()["location"].to_str().unwrap().to_string();
+    let callback = attacker.get(&to_provider).send().await.unwrap().headers()["location"].to_str().unwrap().to_string();
+    let victim = app.client.get(&callback).send().await.unwrap();
+    assert_eq!(victim.headers()["location"], "/#loginError=invalid_state");
+    assert_eq!(app.user_count().await, 1);
 }
 
 #[tokio::test]
@@ -248,17 +267,45 @@ async fn a_signed_in_user_links_and_unlinks_a_provider() {
     let app = app_with(&provider, Registration::Open).await;
     let bob = app.register("bob@example.org", "Bob").await;
     let begin = app.gql_ok(Some(&bob.access), "mutation { beginOAuthLink(provider: \"mock\") }", json!({})).await;
-    let to_provider = begin["beginOAuthLink"].as_str().unwrap().to_string();
-    let callback =
-        app.client.get(&to_provider).send().await.unwrap().headers()["location"].to_str().unwrap().to_string();
-    let done = app.client.get(&callback).send().await.unwrap();
-    assert_eq!(done.headers()["location"], "/#/profile?linked=mock");
+    let start = begin["beginOAuthLink"].as_str().unwrap().to_string();
+    assert!(start.starts_with("/auth/oauth/mock/start?link="), "{start}");
+    let done = round_trip_from(&app, &browser(), &start).await;
+    let code = done.strip_prefix("/#/profile?linkCode=").unwrap_or_else(|| panic!("{done}"));
+    let linked = app
+        .gql_ok(Some(&bob.access), "mutation($c: String!) { completeOAuthLink(code: $c) }", json!({ "c": code }))
+        .await;
+    assert_eq!(linked["completeOAuthLink"], "mock");
     let me = app.gql_ok(Some(&bob.access), "{ me { linkedProviders } }", json!({})).await;
     assert_eq!(me["me"]["linkedProviders"], json!(["mock"]));
     // The identity (ann@example.org at the provider) now signs into Bob's account.
     let signed_in = exchange(&app, &round_trip(&app).await).await;
     assert_eq!(signed_in["data"]["exchangeLoginCode"]["user"]["id"], bob.user_id.as_str());
     app.gql_ok(Some(&bob.access), "mutation { unlinkOAuthIdentity(provider: \"mock\") }", json!({})).await;
+}
+
+#[tokio::test]
+async fn a_link_started_by_someone_else_cannot_be_completed_by_the_victim() {
+    let provider = start_provider().await;
+    let app = app_with(&provider, Registration::Open).await;
+    let attacker = app.register("mallory@example.org", "Mallory").await;
+    let victim = app.register("ann@example.org", "Ann").await;
+    let begin = app.gql_ok(Some(&attacker.access), "mutation { beginOAuthLink(provider: \"mock\") }", json!({})).await;
+    // The victim opens the attacker's link and signs in at the provider as themselves.
+    let done = round_trip_from(&app, &browser(), begin["beginOAuthLink"].as_str().unwrap()).await;
+    let code = done.strip_prefix("/#/profile?linkCode=").unwrap();
+    let body = app
+        .gql(Some(&victim.access), "mutation($c: String!) { completeOAuthLink(code: $c) }", json!({ "c": code }))
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+    let me = app.gql_ok(Some(&attacker.access), "{ me { linkedProviders } }", json!({})).await;
+    assert_eq!(me["me"]["linkedProviders"], json!([]), "nothing was linked to the attacker");
+    // A link code is single-use and a start code cannot be reused either.
+    let again = app
+        .gql(Some(&attacker.access), "mutation($c: String!) { completeOAuthLink(code: $c) }", json!({ "c": code }))
+        .await;
+    assert_eq!(error_code(&again), "BAD_USER_INPUT");
+    let reuse = browser().get(app.url(begin["beginOAuthLink"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(reuse.headers()["location"], "/#loginError=link_expired");
 }
 
 #[tokio::test]
