@@ -265,8 +265,8 @@ impl Config {
         if self.auth.access_token_minutes == 0 || self.auth.access_token_minutes > 24 * 60 {
             bail!("configuration key `auth.access_token_minutes`: expected 1 to 1440");
         }
-        if self.auth.refresh_token_days == 0 {
-            bail!("configuration key `auth.refresh_token_days`: expected at least 1");
+        if !(1..=3650).contains(&self.auth.refresh_token_days) {
+            bail!("configuration key `auth.refresh_token_days`: expected 1 to 3650");
         }
         if self.auth.password_min_length < 8 {
             bail!("configuration key `auth.password_min_length`: expected at least 8");

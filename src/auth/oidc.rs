@@ -15,8 +15,8 @@ use crate::config::Config;
 
 pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 
-/// One configured provider.
-#[derive(Clone, Debug)]
+/// One configured provider. No Debug: it holds the client secret.
+#[derive(Clone)]
 pub struct Provider {
     pub name: String,
     pub display_name: String,
@@ -27,7 +27,8 @@ pub struct Provider {
 }
 
 /// What the server remembers between sending someone to the provider and their return.
-#[derive(Clone, Debug)]
+/// No Debug: the PKCE verifier is a secret.
+#[derive(Clone)]
 pub struct PendingAuth {
     pub provider: String,
     pub pkce_verifier: String,

@@ -9,7 +9,7 @@ use crate::graphql::pagination::{self, Page};
 use crate::graphql::playlists::Playlist;
 use crate::graphql::types::User;
 use crate::graphql::{GqlResult, caller, state};
-use crate::services::{accounts, albums, library, playlists, tracks};
+use crate::services::{albums, library, tracks};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum TrackSort {
@@ -175,31 +175,14 @@ impl LibraryQuery {
         query: String,
         #[graphql(default = 10)] first: i32,
     ) -> GqlResult<SearchResults> {
-        let me = caller(ctx)?;
         let first = first.clamp(1, 50) as usize;
-        let st = state(ctx);
-        let hits = library::search(st, &query, first * 3).await?;
-        let mut found_playlists = Vec::new();
-        for id in hits.playlist_ids {
-            if let Some(p) = playlists::get(st, &me, id).await? {
-                found_playlists.push(Playlist(p));
-            }
-            if found_playlists.len() == first {
-                break;
-            }
-        }
-        let mut users = Vec::new();
-        for id in hits.user_ids.into_iter().take(first) {
-            if let Some(u) = accounts::user(st, id).await? {
-                users.push(User::new(u));
-            }
-        }
+        let hits = library::search(state(ctx), &caller(ctx)?, &query, first).await?;
         Ok(SearchResults {
-            artists: hits.artists.into_iter().take(first).map(Artist).collect(),
-            albums: hits.albums.into_iter().take(first).map(Album).collect(),
-            tracks: hits.tracks.into_iter().take(first).map(Track).collect(),
-            playlists: found_playlists,
-            users,
+            artists: hits.artists.into_iter().map(Artist).collect(),
+            albums: hits.albums.into_iter().map(Album).collect(),
+            tracks: hits.tracks.into_iter().map(Track).collect(),
+            playlists: hits.playlists.into_iter().map(Playlist).collect(),
+            users: hits.users.into_iter().map(User::new).collect(),
         })
     }
 

@@ -20,6 +20,18 @@ pub struct ArtistTrackCountLoader(SharedState);
 pub struct FavoriteLoader(SharedState, Option<String>);
 /// (track count, duration) per playlist.
 pub struct PlaylistStatsLoader(SharedState);
+/// Enabled accounts by id (owners of playlists, creators of invites).
+pub struct UserLoader(SharedState);
+
+impl Loader<String> for UserLoader {
+    type Value = crate::db::users::UserRow;
+    type Error = async_graphql::Error;
+    async fn load(&self, keys: &[String]) -> LoadResult<Self::Value> {
+        let keys = keys.to_vec();
+        let rows = self.0.db.run(move |c| Ok(crate::db::users::by_ids(c, &keys)?)).await?;
+        Ok(rows.into_iter().filter(|u| !u.disabled).map(|u| (u.id.clone(), u)).collect())
+    }
+}
 
 async fn by_id<V: Send + 'static>(
     state: &SharedState,
@@ -105,4 +117,5 @@ pub fn attach(request: async_graphql::Request, state: &SharedState, user_id: Opt
         .data(DataLoader::new(ArtistTrackCountLoader(state.clone()), tokio::spawn))
         .data(DataLoader::new(FavoriteLoader(state.clone(), user_id), tokio::spawn))
         .data(DataLoader::new(PlaylistStatsLoader(state.clone()), tokio::spawn))
+        .data(DataLoader::new(UserLoader(state.clone()), tokio::spawn))
 }

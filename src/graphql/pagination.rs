@@ -31,7 +31,12 @@ pub fn window(first: i32, after: Option<&str>) -> AppResult<(usize, usize)> {
     if !(1..=500).contains(&first) {
         return Err(AppError::invalid("first must be between 1 and 500"));
     }
-    let offset = after.map(decode).transpose()?.map_or(0, |o| o + 1);
+    let offset = match after.map(decode).transpose()? {
+        // Offsets beyond what SQLite takes are refused rather than wrapped.
+        Some(o) if o < i64::MAX as usize => o + 1,
+        Some(_) => return Err(AppError::invalid("the `after` cursor is not valid")),
+        None => 0,
+    };
     Ok((offset, first as usize))
 }
 

@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 
 use crate::db::playlists::{ItemRow, PlaylistRow};
 use crate::graphql::library::Track;
-use crate::graphql::loaders::{PlaylistStatsLoader, TrackLoader};
+use crate::graphql::loaders::{PlaylistStatsLoader, TrackLoader, UserLoader};
 use crate::graphql::pagination::{self, Page};
 use crate::graphql::types::User;
 use crate::graphql::{GqlResult, caller, state};
-use crate::services::{accounts, playlists};
+use crate::services::playlists;
 
 pub struct Playlist(pub PlaylistRow);
 pub struct PlaylistItem(pub ItemRow);
@@ -35,7 +35,7 @@ impl Playlist {
         self.0.public
     }
     async fn owner(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
-        Ok(accounts::user(state(ctx), self.0.owner_id.clone()).await?.map(User::new))
+        Ok(ctx.data::<DataLoader<UserLoader>>()?.load_one(self.0.owner_id.clone()).await?.map(User::new))
     }
     /// In playlist order; a track may appear more than once.
     #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]

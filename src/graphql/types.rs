@@ -182,8 +182,8 @@ pub struct Invite {
 #[ComplexObject]
 impl Invite {
     async fn created_by(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
-        let row = crate::services::accounts::user(state(ctx), self.created_by_id.clone()).await?;
-        Ok(row.map(User::new))
+        let loader = ctx.data::<async_graphql::dataloader::DataLoader<crate::graphql::loaders::UserLoader>>()?;
+        Ok(loader.load_one(self.created_by_id.clone()).await?.map(User::new))
     }
 }
 

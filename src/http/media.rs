@@ -146,7 +146,9 @@ async fn transcode_response(
         let format_label = format.extension();
         let active = ActiveTranscode::start();
         // A decoder or encoder panic ends this stream, never the server, and frees the slot.
-        let run = std::panic::AssertUnwindSafe(|| transcoder.run(ChannelWriter::new(tx, tee)));
+        let copy_failed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = ChannelWriter::new(tx, tee, copy_failed.clone());
+        let run = std::panic::AssertUnwindSafe(|| transcoder.run(writer));
         let result = std::panic::catch_unwind(run).unwrap_or_else(|_| Err(anyhow::anyhow!("the transcoder crashed")));
         drop(active);
         drop(permit);
@@ -155,7 +157,7 @@ async fn transcode_response(
         match result {
             Ok(()) => {
                 tracing::info!(seconds = format!("{:.2}", started.elapsed().as_secs_f64()), "transcode finished");
-                if let Some(staged) = staged
+                if let Some(staged) = staged.filter(|_| !copy_failed.load(std::sync::atomic::Ordering::Relaxed))
                     && let Err(e) = app.transcode_cache.commit(staged, &key)
                 {
                     tracing::warn!(error = %e, "could not cache a transcode");

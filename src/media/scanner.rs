@@ -75,7 +75,7 @@ impl Scan<'_> {
     ) -> anyhow::Result<()> {
         for batch in candidates.chunks(BATCH) {
             let parsed = parse_parallel(batch);
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for (c, info) in batch.iter().zip(parsed) {
                 match info {
                     Ok(info) => {
@@ -204,7 +204,7 @@ fn remove_missing(
     available: &[PathBuf],
     configured: &[PathBuf],
 ) -> anyhow::Result<u64> {
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut removed = 0;
     for (path, (id, _, _)) in known {
         let path_ref = Path::new(path);

@@ -58,7 +58,7 @@ impl Scan<'_> {
         }
         let files: Vec<PathBuf> = files.into_iter().collect();
         let mut progress = self.read_files(conn, &files)?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for path in &gone {
             progress.removed += remove_under(&tx, path)?;
         }

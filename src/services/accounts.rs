@@ -60,7 +60,8 @@ pub async fn update_profile(state: &SharedState, caller: &Caller, change: Profil
             if let Some(tag) = &tag
                 && tag.as_str() != old.tag
             {
-                if users::tag_taken(tx, tag.as_str())? {
+                // Tags compare case-insensitively, so changing only the case of one's own is fine.
+                if !tag.as_str().eq_ignore_ascii_case(&old.tag) && users::tag_taken(tx, tag.as_str())? {
                     return Err(AppError::conflict("that tag is taken"));
                 }
                 users::set_tag(tx, &user_id, tag.as_str())?;
@@ -138,11 +139,8 @@ pub async fn with_image<T>(
     };
     match update(stored.as_ref().map(|p| p.display().to_string())).await {
         Ok((value, replaced)) => {
-            let images = state.data_path("images");
-            if stored.is_some()
-                && let Some(old) = replaced.filter(|o| std::path::Path::new(o).starts_with(&images))
-            {
-                let _ = tokio::fs::remove_file(old).await;
+            if stored.is_some() {
+                remove_owned_image(state, replaced).await;
             }
             Ok(value)
         }
@@ -152,6 +150,15 @@ pub async fn with_image<T>(
             }
             Err(e)
         }
+    }
+}
+
+/// Removes an image file once nothing refers to it, if it is one Soundroom stored (pictures in
+/// the music folders are never touched).
+pub async fn remove_owned_image(state: &SharedState, path: Option<String>) {
+    let images = state.data_path("images");
+    if let Some(path) = path.filter(|p| std::path::Path::new(p).starts_with(&images)) {
+        let _ = tokio::fs::remove_file(path).await;
     }
 }
 

@@ -68,7 +68,7 @@ pub async fn set_admin(
         .db
         .transaction(move |tx| {
             let user = users::by_id(tx, &user_id)?.ok_or_else(|| AppError::not_found("user"))?;
-            if user.is_admin && !admin && users::count_active_admins(tx)? <= 1 {
+            if user.is_admin && !user.disabled && !admin && users::count_active_admins(tx)? <= 1 {
                 return Err(AppError::conflict("the last administrator cannot be demoted"));
             }
             users::set_admin(tx, &user.id, admin)?;

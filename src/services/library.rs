@@ -247,38 +247,41 @@ pub async fn album(state: &SharedState, id: String) -> AppResult<Option<AlbumRow
     state.db.run(move |c| Ok(db_library::albums_by_ids(c, &[id])?.pop())).await
 }
 
-/// Ids per kind for the search box; `first` caps each kind.
+/// Matches per kind for the search box, best first, at most `first` of each; only playlists
+/// the caller may read and enabled accounts.
+#[derive(Default)]
 pub struct SearchHits {
     pub artists: Vec<ArtistRow>,
     pub albums: Vec<AlbumRow>,
     pub tracks: Vec<TrackRow>,
-    pub playlist_ids: Vec<String>,
-    pub user_ids: Vec<String>,
+    pub playlists: Vec<crate::db::playlists::PlaylistRow>,
+    pub users: Vec<crate::db::users::UserRow>,
 }
 
-pub async fn search(state: &SharedState, query: &str, first: usize) -> AppResult<SearchHits> {
-    let Some(fts) = db_library::fts_query(query) else {
-        return Ok(SearchHits {
-            artists: vec![],
-            albums: vec![],
-            tracks: vec![],
-            playlist_ids: vec![],
-            user_ids: vec![],
-        });
-    };
+pub async fn search(state: &SharedState, caller: &Caller, query: &str, first: usize) -> AppResult<SearchHits> {
+    let Some(fts) = db_library::fts_query(query) else { return Ok(SearchHits::default()) };
+    let caller = caller.clone();
     state
         .db
         .run(move |c| {
-            let ids = |kind| db_library::search_ids(c, kind, &fts, first);
-            let artist_ids = ids("artist")?;
-            let album_ids = ids("album")?;
-            let track_ids = ids("track")?;
+            let ids = |kind, n| db_library::search_ids(c, kind, &fts, n);
+            let (artist_ids, album_ids, track_ids) =
+                (ids("artist", first)?, ids("album", first)?, ids("track", first)?);
+            // Others' private playlists are filtered out after matching, so look further.
+            let playlist_ids = ids("playlist", first * 5)?;
+            let user_ids = ids("user", first * 2)?;
+            let mut playlists = keep_order(&playlist_ids, crate::db::playlists::by_ids(c, &playlist_ids)?, |p| &p.id);
+            playlists.retain(|p| crate::services::playlists::may_read(&caller, p));
+            playlists.truncate(first);
+            let mut users = keep_order(&user_ids, crate::db::users::by_ids(c, &user_ids)?, |u| &u.id);
+            users.retain(|u| !u.disabled);
+            users.truncate(first);
             Ok(SearchHits {
                 artists: keep_order(&artist_ids, db_library::artists_by_ids(c, &artist_ids)?, |a| &a.id),
                 albums: keep_order(&album_ids, db_library::albums_by_ids(c, &album_ids)?, |a| &a.id),
                 tracks: keep_order(&track_ids, db_library::tracks_by_ids(c, &track_ids)?, |t| &t.id),
-                playlist_ids: ids("playlist")?,
-                user_ids: ids("user")?,
+                playlists,
+                users,
             })
         })
         .await

@@ -4,7 +4,7 @@
 use crate::db::library as db_library;
 use crate::db::playlists::{self as db, ItemRow, PlaylistRow};
 use crate::error::{AppError, AppResult};
-use crate::services::accounts::{ImageUpload, with_image};
+use crate::services::accounts::{ImageUpload, remove_owned_image, with_image};
 use crate::services::sessions::Caller;
 use crate::state::SharedState;
 
@@ -105,14 +105,16 @@ pub async fn update(
 
 pub async fn delete(state: &SharedState, caller: &Caller, id: String) -> AppResult<bool> {
     let caller = caller.clone();
-    state
+    let image = state
         .db
         .transaction(move |tx| {
-            owned(tx, &caller, &id)?;
+            let p = owned(tx, &caller, &id)?;
             db::delete(tx, &id)?;
-            Ok(true)
+            Ok(p.image_path)
         })
-        .await
+        .await?;
+    remove_owned_image(state, image).await;
+    Ok(true)
 }
 
 pub async fn get(state: &SharedState, caller: &Caller, id: String) -> AppResult<Option<PlaylistRow>> {
@@ -168,6 +170,9 @@ pub async fn remove_items(
     id: String,
     item_ids: Vec<String>,
 ) -> AppResult<PlaylistRow> {
+    if item_ids.is_empty() || item_ids.len() > 1000 {
+        return Err(AppError::invalid("remove between 1 and 1000 items at a time"));
+    }
     let caller = caller.clone();
     state
         .db

@@ -9,7 +9,7 @@ use crate::db::library::{self as db_library, ArtistRow, TrackRow};
 use crate::error::{AppError, AppResult};
 use crate::media::scanner::{TrackFile, store_track};
 use crate::media::tags;
-use crate::services::accounts::{ImageUpload, with_image};
+use crate::services::accounts::{ImageUpload, remove_owned_image, with_image};
 use crate::services::library::may_edit;
 use crate::services::sessions::Caller;
 use crate::state::SharedState;
@@ -293,11 +293,21 @@ pub async fn create_artist(state: &SharedState, caller: &Caller, change: ArtistC
     .await
 }
 
-fn may_edit_artist(caller: &Caller, artist: &ArtistRow) -> AppResult<()> {
-    if caller.is_admin || artist.created_by.as_deref() == Some(caller.user_id.as_str()) {
+/// Admins, or the person who added the artist as long as every track credited to it is one of
+/// their own uploads (once library files or others' uploads use the name, it is shared).
+fn may_edit_artist(tx: &rusqlite::Connection, caller: &Caller, artist: &ArtistRow) -> AppResult<()> {
+    if caller.is_admin {
+        return Ok(());
+    }
+    let others: i64 = tx.query_row(
+        "SELECT count(*) FROM tracks WHERE artist_id = ?1 AND NOT (source = 'upload' AND uploaded_by IS ?2)",
+        rusqlite::params![artist.id, caller.user_id],
+        |r| r.get(0),
+    )?;
+    if artist.created_by.as_deref() == Some(caller.user_id.as_str()) && others == 0 {
         Ok(())
     } else {
-        Err(AppError::forbidden("only an administrator or the person who added this artist can change it"))
+        Err(AppError::forbidden("only an administrator can change an artist that other tracks are credited to"))
     }
 }
 
@@ -317,7 +327,7 @@ pub async fn update_artist(
                 let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?
                     .pop()
                     .ok_or_else(|| AppError::not_found("artist"))?;
-                may_edit_artist(&caller, &artist)?;
+                may_edit_artist(tx, &caller, &artist)?;
                 if let Some(name) = &name {
                     let clash: Option<String> = rusqlite::OptionalExtension::optional(tx.query_row(
                         "SELECT id FROM artists WHERE name = ?1 COLLATE NOCASE AND id <> ?2",
@@ -343,15 +353,17 @@ pub async fn update_artist(
 
 pub async fn delete_artist(state: &SharedState, caller: &Caller, id: String) -> AppResult<bool> {
     let caller = caller.clone();
-    state
+    let image = state
         .db
         .transaction(move |tx| {
             let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?
                 .pop()
                 .ok_or_else(|| AppError::not_found("artist"))?;
-            may_edit_artist(&caller, &artist)?;
+            may_edit_artist(tx, &caller, &artist)?;
             tx.execute("DELETE FROM artists WHERE id = ?1", [&id])?;
-            Ok(true)
+            Ok(artist.image_path)
         })
-        .await
+        .await?;
+    remove_owned_image(state, image).await;
+    Ok(true)
 }

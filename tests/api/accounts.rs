@@ -121,6 +121,9 @@ async fn profile_updates_username_tag_and_avatar() {
     let taken =
         app.gql(Some(&bob.access), "mutation { updateProfile(input: {tag: \"AnnK\"}) { tag } }", json!({})).await;
     assert_eq!(error_code(&taken), "CONFLICT");
+    let own =
+        app.gql_ok(Some(&ann.access), "mutation { updateProfile(input: {tag: \"ANNK\"}) { tag } }", json!({})).await;
+    assert_eq!(own["updateProfile"]["tag"], "annk", "re-saving one's own tag in another case is fine");
     let found =
         app.gql_ok(Some(&bob.access), "{ userByTag(tag: \"@annk\") { username email friendship } }", json!({})).await;
     assert_eq!(found["userByTag"]["username"], "Ann K");

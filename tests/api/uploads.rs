@@ -310,3 +310,21 @@ async fn half_written_files_from_a_crash_are_removed_at_start() {
     assert!(!data.join("cache/transcodes/.partial-xyz").exists());
     assert!(data.join("uploads/kept.mp3").exists());
 }
+
+#[tokio::test]
+async fn an_artist_others_are_credited_to_is_shared_and_only_admins_change_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.register("admin@example.org", "Admin").await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    let made = app
+        .gql_ok(Some(&ann.access), "mutation { createArtist(input: {name: \"Uploader Band\"}) { id } }", json!({}))
+        .await;
+    let id = made["createArtist"]["id"].as_str().unwrap().to_string();
+    // Bob's upload is credited to the same artist (mp3_bytes tags "Uploader Band").
+    let up = upload(&app, Some(&bob.access), mp3_bytes("Bob's"), "b.mp3", json!(null)).await;
+    assert!(up["errors"].is_null(), "{up}");
+    let q = "mutation($id: ID!) { updateArtist(id: $id, input: {name: \"Mine Alone\"}) { name } }";
+    assert_eq!(error_code(&app.gql(Some(&ann.access), q, json!({ "id": id })).await), "FORBIDDEN");
+    assert_eq!(app.gql_ok(Some(&admin.access), q, json!({ "id": id })).await["updateArtist"]["name"], "Mine Alone");
+}

@@ -188,7 +188,12 @@ pub fn mp3_rate(rate: u32) -> u32 {
 fn lame_bitrate(kbps: u32) -> mp3lame_encoder::Bitrate {
     use mp3lame_encoder::Bitrate::*;
     match kbps {
-        0..=96 => Kbps96,
+        0..=32 => Kbps32,
+        33..=40 => Kbps40,
+        41..=48 => Kbps48,
+        49..=64 => Kbps64,
+        65..=80 => Kbps80,
+        81..=96 => Kbps96,
         97..=112 => Kbps112,
         113..=128 => Kbps128,
         129..=160 => Kbps160,

@@ -14,11 +14,17 @@ pub struct ChannelWriter {
     buf: Vec<u8>,
     /// A copy of the output for the cache, if this rendition is being cached.
     tee: Option<std::fs::File>,
+    /// Set when writing the cache copy failed, so the caller does not keep a broken entry.
+    tee_failed: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl ChannelWriter {
-    pub fn new(tx: Sender<Result<Bytes, io::Error>>, tee: Option<std::fs::File>) -> Self {
-        Self { tx, buf: Vec::with_capacity(CHUNK * 2), tee }
+    pub fn new(
+        tx: Sender<Result<Bytes, io::Error>>,
+        tee: Option<std::fs::File>,
+        tee_failed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> Self {
+        Self { tx, buf: Vec::with_capacity(CHUNK * 2), tee, tee_failed }
     }
 
     fn send(&mut self) -> io::Result<()> {
@@ -34,8 +40,12 @@ impl ChannelWriter {
 
 impl Write for ChannelWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if let Some(f) = &mut self.tee {
-            f.write_all(data)?;
+        // A failing cache copy (disk full, say) costs the cache entry, not the listener's stream.
+        if let Some(f) = &mut self.tee
+            && f.write_all(data).is_err()
+        {
+            self.tee = None;
+            self.tee_failed.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         self.buf.extend_from_slice(data);
         if self.buf.len() >= CHUNK {
@@ -45,8 +55,11 @@ impl Write for ChannelWriter {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if let Some(f) = &mut self.tee {
-            f.flush()?;
+        if let Some(f) = &mut self.tee
+            && f.flush().is_err()
+        {
+            self.tee = None;
+            self.tee_failed.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         self.send()
     }
