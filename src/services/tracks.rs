@@ -191,13 +191,21 @@ fn extension_for(filename: &str, codec: &str) -> String {
     ext.to_string()
 }
 
+fn find_track(conn: &rusqlite::Connection, id: &str) -> AppResult<TrackRow> {
+    db_library::tracks_by_ids(conn, &[id.to_string()])?.pop().ok_or_else(|| AppError::not_found("track"))
+}
+
+fn find_artist(conn: &rusqlite::Connection, id: &str) -> AppResult<ArtistRow> {
+    db_library::artists_by_ids(conn, &[id.to_string()])?.pop().ok_or_else(|| AppError::not_found("artist"))
+}
+
 pub async fn update(state: &SharedState, caller: &Caller, id: String, change: TrackChange) -> AppResult<TrackRow> {
     change.validate()?;
     let caller = caller.clone();
     state
         .db
         .transaction(move |tx| {
-            let track = db_library::tracks_by_ids(tx, std::slice::from_ref(&id))?.pop().ok_or_else(|| AppError::not_found("track"))?;
+            let track = find_track(tx, &id)?;
             may_edit(&caller, &track)?;
             let artist_id = match &change.artist_name {
                 Some(name) => Some(db_library::artist_id_for(tx, name.trim())?),
@@ -236,9 +244,7 @@ pub async fn delete(state: &SharedState, caller: &Caller, id: String) -> AppResu
     let track = state
         .db
         .transaction(move |tx| {
-            let track = db_library::tracks_by_ids(tx, std::slice::from_ref(&id))?
-                .pop()
-                .ok_or_else(|| AppError::not_found("track"))?;
+            let track = find_track(tx, &id)?;
             may_edit(&caller, &track)?;
             db_library::delete_track(tx, &id)?;
             db_library::prune_orphans(tx)?;
@@ -324,9 +330,7 @@ pub async fn update_artist(
         state
             .db
             .transaction(move |tx| {
-                let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?
-                    .pop()
-                    .ok_or_else(|| AppError::not_found("artist"))?;
+                let artist = find_artist(tx, &id)?;
                 may_edit_artist(tx, &caller, &artist)?;
                 if let Some(name) = &name {
                     let clash: Option<String> = rusqlite::OptionalExtension::optional(tx.query_row(
@@ -356,9 +360,7 @@ pub async fn delete_artist(state: &SharedState, caller: &Caller, id: String) -> 
     let image = state
         .db
         .transaction(move |tx| {
-            let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?
-                .pop()
-                .ok_or_else(|| AppError::not_found("artist"))?;
+            let artist = find_artist(tx, &id)?;
             may_edit_artist(tx, &caller, &artist)?;
             tx.execute("DELETE FROM artists WHERE id = ?1", [&id])?;
             Ok(artist.image_path)
