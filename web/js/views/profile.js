@@ -1,4 +1,4 @@
-// Profile: identity, avatar, password, two-factor authentication and sessions.
+// Profile: identity, avatar, password, two-factor authentication, sign-in methods and sessions.
 import { gql, NO_RETRY, USER_FIELDS } from '../api.js';
 import { h, mount } from '../dom.js';
 import { icon } from '../icons.js';
@@ -6,6 +6,7 @@ import { appLayout, avatar, signOutAndLeave } from '../layout.js';
 import { reloadMe, signOutEverywhere } from '../session.js';
 import * as store from '../store.js';
 import { alertBox, busy, field, noticeBox, onSubmit } from '../ui.js';
+import { linkedProvidersCard } from './linked-providers.js';
 import { twoFactorCard } from './twofactor-settings.js';
 
 function header() {
@@ -119,5 +120,6 @@ export function profileView(ctx) {
     h('div', { class: 'alerts' }, alert.el, notice.el),
     h('div', { class: 'card-grid' },
       profileCard(alert, notice),
-      h('div', { class: 'card-stack' }, twoFactorCard(alert, notice), passwordCard(alert, notice), sessionsCard(ctx, alert))));
+      h('div', { class: 'card-stack' }, twoFactorCard(alert, notice), linkedProvidersCard(ctx, alert, notice), passwordCard(alert, notice),
+        sessionsCard(ctx, alert))));
 }
