@@ -16,7 +16,13 @@ pub const MEDIA_TOKEN_SECS: i64 = 4 * 3600;
 
 /// `version` changes when the content does, so browsers can cache images by URL.
 pub fn media_url(ctx: &Context<'_>, resource: &str, version: Option<&str>) -> String {
-    let token = state(ctx).signer.sign(TokenKind::Media, "media", MEDIA_TOKEN_SECS, None, Some(resource));
+    let viewer = crate::graphql::caller_opt(ctx).map(|c| c.user_id.clone()).unwrap_or_default();
+    media_url_for(ctx, &viewer, resource, version)
+}
+
+/// A media URL issued to `viewer`: the link stops working if that account is disabled.
+pub fn media_url_for(ctx: &Context<'_>, viewer: &str, resource: &str, version: Option<&str>) -> String {
+    let token = state(ctx).signer.sign(TokenKind::Media, viewer, MEDIA_TOKEN_SECS, None, Some(resource));
     match version {
         Some(v) => format!("/media/{resource}?t={token}&v={v}"),
         None => format!("/media/{resource}?t={token}"),

@@ -36,11 +36,17 @@ struct MediaParams {
     time_offset: Option<f64>,
 }
 
-fn authorize(state: &HttpState, token: Option<&str>, resource: &str) -> Result<(), AppError> {
-    let valid = token
-        .and_then(|t| state.app.signer.verify(t, TokenKind::Media))
-        .is_some_and(|c| c.res.as_deref() == Some(resource));
-    if valid { Ok(()) } else { Err(AppError::unauthenticated("this media link has expired or is not valid")) }
+/// A media token must be signed, unexpired, for this resource, and issued to an account that
+/// is still enabled.
+async fn authorize(state: &HttpState, token: Option<&str>, resource: &str) -> Result<(), AppError> {
+    let refused = || AppError::unauthenticated("this media link has expired or is not valid");
+    let claims = token.and_then(|t| state.app.signer.verify(t, TokenKind::Media)).ok_or_else(refused)?;
+    if claims.res.as_deref() != Some(resource) {
+        return Err(refused());
+    }
+    let viewer = claims.sub;
+    let enabled = state.app.db.run(move |c| Ok(users::by_id(c, &viewer)?.is_some_and(|u| !u.disabled))).await?;
+    if enabled { Ok(()) } else { Err(refused()) }
 }
 
 /// The original file, with HTTP Range (seeking), Last-Modified and the right Content-Type.
@@ -50,7 +56,7 @@ async fn stream(
     Query(params): Query<MediaParams>,
     req: Request,
 ) -> Response {
-    if let Err(r) = authorize(&state, params.t.as_deref(), &format!("stream/{id}")) {
+    if let Err(r) = authorize(&state, params.t.as_deref(), &format!("stream/{id}")).await {
         return r.into_response();
     }
     let format = match params.format.as_deref() {
@@ -198,7 +204,7 @@ async fn cover(
     Query(params): Query<MediaParams>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = authorize(&state, params.t.as_deref(), &format!("cover/{kind}/{id}")) {
+    if let Err(r) = authorize(&state, params.t.as_deref(), &format!("cover/{kind}/{id}")).await {
         return r.into_response();
     }
     let avatars = state.app.data_path("avatars");

@@ -115,3 +115,17 @@ async fn cover_art_comes_from_tags_or_the_folder_and_is_resized() {
         .await;
     assert!(track["tracks"]["edges"][0]["node"]["coverUrl"].is_string());
 }
+
+#[tokio::test]
+async fn media_links_die_with_the_account_they_were_issued_to() {
+    let music = tempfile::tempdir().unwrap();
+    fixtures::wav(&music.path().join("x/y/a.wav"), 0.5);
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    let url = first_track(&app, &bob.access).await["streamUrl"].as_str().unwrap().to_string();
+    assert_eq!(app.client.get(app.url(&url)).send().await.unwrap().status(), 200);
+    let q = "mutation($u: ID!) { setUserDisabled(userId: $u, disabled: true) { id } }";
+    app.gql_ok(Some(&admin.access), q, json!({ "u": bob.user_id })).await;
+    assert_eq!(app.client.get(app.url(&url)).send().await.unwrap().status(), 401);
+}
