@@ -118,6 +118,9 @@ async fn subscriptions_authenticate_in_connection_init_and_hear_session_revocati
     };
     assert_eq!(event["type"], "next");
     assert_eq!(event["payload"]["data"]["notifications"]["type"], "SESSION_REVOKED");
+    // That was this session: the subscription ends after telling it.
+    let end = next_json(&mut ws).await;
+    assert_eq!(end["type"], "complete", "{end}");
 }
 
 #[tokio::test]
