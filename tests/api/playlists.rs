@@ -34,6 +34,15 @@ fn order(data: &Value) -> Vec<String> {
         .collect()
 }
 
+fn positions(data: &Value) -> Vec<i64> {
+    data["playlist"]["items"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["position"].as_i64().unwrap())
+        .collect()
+}
+
 fn item_ids(data: &Value) -> Vec<String> {
     data["playlist"]["items"]["edges"]
         .as_array()
@@ -69,25 +78,13 @@ async fn playlists_keep_exact_order_through_inserts_moves_and_removals() {
     app.gql_ok(Some(&me.access), mv, json!({ "p": p, "i": items[3], "to": 0 })).await;
     let data = app.gql_ok(Some(&me.access), ITEMS, json!({ "p": p })).await;
     assert_eq!(order(&data), vec![t[0].clone(), t[0].clone(), t[2].clone(), t[1].clone()]);
-    let positions: Vec<i64> = data["playlist"]["items"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["position"].as_i64().unwrap())
-        .collect();
-    assert_eq!(positions, vec![0, 1, 2, 3]);
+    assert_eq!(positions(&data), vec![0, 1, 2, 3]);
 
     let rm = "mutation($p: ID!, $i: [ID!]!) { removePlaylistItems(playlistId: $p, itemIds: $i) { trackCount } }";
     app.gql_ok(Some(&me.access), rm, json!({ "p": p, "i": [items[0]] })).await;
     let data = app.gql_ok(Some(&me.access), ITEMS, json!({ "p": p })).await;
     assert_eq!(order(&data), vec![t[0].clone(), t[2].clone(), t[1].clone()], "only that one occurrence left");
-    let positions: Vec<i64> = data["playlist"]["items"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["position"].as_i64().unwrap())
-        .collect();
-    assert_eq!(positions, vec![0, 1, 2]);
+    assert_eq!(positions(&data), vec![0, 1, 2]);
 
     let bad = app.gql(Some(&me.access), add, json!({ "p": p, "t": ["00000000-0000-0000-0000-000000000000"] })).await;
     assert_eq!(error_code(&bad), "NOT_FOUND");
@@ -173,13 +170,7 @@ async fn favourites_are_per_user_and_deleting_a_track_cleans_up_everywhere() {
     app.gql_ok(Some(&me.access), "mutation($t: ID!) { deleteTrack(id: $t) }", json!({ "t": t[1] })).await;
     let data = app.gql_ok(Some(&me.access), ITEMS, json!({ "p": p })).await;
     assert_eq!(order(&data), vec![t[0].clone(), t[2].clone()]);
-    let positions: Vec<i64> = data["playlist"]["items"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["position"].as_i64().unwrap())
-        .collect();
-    assert_eq!(positions, vec![0, 1]);
+    assert_eq!(positions(&data), vec![0, 1]);
     let list = app.gql_ok(Some(&me.access), "{ favorites { totalCount } }", json!({})).await;
     assert_eq!(list["favorites"]["totalCount"], 0);
 }

@@ -1,35 +1,20 @@
 // The sign-in story in a real browser against a real server: first-run admin set-up,
 // sign out and in, turning on two-factor authentication, and signing in with a code.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { expectVisible, launchBrowser, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { expectVisible, serverAndBrowser } from './harness.mjs';
 import { stepAt, totp } from './totp.mjs';
 
 const ADMIN = { username: 'Ada', email: 'ada@example.com', password: 'correct horse battery staple' };
 
-let server;
-let browser;
-let dataDir;
-
-before(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'soundroom-e2e-'));
-  server = await startServer(dataDir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const env = serverAndBrowser();
 
 test('an admin sets up the server, turns on two-factor authentication and signs in with a code', { timeout: 180_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
-    await page.goto(server.baseUrl);
+    await page.goto(env.server.baseUrl);
 
     // A fresh server greets its first visitor with the admin set-up form.
     const setup = await expectVisible(page, 'setup-form');
@@ -77,7 +62,7 @@ test('an admin sets up the server, turns on two-factor authentication and signs 
   } catch (err) {
     const shot = path.join(tmpdir(), 'soundroom-e2e-failure.png');
     await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    err.message += `\n(screenshot: ${shot})\n--- server output ---\n${server.output()}`;
+    err.message += `\n(screenshot: ${shot})\n--- server output ---\n${env.server.output()}`;
     throw err;
   } finally {
     await page.close();

@@ -1,6 +1,9 @@
 // Shared by the browser tests: the server under test, the browser, and a patient lookup
 // that reports the page's own error message when the expected element never shows.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { after, before } from 'node:test';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,6 +16,25 @@ export const BIN = process.env.SOUNDROOM_BIN
   : path.resolve(here, '../../target/debug/soundroom');
 const STARTUP_TIMEOUT_MS = 60_000;
 export const UI_TIMEOUT_MS = 10_000;
+
+/**
+ * One fresh server (own data dir) and one browser for a test file, set up and torn down with
+ * the file's hooks. The fields are filled in once `before` has run.
+ */
+export function serverAndBrowser() {
+  const env = { server: null, browser: null, dataDir: null };
+  before(async () => {
+    env.dataDir = await mkdtemp(path.join(tmpdir(), 'soundroom-e2e-'));
+    env.server = await startServer(env.dataDir);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+    if (env.dataDir) await rm(env.dataDir, { recursive: true, force: true });
+  });
+  return env;
+}
 
 export function launchBrowser() {
   return chromium.launch({

@@ -3,40 +3,26 @@
 // that again after a reload.
 //
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { expectVisible, launchBrowser, startServer, UI_TIMEOUT_MS } from './harness.mjs';
+import { test } from 'node:test';
+import { expectVisible, serverAndBrowser, UI_TIMEOUT_MS } from './harness.mjs';
 import { toneWav } from './wav.mjs';
 
 const LISTENER = { username: 'Lin', email: 'lin@example.com', password: 'correct horse battery staple' };
 const PLAYLIST = 'Test mix';
 
-let server;
-let browser;
-let dataDir;
-
-before(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'soundroom-e2e-'));
-  server = await startServer(dataDir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const env = serverAndBrowser();
 
 test('a listener uploads a track, plays it, files it in a playlist twice, reorders and favourites it', { timeout: 180_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
-    await page.goto(server.baseUrl);
+    await page.goto(env.server.baseUrl);
     await signUpFirstAccount(page, LISTENER);
 
     // Upload a two-second tone; with no tags, the file name becomes the title.
-    const file = path.join(dataDir, 'Test Tone.wav');
+    const file = path.join(env.dataDir, 'Test Tone.wav');
     await writeFile(file, toneWav({ seconds: 2, frequency: 440 }));
     await page.getByTestId('nav-upload').click();
     await page.getByTestId('upload-input').setInputFiles(file);
@@ -58,7 +44,7 @@ test('a listener uploads a track, plays it, files it in a playlist twice, reorde
     await expectVisible(page, 'playlist-empty');
     const playlistUrl = page.url();
 
-    await page.goto(`${server.baseUrl}/#/library/tracks`);
+    await page.goto(`${env.server.baseUrl}/#/library/tracks`);
     for (let i = 0; i < 2; i += 1) await addToPlaylistFromMenu(page, 'Test Tone', PLAYLIST);
 
     // Both items show; move the second to the top with its keyboard-accessible button.
@@ -90,7 +76,7 @@ test('a listener uploads a track, plays it, files it in a playlist twice, reorde
   } catch (err) {
     const shot = path.join(tmpdir(), 'soundroom-e2e-library-failure.png');
     await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    err.message += `\n(screenshot: ${shot})\n--- server output ---\n${server.output()}`;
+    err.message += `\n(screenshot: ${shot})\n--- server output ---\n${env.server.output()}`;
     throw err;
   } finally {
     await page.close();
