@@ -44,6 +44,14 @@ pub struct ServerConfig {
     /// Take the client address from `X-Forwarded-For` (set only behind a reverse proxy you run;
     /// otherwise anyone could pick their own address and dodge rate limits).
     pub trust_proxy_headers: bool,
+    /// Open connections at most; more wait in the kernel's queue until one closes.
+    pub max_connections: usize,
+    /// A client must send a request's headers within this many seconds, and an idle
+    /// keep-alive connection is closed after it.
+    pub header_read_timeout_secs: u64,
+    /// Who may read `/metrics`: "off", "localhost", "token" (a bearer `metrics_token`) or "public".
+    pub metrics: MetricsAccess,
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for ServerConfig {
@@ -52,8 +60,21 @@ impl Default for ServerConfig {
             listen: "0.0.0.0:8080".parse().expect("valid default"),
             base_url: "http://localhost:8080".into(),
             trust_proxy_headers: false,
+            max_connections: 10_000,
+            header_read_timeout_secs: 15,
+            metrics: MetricsAccess::Localhost,
+            metrics_token: None,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MetricsAccess {
+    Off,
+    Localhost,
+    Token,
+    Public,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,11 +94,14 @@ impl Default for StorageConfig {
 pub struct LibraryConfig {
     pub folders: Vec<PathBuf>,
     pub watch: bool,
+    /// Follow symbolic links while scanning. Even then a link is only taken when it resolves
+    /// inside a music folder: a link to `/etc` must never put files there on the web.
+    pub follow_symlinks: bool,
 }
 
 impl Default for LibraryConfig {
     fn default() -> Self {
-        Self { folders: Vec::new(), watch: true }
+        Self { folders: Vec::new(), watch: true, follow_symlinks: false }
     }
 }
 
@@ -153,8 +177,15 @@ pub struct LimitsConfig {
     pub graphql_max_complexity: usize,
     /// Sign-in, 2FA and refresh attempts allowed per minute from one IP address.
     pub auth_attempts_per_ip_per_minute: u32,
-    /// Sign-in and 2FA attempts allowed per minute against one account.
+    /// Sign-in and 2FA attempts allowed per minute against one account from one address.
     pub auth_attempts_per_account_per_minute: u32,
+    /// Sign-in attempts allowed per hour against one account from all addresses together,
+    /// except from a browser that signed into it before (it carries a device cookie).
+    pub auth_attempts_per_account_per_hour: u32,
+    /// Mutations (aliases included) in one GraphQL request.
+    pub max_mutations_per_request: usize,
+    /// Items in one playlist.
+    pub max_playlist_items: usize,
 }
 
 impl Default for LimitsConfig {
@@ -167,6 +198,9 @@ impl Default for LimitsConfig {
             graphql_max_complexity: 50_000,
             auth_attempts_per_ip_per_minute: 30,
             auth_attempts_per_account_per_minute: 10,
+            auth_attempts_per_account_per_hour: 100,
+            max_mutations_per_request: 10,
+            max_playlist_items: 10_000,
         }
     }
 }
@@ -277,6 +311,13 @@ impl Config {
             bail!("configuration key `auth.jwt_secret`: expected at least 32 characters");
         }
         self.validate_oidc()?;
+        if self.server.metrics == MetricsAccess::Token
+            && self.server.metrics_token.as_ref().is_none_or(|t| t.expose().len() < 16)
+        {
+            bail!(
+                "configuration key `server.metrics_token`: metrics = \"token\" needs a token of at least 16 characters"
+            );
+        }
         let l = &self.limits;
         for (key, value) in [
             ("limits.max_body_kb", l.max_body_kb),
@@ -286,7 +327,12 @@ impl Config {
             ("limits.graphql_max_complexity", l.graphql_max_complexity),
             ("limits.auth_attempts_per_ip_per_minute", l.auth_attempts_per_ip_per_minute as usize),
             ("limits.auth_attempts_per_account_per_minute", l.auth_attempts_per_account_per_minute as usize),
+            ("limits.auth_attempts_per_account_per_hour", l.auth_attempts_per_account_per_hour as usize),
             ("transcoding.max_concurrent", self.transcoding.max_concurrent),
+            ("server.max_connections", self.server.max_connections),
+            ("server.header_read_timeout_secs", self.server.header_read_timeout_secs as usize),
+            ("limits.max_mutations_per_request", l.max_mutations_per_request),
+            ("limits.max_playlist_items", l.max_playlist_items),
         ] {
             if value == 0 {
                 bail!("configuration key `{key}`: expected a number greater than 0");

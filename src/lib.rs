@@ -19,7 +19,6 @@ pub mod state;
 pub mod telemetry;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::OnceLock;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -47,21 +46,21 @@ pub async fn serve(
     state: SharedState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    use axum::serve::ListenerExt;
-    // Without NODELAY the last small segment of a response can wait ~40 ms for a delayed ACK.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     let app = http::router(state.clone());
-    let cancel = state.shutdown.clone();
+    let stop = state.shutdown.clone();
     tokio::spawn(forget_idle_rate_limits(state.clone()));
-    let signal = async move {
-        shutdown.await;
-        cancel.cancel();
+    let cancel = stop.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = shutdown => cancel.cancel(),
+            _ = cancel.cancelled() => {}
+        }
+    });
+    let limits = http::server::ConnectionLimits {
+        max_connections: state.config.server.max_connections,
+        header_read_timeout: std::time::Duration::from_secs(state.config.server.header_read_timeout_secs),
     };
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(signal)
-        .await?;
+    http::server::run(listener, app, limits, stop).await;
     Ok(())
 }
 

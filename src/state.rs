@@ -66,6 +66,7 @@ impl AppState {
             limiter: AuthRateLimiter::new(
                 limits.auth_attempts_per_ip_per_minute,
                 limits.auth_attempts_per_account_per_minute,
+                limits.auth_attempts_per_account_per_hour,
             ),
             oidc: Oidc::from_config(&config)?,
             pending_oauth: moka::sync::Cache::builder()

@@ -10,6 +10,8 @@ pub enum TokenKind {
     Access,
     TwoFactorChallenge,
     Media,
+    /// A browser that signed into an account before (the sign-in limiter trusts it more).
+    Device,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

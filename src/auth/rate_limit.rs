@@ -1,5 +1,14 @@
-//! Brute-force protection: sign-in, 2FA and refresh attempts are counted per client IP and
-//! per account (GCRA via governor). A refusal carries how long to wait.
+//! Brute-force protection (GCRA via governor). A refusal carries how long to wait.
+//!
+//! Password sign-in is counted three ways, so that guessing is slow but the owner is never
+//! locked out by someone else's guesses:
+//! - per client address (every auth attempt);
+//! - per account *and* address: a guesser exhausts only their own allowance, not the owner's;
+//! - per account over an hour, for guessers spread over many addresses. A browser that signed
+//!   into the account before carries a signed device cookie and skips this one, so a
+//!   distributed attack slows strangers but not the owner's own devices.
+//!
+//! 2FA codes and password changes are counted per account (the password was already right).
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -12,15 +21,31 @@ use crate::error::AppError;
 pub struct AuthRateLimiter {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
     per_account: DefaultKeyedRateLimiter<String>,
+    per_account_address: DefaultKeyedRateLimiter<(String, IpAddr)>,
+    per_account_hour: DefaultKeyedRateLimiter<String>,
 }
 
 impl AuthRateLimiter {
-    pub fn new(per_ip_per_minute: u32, per_account_per_minute: u32) -> Self {
-        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("at least one"));
+    pub fn new(per_ip_per_minute: u32, per_account_per_minute: u32, per_account_per_hour: u32) -> Self {
+        let at_least_one = |n: u32| NonZeroU32::new(n.max(1)).expect("at least one");
+        let per_minute = |n: u32| Quota::per_minute(at_least_one(n));
         Self {
-            per_ip: RateLimiter::keyed(quota(per_ip_per_minute)),
-            per_account: RateLimiter::keyed(quota(per_account_per_minute)),
+            per_ip: RateLimiter::keyed(per_minute(per_ip_per_minute)),
+            per_account: RateLimiter::keyed(per_minute(per_account_per_minute)),
+            per_account_address: RateLimiter::keyed(per_minute(per_account_per_minute)),
+            per_account_hour: RateLimiter::keyed(Quota::per_hour(at_least_one(per_account_per_hour))),
         }
+    }
+
+    /// A password attempt against `account` (a normalised email) from `ip`. `known_device`:
+    /// the browser carries this account's device cookie.
+    pub fn check_sign_in(&self, account: &str, ip: IpAddr, known_device: bool) -> Result<(), AppError> {
+        let key = capped(account);
+        self.per_account_address.check_key(&(key.clone(), ip)).map_err(|not_until| refusal(&not_until))?;
+        if !known_device {
+            self.per_account_hour.check_key(&key).map_err(|not_until| refusal(&not_until))?;
+        }
+        Ok(())
     }
 
     pub fn check_ip(&self, ip: IpAddr) -> Result<(), AppError> {
@@ -29,16 +54,21 @@ impl AuthRateLimiter {
 
     /// `account` is whatever names the target: a normalised email or a user id.
     pub fn check_account(&self, account: &str) -> Result<(), AppError> {
-        // Keys are capped so a flood of giant made-up emails cannot grow memory without bound.
-        let key: String = account.chars().take(254).collect();
-        self.per_account.check_key(&key).map_err(|not_until| refusal(&not_until))
+        self.per_account.check_key(&capped(account)).map_err(|not_until| refusal(&not_until))
     }
 
     /// Drops idle keys so memory stays bounded under a spray of addresses.
     pub fn forget_idle(&self) {
         self.per_ip.retain_recent();
         self.per_account.retain_recent();
+        self.per_account_address.retain_recent();
+        self.per_account_hour.retain_recent();
     }
+}
+
+/// Keys are capped so a flood of giant made-up emails cannot grow memory without bound.
+fn capped(account: &str) -> String {
+    account.chars().take(254).collect()
 }
 
 fn refusal(not_until: &governor::NotUntil<<DefaultClock as Clock>::Instant>) -> AppError {

@@ -139,6 +139,17 @@ pub fn album_id_for(
     Ok(id)
 }
 
+/// Makes `user` the creator of an album that has no tracks yet (one just made for their upload
+/// or edit); an existing album keeps its creator.
+pub fn claim_new_album(conn: &Connection, album_id: &str, user: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE albums SET created_by = ?2
+         WHERE id = ?1 AND created_by IS NULL AND NOT EXISTS (SELECT 1 FROM tracks WHERE album_id = ?1)",
+    )?
+    .execute(params![album_id, user])?;
+    Ok(())
+}
+
 pub fn set_album_cover_if_missing(conn: &Connection, album_id: &str, cover_path: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE albums SET cover_path = ?1 WHERE id = ?2 AND cover_path IS NULL")?
         .execute(params![cover_path, album_id])?;
@@ -217,13 +228,10 @@ pub fn library_files(conn: &Connection) -> rusqlite::Result<HashMap<String, (Str
     rows.collect()
 }
 
-/// Deletes a track; its playlist items and favourites go with it (foreign keys), and the
-/// playlists it was in are renumbered so positions stay dense. Run inside a transaction.
+/// Deletes a track; its playlist items and favourites go with it (foreign keys). Playlist
+/// positions are ranks, so the others need no renumbering.
 pub fn delete_track(conn: &Connection, id: &str) -> rusqlite::Result<usize> {
-    let playlists = super::playlists::containing_track(conn, id)?;
-    let n = conn.prepare_cached("DELETE FROM tracks WHERE id = ?1")?.execute([id])?;
-    super::playlists::renumber_all(conn, &playlists)?;
-    Ok(n)
+    conn.prepare_cached("DELETE FROM tracks WHERE id = ?1")?.execute([id])
 }
 
 /// Drops albums without tracks, and derived artists (not made by a person) left with nothing.

@@ -1,5 +1,9 @@
-//! SQL for playlists, their items and favourites. Item positions are dense (0..n) and kept so
-//! by every change, inside the caller's transaction.
+//! SQL for playlists, their items and favourites.
+//!
+//! Items are ordered by a sparse sort key (the `position` column): new items get keys `GAP`
+//! apart, and an insert or move takes keys between its neighbours, so it writes only the rows
+//! it adds or moves. Only when two neighbours have no room left between them is the playlist
+//! respaced. The position clients see (0..n) is the item's rank, computed when read.
 
 use std::collections::HashSet;
 
@@ -101,13 +105,22 @@ pub fn delete(conn: &Connection, id: &str) -> rusqlite::Result<usize> {
     conn.execute("DELETE FROM playlists WHERE id = ?1", [id])
 }
 
+/// Items in order; `position` is the rank (0-based) in the whole playlist.
 pub fn items(conn: &Connection, playlist_id: &str, offset: usize, limit: usize) -> rusqlite::Result<Vec<ItemRow>> {
+    let mut rank = offset as i64;
     conn.prepare_cached(
-        "SELECT id, track_id, position, added_at FROM playlist_tracks WHERE playlist_id = ?1 ORDER BY position LIMIT ?2 OFFSET ?3",
+        "SELECT id, track_id, added_at FROM playlist_tracks WHERE playlist_id = ?1 ORDER BY position LIMIT ?2 OFFSET ?3",
     )?
     .query_map(params![playlist_id, limit as i64, offset as i64], |r| {
-        Ok(ItemRow { id: r.get(0)?, track_id: r.get(1)?, position: r.get(2)?, added_at: r.get(3)? })
+        Ok(ItemRow { id: r.get(0)?, track_id: r.get(1)?, position: 0, added_at: r.get(2)? })
     })?
+    .map(|row| {
+        row.map(|mut item| {
+            item.position = rank;
+            rank += 1;
+            item
+        })
+    })
     .collect()
 }
 
@@ -124,16 +137,48 @@ pub fn stats(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<(String,
     conn.prepare(&sql)?.query_map(params_from_iter(ids), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()
 }
 
-/// The position after the last item (positions are dense, so this is also the count).
-fn item_count(conn: &Connection, playlist_id: &str) -> rusqlite::Result<i64> {
-    conn.query_row(
-        "SELECT coalesce(max(position) + 1, 0) FROM playlist_tracks WHERE playlist_id = ?1",
-        [playlist_id],
-        |r| r.get(0),
-    )
+/// Sort keys of new items are this far apart, so many inserts fit between two neighbours.
+const GAP: i64 = 1 << 16;
+
+pub fn item_count(conn: &Connection, playlist_id: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT count(*) FROM playlist_tracks WHERE playlist_id = ?1")?
+        .query_row([playlist_id], |r| r.get(0))
 }
 
-/// Inserts tracks at `position` (clamped to the end), shifting later items down.
+/// The sort keys on either side of rank `at`, ignoring `except` (the item being moved).
+fn neighbours(
+    conn: &Connection,
+    playlist_id: &str,
+    at: i64,
+    except: Option<&str>,
+) -> rusqlite::Result<(Option<i64>, Option<i64>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT position FROM playlist_tracks WHERE playlist_id = ?1 AND id IS NOT ?2
+         ORDER BY position LIMIT 2 OFFSET ?3",
+    )?;
+    if at == 0 {
+        let next = stmt.query_row(params![playlist_id, except, 0], |r| r.get(0)).optional()?;
+        return Ok((None, next));
+    }
+    let keys: Vec<i64> =
+        stmt.query_map(params![playlist_id, except, at - 1], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok((keys.first().copied(), keys.get(1).copied()))
+}
+
+/// `n` increasing keys that fit between `before` and `after`, or `None` when there is no room.
+fn keys_between(before: Option<i64>, after: Option<i64>, n: i64) -> Option<Vec<i64>> {
+    match (before, after) {
+        (None, None) => Some((0..n).map(|i| i * GAP).collect()),
+        (Some(b), None) => Some((1..=n).map(|i| b + i * GAP).collect()),
+        (None, Some(a)) => Some((0..n).map(|i| a - (n - i) * GAP).collect()),
+        (Some(b), Some(a)) => {
+            let step = (a - b) / (n + 1);
+            (step > 0).then(|| (1..=n).map(|i| b + i * step).collect())
+        }
+    }
+}
+
+/// Inserts tracks before rank `position` (clamped; the end when `None`).
 pub fn insert_items(
     conn: &Connection,
     playlist_id: &str,
@@ -143,79 +188,93 @@ pub fn insert_items(
     let len = item_count(conn, playlist_id)?;
     let at = position.unwrap_or(len).clamp(0, len);
     let n = track_ids.len() as i64;
-    // Two steps so the shift never collides with itself: move out of the way, then back.
-    conn.execute(
-        "UPDATE playlist_tracks SET position = -(position + ?3) - 1 WHERE playlist_id = ?1 AND position >= ?2",
-        params![playlist_id, at, n],
-    )?;
-    conn.execute(
-        "UPDATE playlist_tracks SET position = -position - 1 WHERE playlist_id = ?1 AND position < 0",
-        [playlist_id],
-    )?;
+    let keys = match free_keys(conn, playlist_id, at, n, None)? {
+        Some(keys) => keys,
+        None => {
+            respace(conn, playlist_id)?;
+            free_keys(conn, playlist_id, at, n, None)?.expect("respaced keys leave room")
+        }
+    };
     let now = super::now();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO playlist_tracks (id, playlist_id, track_id, position, added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for (i, track) in track_ids.iter().enumerate() {
-        stmt.execute(params![super::new_id(), playlist_id, track, at + i as i64, now])?;
+    for (track, key) in track_ids.iter().zip(keys) {
+        stmt.execute(params![super::new_id(), playlist_id, track, key, now])?;
     }
     Ok(())
 }
 
-/// Removes items by id and closes the gaps; returns how many existed.
+fn free_keys(
+    conn: &Connection,
+    playlist_id: &str,
+    at: i64,
+    n: i64,
+    except: Option<&str>,
+) -> rusqlite::Result<Option<Vec<i64>>> {
+    let (before, after) = neighbours(conn, playlist_id, at, except)?;
+    Ok(keys_between(before, after, n))
+}
+
+/// Removes items by id; returns how many existed. Gaps in the keys are harmless.
 pub fn remove_items(conn: &Connection, playlist_id: &str, item_ids: &[String]) -> rusqlite::Result<usize> {
     let wanted: HashSet<&String> = item_ids.iter().collect();
+    let mut stmt = conn.prepare_cached("DELETE FROM playlist_tracks WHERE id = ?1 AND playlist_id = ?2")?;
     let mut removed = 0;
     for id in wanted {
-        removed +=
-            conn.execute("DELETE FROM playlist_tracks WHERE id = ?1 AND playlist_id = ?2", params![id, playlist_id])?;
+        removed += stmt.execute(params![id, playlist_id])?;
     }
-    renumber(conn, playlist_id)?;
     Ok(removed)
 }
 
-/// Moves one item to `to` (clamped), keeping every other item's relative order.
+/// Moves one item to rank `to` (clamped), keeping every other item's relative order.
 pub fn move_item(conn: &Connection, playlist_id: &str, item_id: &str, to: i64) -> rusqlite::Result<bool> {
-    let mut order: Vec<String> = conn
-        .prepare_cached("SELECT id FROM playlist_tracks WHERE playlist_id = ?1 ORDER BY position")?
-        .query_map([playlist_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let Some(from) = order.iter().position(|i| i == item_id) else { return Ok(false) };
-    let item = order.remove(from);
-    let to = (to.max(0) as usize).min(order.len());
-    order.insert(to, item);
-    write_order(conn, &order)?;
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM playlist_tracks WHERE id = ?1 AND playlist_id = ?2)",
+        params![item_id, playlist_id],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(false);
+    }
+    let others = item_count(conn, playlist_id)? - 1;
+    let to = to.clamp(0, others);
+    let key = match free_keys(conn, playlist_id, to, 1, Some(item_id))? {
+        Some(keys) => keys[0],
+        None => {
+            respace(conn, playlist_id)?;
+            free_keys(conn, playlist_id, to, 1, Some(item_id))?.expect("respaced keys leave room")[0]
+        }
+    };
+    conn.execute("UPDATE playlist_tracks SET position = ?2 WHERE id = ?1", params![item_id, key])?;
     Ok(true)
 }
 
-fn renumber(conn: &Connection, playlist_id: &str) -> rusqlite::Result<()> {
+/// Spreads the keys `GAP` apart again; needed only after many inserts at one spot.
+fn respace(conn: &Connection, playlist_id: &str) -> rusqlite::Result<()> {
     let order: Vec<String> = conn
         .prepare_cached("SELECT id FROM playlist_tracks WHERE playlist_id = ?1 ORDER BY position")?
         .query_map([playlist_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    write_order(conn, &order)
-}
-
-fn write_order(conn: &Connection, order: &[String]) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached("UPDATE playlist_tracks SET position = ?2 WHERE id = ?1")?;
     for (i, id) in order.iter().enumerate() {
-        stmt.execute(params![id, i as i64])?;
+        stmt.execute(params![id, i as i64 * GAP])?;
     }
     Ok(())
 }
 
-/// Playlists that contain a track, so deleting it can renumber them.
-pub fn containing_track(conn: &Connection, track_id: &str) -> rusqlite::Result<Vec<String>> {
-    conn.prepare("SELECT DISTINCT playlist_id FROM playlist_tracks WHERE track_id = ?1")?
-        .query_map([track_id], |r| r.get(0))?
-        .collect()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub fn renumber_all(conn: &Connection, playlist_ids: &[String]) -> rusqlite::Result<()> {
-    for id in playlist_ids {
-        renumber(conn, id)?;
+    #[test]
+    fn keys_fit_between_neighbours_or_report_no_room() {
+        assert_eq!(keys_between(None, None, 2), Some(vec![0, GAP]));
+        assert_eq!(keys_between(Some(10), None, 1), Some(vec![10 + GAP]));
+        assert_eq!(keys_between(None, Some(0), 2), Some(vec![-2 * GAP, -GAP]));
+        assert_eq!(keys_between(Some(0), Some(4), 3), Some(vec![1, 2, 3]));
+        assert_eq!(keys_between(Some(0), Some(3), 3), None);
     }
-    Ok(())
 }
 
 // ---- favourites ----

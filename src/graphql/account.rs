@@ -43,6 +43,11 @@ impl AccountQuery {
     }
 }
 
+/// Marks this browser as one that signed into the account (see `auth::rate_limit`).
+fn remember_device(ctx: &Context<'_>, user_id: &str) {
+    ctx.append_http_header(axum::http::header::SET_COOKIE, auth::device_cookie(state(ctx), user_id));
+}
+
 pub(crate) fn page_size(first: i32) -> AppResult<usize> {
     if (1..=500).contains(&first) {
         Ok(first as usize)
@@ -87,11 +92,18 @@ impl AuthMutation {
             username: input.username,
             invite_code: input.invite_code,
         };
-        Ok(auth::register(state(ctx), request(ctx).ip, input).await?.into())
+        let session = auth::register(state(ctx), request(ctx).ip, input).await?;
+        remember_device(ctx, &session.user.id);
+        Ok(session.into())
     }
 
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> GqlResult<LoginResult> {
-        Ok(auth::login(state(ctx), request(ctx).ip, &email, password).await?.into())
+        let req = request(ctx);
+        let outcome = auth::login(state(ctx), req.ip, &email, password, req.device.as_deref()).await?;
+        if let auth::LoginOutcome::Session(session) = &outcome {
+            remember_device(ctx, &session.user.id);
+        }
+        Ok(outcome.into())
     }
 
     /// Completes a sign-in that answered `TwoFactorChallenge`; takes a TOTP or recovery code.
@@ -101,7 +113,9 @@ impl AuthMutation {
         challenge_token: String,
         code: String,
     ) -> GqlResult<AuthPayload> {
-        Ok(auth::verify_two_factor(state(ctx), request(ctx).ip, &challenge_token, code).await?.into())
+        let session = auth::verify_two_factor(state(ctx), request(ctx).ip, &challenge_token, code).await?;
+        remember_device(ctx, &session.user.id);
+        Ok(session.into())
     }
 
     /// Trades the one-time code from an OAuth redirect (`/#loginCode=...`) for a sign-in.

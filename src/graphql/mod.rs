@@ -5,6 +5,7 @@ mod account;
 mod admin;
 pub mod library;
 mod library_api;
+mod limits;
 pub mod loaders;
 mod pagination;
 pub mod playlists;
@@ -52,6 +53,8 @@ pub struct RequestContext {
     pub caller: Option<Caller>,
     /// A token came but was invalid or expired: say so instead of "sign in".
     pub token_rejected: bool,
+    /// The device cookie of a browser that signed in before (sign-in throttling trusts it).
+    pub device: Option<String>,
 }
 
 pub fn build_schema(state: SharedState) -> AppSchema {
@@ -69,6 +72,7 @@ fn builder(state: SharedState) -> async_graphql::SchemaBuilder<Query, Mutation, 
         .limit_depth(limits.graphql_max_depth)
         .limit_complexity(limits.graphql_max_complexity)
         .limit_recursive_depth(64)
+        .extension(crate::graphql::limits::MutationLimit(limits.max_mutations_per_request))
         .data(state.clone())
 }
 

@@ -25,6 +25,13 @@ impl User {
     fn viewer_is_self(&self, ctx: &Context<'_>) -> bool {
         self.as_self || caller_opt(ctx).is_some_and(|c| c.user_id == self.row.id)
     }
+
+    /// Other people see what a profile needs (name, tag, avatar, friendship); the account
+    /// itself and administrators see the rest. Otherwise a search would point out, say,
+    /// the administrators who have no second factor.
+    fn viewer_sees_account(&self, ctx: &Context<'_>) -> bool {
+        self.viewer_is_self(ctx) || caller_opt(ctx).is_some_and(|c| c.is_admin)
+    }
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -63,18 +70,20 @@ impl User {
     }
     /// Only the account itself and administrators see the email address.
     async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        let admin = caller_opt(ctx).is_some_and(|c| c.is_admin);
-        (self.viewer_is_self(ctx) || admin).then_some(self.row.email.as_str())
+        self.viewer_sees_account(ctx).then_some(self.row.email.as_str())
     }
-    /// How the account was created: `password`, `google` or an OIDC provider's name.
-    async fn provider(&self) -> &str {
-        &self.row.provider
+    /// How the account was created: `password`, `google` or an OIDC provider's name. Empty
+    /// for other people (only the account itself and administrators see it).
+    async fn provider(&self, ctx: &Context<'_>) -> &str {
+        if self.viewer_sees_account(ctx) { &self.row.provider } else { "" }
     }
-    async fn two_factor_enabled(&self) -> bool {
-        self.row.totp_enabled
+    /// Only the account itself and administrators see it; false for other people.
+    async fn two_factor_enabled(&self, ctx: &Context<'_>) -> bool {
+        self.viewer_sees_account(ctx) && self.row.totp_enabled
     }
-    async fn is_admin(&self) -> bool {
-        self.row.is_admin
+    /// Only the account itself and administrators see it; false for other people.
+    async fn is_admin(&self, ctx: &Context<'_>) -> bool {
+        self.viewer_sees_account(ctx) && self.row.is_admin
     }
     /// Visible to administrators only; always false for others.
     async fn disabled(&self, ctx: &Context<'_>) -> bool {

@@ -20,6 +20,16 @@ pub fn client_ip(peer: SocketAddr, headers: &HeaderMap, trust_proxy_headers: boo
     peer.ip()
 }
 
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('=').map(str::to_string))
+}
+
 /// One span per request, named by the route template so logs and metrics stay low-cardinality
 /// and no token in a query string is ever logged.
 pub fn request_span(req: &Request) -> tracing::Span {

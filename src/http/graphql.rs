@@ -2,18 +2,18 @@
 
 use std::net::SocketAddr;
 
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, MultipartOptions};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use futures_util::TryStreamExt;
 
 use super::HttpState;
 use super::client::client_ip;
 use super::error::graphql_error;
+use super::multipart::{self, MultipartError};
 use crate::graphql::RequestContext;
 use crate::services::sessions;
 
@@ -33,11 +33,12 @@ async fn request_context(state: &HttpState, peer: SocketAddr, headers: &HeaderMa
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim);
+    let device = super::client::cookie(headers, crate::services::auth::DEVICE_COOKIE);
     match bearer {
-        None | Some("") => RequestContext { ip, caller: None, token_rejected: false },
+        None | Some("") => RequestContext { ip, caller: None, token_rejected: false, device },
         Some(token) => match sessions::authenticate(&state.app, token).await {
-            Ok(caller) => RequestContext { ip, caller: Some(caller), token_rejected: false },
-            Err(_) => RequestContext { ip, caller: None, token_rejected: true },
+            Ok(caller) => RequestContext { ip, caller: Some(caller), token_rejected: false, device },
+            Err(_) => RequestContext { ip, caller: None, token_rejected: true, device },
         },
     }
 }
@@ -48,61 +49,67 @@ async fn graphql_post(
     headers: HeaderMap,
     req: Request,
 ) -> Response {
-    let request = match read_request(&state, req).await {
+    let ctx = request_context(&state, peer, &headers).await;
+    let request = match read_request(&state, req, &ctx).await {
         Ok(r) => r,
         Err(response) => return response,
     };
-    execute(&state, request, peer, &headers).await
+    execute(&state, request, ctx).await
 }
 
 /// Runs a request with its context and fresh dataloaders.
-async fn execute(
-    state: &HttpState,
-    request: async_graphql::Request,
-    peer: SocketAddr,
-    headers: &HeaderMap,
-) -> Response {
-    let ctx = request_context(state, peer, headers).await;
+async fn execute(state: &HttpState, request: async_graphql::Request, ctx: RequestContext) -> Response {
     let user = ctx.caller.as_ref().map(|c| c.user_id.clone());
     let request = crate::graphql::loaders::attach(request.data(ctx), &state.app, user);
     GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 
-/// Reads one GraphQL request: JSON up to `limits.max_body_kb`, multipart (uploads) up to
-/// `limits.max_upload_mb`, streamed to temp files rather than memory.
-async fn read_request(state: &HttpState, req: Request) -> Result<async_graphql::Request, Response> {
+/// Reads one GraphQL request: JSON up to `limits.max_body_kb`; multipart (uploads, signed-in
+/// callers only) with a limit for each part, files streamed to temp files rather than memory.
+/// A body announced larger than its limit is refused before a byte of it is read.
+async fn read_request(
+    state: &HttpState,
+    req: Request,
+    ctx: &RequestContext,
+) -> Result<async_graphql::Request, Response> {
     let limits = &state.app.config.limits;
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let bad = |m: String| graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &m);
-    if content_type.as_deref().is_some_and(|c| c.starts_with("multipart/form-data")) {
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let max_json = limits.max_body_kb * 1024;
+    let json_too_large = || {
+        graphql_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BAD_USER_INPUT",
+            &format!("the request body exceeds {max_json} bytes"),
+        )
+    };
+    if let Some(content_type) = content_type.filter(|c| c.starts_with("multipart/form-data")) {
+        if ctx.caller.is_none() {
+            return Err(graphql_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "sign in to upload"));
+        }
         let max = limits.max_upload_mb * 1024 * 1024;
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
         if declared.is_some_and(|n| n > max) {
             return Err(too_large(limits.max_upload_mb));
         }
-        // A body without a length is cut off at the limit while it streams.
-        let body = axum::body::Body::new(http_body_util::Limited::new(req.into_body(), max));
-        let stream = body.into_data_stream().map_err(std::io::Error::other);
-        let reader = tokio_util::compat::TokioAsyncReadCompatExt::compat(tokio_util::io::StreamReader::new(stream));
-        let options = MultipartOptions::default().max_file_size(limits.max_upload_mb * 1024 * 1024).max_num_files(8);
-        return async_graphql::http::receive_body(content_type, reader, options).await.map_err(|e| {
-            if e.to_string().contains("length limit") || e.to_string().contains("too large") {
-                too_large(limits.max_upload_mb)
-            } else {
-                bad(format!("cannot read the request: {e}"))
-            }
+        let part_limits = multipart::Limits { operations: max_json, map: 64 * 1024, file: max, files: 8, total: max };
+        return multipart::read(req.into_body(), &content_type, &part_limits).await.map_err(|e| match e {
+            MultipartError::TooLarge(what, limit) => graphql_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "BAD_USER_INPUT",
+                &format!("{what} is larger than {limit} bytes"),
+            ),
+            MultipartError::Invalid(message) => graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message),
+            MultipartError::Io(e) => crate::error::AppError::internal(e).into_response(),
         });
     }
-    let max = limits.max_body_kb * 1024;
-    let bytes = axum::body::to_bytes(req.into_body(), max).await.map_err(|_| {
-        graphql_error(StatusCode::PAYLOAD_TOO_LARGE, "BAD_USER_INPUT", &format!("the request body exceeds {max} bytes"))
-    })?;
-    serde_json::from_slice::<async_graphql::Request>(&bytes)
-        .map_err(|e| bad(format!("the request is not valid GraphQL JSON: {e}")))
+    if declared.is_some_and(|n| n > max_json) {
+        return Err(json_too_large());
+    }
+    let bytes = axum::body::to_bytes(req.into_body(), max_json).await.map_err(|_| json_too_large())?;
+    serde_json::from_slice::<async_graphql::Request>(&bytes).map_err(|e| {
+        graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("the request is not valid GraphQL JSON: {e}"))
+    })
 }
 
 fn too_large(max_mb: usize) -> Response {
@@ -133,7 +140,8 @@ async fn graphql_get(
             "send mutations and subscriptions with POST",
         );
     }
-    execute(&state, request, peer, &headers).await
+    let ctx = request_context(&state, peer, &headers).await;
+    execute(&state, request, ctx).await
 }
 
 fn only_queries(document: &str) -> bool {
@@ -157,21 +165,34 @@ async fn graphql_ws(
         let _guard = super::health::SocketGauge::open("graphql");
         let app = state.app.clone();
         let shutdown = app.shutdown.clone();
+        let initialised = std::sync::Arc::new(tokio::sync::Notify::new());
+        let init_done = initialised.clone();
         let connection = GraphQLWebSocket::new(socket, state.socket_schema.clone(), protocol)
             .on_connection_init(move |payload| async move {
+                init_done.notify_one();
                 let token = payload.get("token").and_then(|t| t.as_str()).map(str::to_owned);
                 let caller = match token {
                     Some(t) => Some(sessions::authenticate(&app, &t).await.map_err(async_graphql::Error::from)?),
                     None => None,
                 };
                 let mut data = async_graphql::Data::default();
-                data.insert(RequestContext { ip, caller, token_rejected: false });
+                data.insert(RequestContext { ip, caller, token_rejected: false, device: None });
                 Ok(data)
             })
             .serve();
+        // A socket that never says `connection_init` would otherwise be held open forever.
+        let silent = async {
+            if tokio::time::timeout(CONNECTION_INIT_TIMEOUT, initialised.notified()).await.is_ok() {
+                std::future::pending::<()>().await;
+            }
+        };
         tokio::select! {
             _ = connection => {}
+            _ = silent => tracing::debug!("closed a subscription socket that did not initialise in time"),
             _ = shutdown.cancelled() => {}
         }
     })
 }
+
+/// graphql-transport-ws lets a server close sockets that do not initialise in time.
+const CONNECTION_INIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);

@@ -1,9 +1,13 @@
 //! `/healthz`, `/metrics` and the middleware that records request metrics.
 
+use std::net::SocketAddr;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use subtle::ConstantTimeEq;
+
+use crate::config::MetricsAccess;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -20,13 +24,39 @@ pub async fn healthz(State(state): State<HttpState>) -> Response {
     }
 }
 
-/// Prometheus text format.
-pub async fn metrics(State(state): State<HttpState>) -> Response {
+/// Prometheus text format, for whoever `server.metrics` allows.
+pub async fn metrics(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    if !metrics_allowed(&state, peer, &headers) {
+        // Not found rather than forbidden: nothing to learn about what is there.
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let (connections, idle) = state.app.db.pool_state();
     metrics::gauge!("soundroom_db_pool_connections").set(f64::from(connections));
     metrics::gauge!("soundroom_db_pool_idle_connections").set(f64::from(idle));
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.app.metrics.render())
         .into_response()
+}
+
+fn metrics_allowed(state: &HttpState, peer: SocketAddr, headers: &HeaderMap) -> bool {
+    let server = &state.app.config.server;
+    match server.metrics {
+        MetricsAccess::Off => false,
+        MetricsAccess::Public => true,
+        MetricsAccess::Localhost => super::client_ip(peer, headers, server.trust_proxy_headers).is_loopback(),
+        MetricsAccess::Token => {
+            let sent = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or_default();
+            let expected = server.metrics_token.as_ref().map(|t| t.expose()).unwrap_or_default();
+            !expected.is_empty() && bool::from(sent.as_bytes().ct_eq(expected.as_bytes()))
+        }
+    }
 }
 
 /// Counts requests and their latency by route template (never by raw path: no unbounded labels).

@@ -17,6 +17,7 @@ use super::HttpState;
 use crate::auth::jwt::TokenKind;
 use crate::db::{library, playlists, users};
 use crate::error::AppError;
+use crate::media::confine::Confinement;
 use crate::media::transcode::cache::TranscodeCache;
 use crate::media::transcode::stream::ChannelWriter;
 use crate::media::transcode::{Format, Request as TranscodeRequest, Transcoder};
@@ -70,15 +71,28 @@ async fn stream(
         Ok(None) => return AppError::not_found("track").into_response(),
         Err(e) => return e.into_response(),
     };
-    let path = PathBuf::from(&track.path);
+    let Some(path) = confined(&state, PathBuf::from(&track.path)).await else {
+        return AppError::not_found("the audio file (it may have been moved)").into_response();
+    };
     if let Some(format) = format {
-        return match transcode_response(&state, &track, format, &params, req).await {
+        return match transcode_response(&state, &track, &path, format, &params, req).await {
             Ok(r) => r,
             Err(e) => e.into_response(),
         };
     }
     let mime = crate::media::tags::content_type(&path, &track.codec);
     serve_file(&path, mime, req).await
+}
+
+/// The file with links resolved, if it lies inside a music folder or the data directory's media
+/// folders; `None` otherwise (or when it is gone), so a link to `/etc/passwd` serves nothing.
+async fn confined(state: &HttpState, path: PathBuf) -> Option<PathBuf> {
+    let confinement = Confinement::for_serving(&state.app.config);
+    let resolved = crate::telemetry::blocking(move || Ok(confinement.resolve(&path))).await.ok().flatten();
+    if resolved.is_none() {
+        tracing::warn!("refused to serve a file outside the music and data folders");
+    }
+    resolved
 }
 
 /// A file with Range support; 404 if it vanished from disk.
@@ -103,6 +117,7 @@ async fn serve_file(path: &std::path::Path, mime: &str, req: Request) -> Respons
 async fn transcode_response(
     state: &HttpState,
     track: &library::TrackRow,
+    source: &std::path::Path,
     format: Format,
     params: &MediaParams,
     req: Request,
@@ -128,7 +143,7 @@ async fn transcode_response(
     // Wait for a free slot; a client that gives up while waiting simply drops this future.
     let permit = state.app.transcode_slots.clone().acquire_owned().await.map_err(AppError::internal)?;
     let request = TranscodeRequest { format, bitrate_kbps: bitrate, offset_secs: offset };
-    let path = PathBuf::from(&track.path);
+    let path = source.to_path_buf();
     let transcoder = crate::telemetry::blocking(move || {
         Transcoder::open(&path, request)
             .map_err(|e| AppError::invalid(format!("this track cannot be transcoded: {e:#}")))
@@ -221,24 +236,42 @@ async fn cover(
             })
         })
         .await;
-    match found {
-        Ok(Some(path)) => send_image(&state, path, params.size, &headers).await,
-        Ok(None) => AppError::not_found("image").into_response(),
-        Err(e) => e.into_response(),
+    let path = match found {
+        Ok(Some(path)) => path,
+        Ok(None) => return AppError::not_found("image").into_response(),
+        Err(e) => return e.into_response(),
+    };
+    match confined(&state, path).await {
+        Some(path) => send_image(&state, path, params.size, &headers).await,
+        None => AppError::not_found("image").into_response(),
     }
 }
 
+/// Thumbnail sizes are snapped to these, so a client cannot make thousands of variants.
+const THUMBNAIL_SIZES: &[u32] = &[64, 128, 256, 512, 1024];
+
+fn snap_thumbnail_size(requested: u32) -> u32 {
+    THUMBNAIL_SIZES.iter().copied().find(|&s| s >= requested).unwrap_or(1024)
+}
+
+/// Decoding a large image takes tens of megabytes; a few at a time keeps memory bounded.
+static THUMBNAIL_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Sends the image, or a JPEG thumbnail of it when `size` is given (cached in memory).
 async fn send_image(state: &HttpState, path: PathBuf, size: Option<u32>, headers: &HeaderMap) -> Response {
-    let size = size.map(|s| s.clamp(16, 2048));
+    let size = size.map(snap_thumbnail_size);
     let etag =
         format!("\"{}-{}\"", &crate::auth::opaque::sha256_hex(&path.display().to_string())[..16], size.unwrap_or(0));
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
     let (bytes, mime) = match size {
+        // The type comes from the content: a file that is not a picture is never sent.
         None => match tokio::fs::read(&path).await {
-            Ok(b) => (b, mime_guess::from_path(&path).first_or_octet_stream().to_string()),
+            Ok(b) => match crate::media::artwork::image_extension(&b) {
+                Some(ext) => (b, mime_guess::from_ext(ext).first_or_octet_stream().to_string()),
+                None => return AppError::not_found("image").into_response(),
+            },
             Err(_) => return AppError::not_found("image").into_response(),
         },
         Some(px) => match thumbnail(state, path, px).await {
@@ -257,6 +290,10 @@ async fn send_image(state: &HttpState, path: PathBuf, size: Option<u32>, headers
 
 async fn thumbnail(state: &HttpState, path: PathBuf, px: u32) -> Result<Vec<u8>, AppError> {
     let key = format!("{}@{px}", path.display());
+    if let Some(hit) = state.app.thumbnails.get(&key) {
+        return Ok(hit.to_vec());
+    }
+    let _slot = THUMBNAIL_SLOTS.acquire().await.map_err(AppError::internal)?;
     if let Some(hit) = state.app.thumbnails.get(&key) {
         return Ok(hit.to_vec());
     }

@@ -6,7 +6,9 @@ mod error;
 mod graphql;
 mod health;
 mod media;
+mod multipart;
 mod oauth;
+pub mod server;
 
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
 //! Media on the local filesystem.
 
 pub mod artwork;
+pub mod confine;
 pub mod files;
 pub mod scanner;
 pub mod tags;

@@ -41,6 +41,8 @@ const BATCH: usize = 128;
 
 pub struct Scan<'a> {
     pub folders: &'a [PathBuf],
+    /// `library.follow_symlinks`: links are followed only to places inside the folders.
+    pub follow_symlinks: bool,
     pub covers_dir: &'a Path,
     pub on_progress: &'a (dyn Fn(&ScanProgress) + Sync),
 }
@@ -102,16 +104,19 @@ impl Scan<'_> {
     /// Reads the given files if they are new or changed (used by the watcher).
     pub fn read_files(&self, conn: &mut Connection, files: &[PathBuf]) -> anyhow::Result<ScanProgress> {
         let known = library::library_files(conn)?;
+        let allowed = self.resolved_folders();
         let mut candidates = Vec::new();
         for path in files {
-            let Ok(meta) = std::fs::metadata(path) else { continue };
+            let Some(path) = self.readable_path(path, &allowed) else {
+                tracing::warn!(path = %path.display(), "not reading a file reached through a link");
+                continue;
+            };
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
             let (size, mtime) = file_stamp(&meta);
             let key = path.display().to_string();
             match known.get(&key) {
                 Some((_, s, m)) if *s == size && *m == mtime => {}
-                other => {
-                    candidates.push(Candidate { path: path.clone(), size, mtime, existing: other.map(|k| k.0.clone()) })
-                }
+                other => candidates.push(Candidate { path, size, mtime, existing: other.map(|k| k.0.clone()) }),
             }
         }
         let mut report = ScanReport::default();
@@ -132,18 +137,31 @@ impl Scan<'_> {
         let mut candidates = Vec::new();
         let mut seen = HashSet::new();
         let mut roots = Vec::new();
+        let allowed = self.resolved_folders();
         for root in self.folders {
             let Ok(root) = std::fs::canonicalize(root) else {
                 tracing::warn!(folder = %root.display(), "music folder is missing; its tracks are kept until it is back");
                 continue;
             };
             roots.push(root.clone());
-            for entry in walkdir::WalkDir::new(&root).follow_links(true).into_iter().filter_map(Result::ok) {
+            let walk = walkdir::WalkDir::new(&root).follow_links(self.follow_symlinks);
+            for entry in walk.into_iter().filter_map(Result::ok) {
+                // Without following, a linked file is not a file here and a linked folder is
+                // not entered; with following, the target must still be inside a folder.
                 if !entry.file_type().is_file() || !tags::is_audio(entry.path()) {
                     continue;
                 }
+                let file = if self.follow_symlinks {
+                    let Some(real) = self.readable_path(entry.path(), &allowed) else {
+                        tracing::warn!(path = %entry.path().display(), "skipping a link that leads out of the music folders");
+                        continue;
+                    };
+                    real
+                } else {
+                    entry.path().to_path_buf()
+                };
                 let Ok(meta) = entry.metadata() else { continue };
-                let path = entry.path().display().to_string();
+                let path = file.display().to_string();
                 let (size, mtime) = file_stamp(&meta);
                 // Overlapping folders (/music and /music/rock) must not read a file twice.
                 if !seen.insert(path.clone()) {
@@ -152,7 +170,7 @@ impl Scan<'_> {
                 match known.get(&path) {
                     Some((_, s, m)) if *s == size && *m == mtime => {}
                     other => candidates.push(Candidate {
-                        path: entry.into_path(),
+                        path: file,
                         size,
                         mtime,
                         existing: other.map(|(id, _, _)| id.clone()),
@@ -165,6 +183,20 @@ impl Scan<'_> {
             }
         }
         (candidates, seen, roots)
+    }
+
+    /// The music folders that exist, with links resolved.
+    pub fn resolved_folders(&self) -> Vec<PathBuf> {
+        crate::media::confine::Confinement::folders(self.folders).resolved_roots()
+    }
+
+    /// The path to read and store `path` under: its resolved path, when that lies inside a music
+    /// folder and, unless links are followed, `path` is reached through none. Storing resolved
+    /// paths means a file linked from two places is one track.
+    pub fn readable_path(&self, path: &Path, allowed: &[PathBuf]) -> Option<PathBuf> {
+        let real = std::fs::canonicalize(path).ok()?;
+        let inside = allowed.iter().any(|root| real.starts_with(root));
+        (inside && (self.follow_symlinks || real == path)).then_some(real)
     }
 
     fn store(&self, conn: &Connection, c: &Candidate, info: &tags::TrackInfo) -> anyhow::Result<()> {
@@ -259,6 +291,9 @@ pub fn store_track(
     };
     if let Some(c) = cover {
         library::set_album_cover_if_missing(conn, &album_id, &c.display().to_string())?;
+    }
+    if let Some(uploader) = file.uploaded_by {
+        library::claim_new_album(conn, &album_id, uploader)?;
     }
     let row = NewTrack {
         name: &info.title,

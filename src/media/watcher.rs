@@ -44,7 +44,8 @@ impl Scan<'_> {
         let mut gone = Vec::new();
         for path in paths {
             if path.is_dir() {
-                let audio = walkdir::WalkDir::new(path).follow_links(true).into_iter().filter_map(Result::ok);
+                let walk = walkdir::WalkDir::new(path).follow_links(self.follow_symlinks);
+                let audio = walk.into_iter().filter_map(Result::ok);
                 files.extend(
                     audio.filter(|e| e.file_type().is_file() && tags::is_audio(e.path())).map(|e| e.into_path()),
                 );

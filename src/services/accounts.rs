@@ -25,8 +25,19 @@ pub async fn search(
     after: Option<String>,
     limit: usize,
 ) -> AppResult<Vec<users::UserRow>> {
-    state.db.run(move |conn| Ok(users::search(conn, query.trim(), after.as_deref(), limit)?)).await
+    let query = query.trim().to_string();
+    if query.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::invalid(format!("search for at most {MAX_SEARCH_CHARS} characters")));
+    }
+    // An empty search would list every account on the server.
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    state.db.run(move |conn| Ok(users::search(conn, &query, after.as_deref(), limit)?)).await
 }
+
+/// Names and tags are short; a longer search can only be an attempt to make the query costly.
+const MAX_SEARCH_CHARS: usize = 64;
 
 /// An uploaded image, already read into memory (it is small: `limits.max_image_kb`).
 pub struct ImageUpload {

@@ -1,5 +1,5 @@
-//! Editing albums. Admins edit any album; a person may edit an album made only of their own
-//! uploads (an album with library files or someone else's uploads is shared).
+//! Editing albums. Admins edit any album; a person may edit an album they created by
+//! uploading, as long as no library file is in it.
 
 use rusqlite::{OptionalExtension, params};
 
@@ -16,19 +16,22 @@ pub struct AlbumChange {
     pub cover: Option<ImageUpload>,
 }
 
+/// Admins, or whoever created the album by uploading into it, as long as no library file is in
+/// it. Other people's uploads landing in it (same title and artist) do not take it over.
 fn may_edit(tx: &rusqlite::Connection, caller: &Caller, album_id: &str) -> AppResult<()> {
     if caller.is_admin {
         return Ok(());
     }
-    let (total, own): (i64, i64) = tx.query_row(
-        "SELECT count(*), coalesce(sum(source = 'upload' AND uploaded_by = ?2), 0) FROM tracks WHERE album_id = ?1",
-        params![album_id, caller.user_id],
+    let (creator, library_files): (Option<String>, i64) = tx.query_row(
+        "SELECT created_by, (SELECT count(*) FROM tracks WHERE album_id = ?1 AND source = 'library')
+         FROM albums WHERE id = ?1",
+        params![album_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    if total > 0 && total == own {
+    if creator.as_deref() == Some(caller.user_id.as_str()) && library_files == 0 {
         Ok(())
     } else {
-        Err(AppError::forbidden("only an administrator can change an album with tracks that are not your uploads"))
+        Err(AppError::forbidden("only an administrator, or the person who uploaded this album, can change it"))
     }
 }
 

@@ -113,11 +113,23 @@ fn unique_tag(conn: &Connection, username: &str) -> AppResult<String> {
 
 /// Password sign-in. An unknown email and a wrong password take the same time and give the
 /// same answer, so the form cannot be used to find out who has an account.
-pub async fn login(state: &SharedState, ip: IpAddr, email: &str, password_input: String) -> AppResult<LoginOutcome> {
+/// `device` is the browser's device cookie, if it sent one.
+pub async fn login(
+    state: &SharedState,
+    ip: IpAddr,
+    email: &str,
+    password_input: String,
+    device: Option<&str>,
+) -> AppResult<LoginOutcome> {
     state.limiter.check_ip(ip)?;
     let email = email.trim().to_lowercase();
-    state.limiter.check_account(&email)?;
-    let user = state.db.run(move |conn| Ok(users::by_email(conn, &email)?)).await?;
+    let lookup = email.clone();
+    let user = state.db.run(move |conn| Ok(users::by_email(conn, &lookup)?)).await?;
+    let known_device = match (&user, device.and_then(|d| state.signer.verify(d, TokenKind::Device))) {
+        (Some(u), Some(claims)) => claims.sub == u.id,
+        _ => false,
+    };
+    state.limiter.check_sign_in(&email, ip, known_device)?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let ok = blocking(move || Ok(password::verify(stored.as_deref(), &password_input))).await?;
     let user = match user {
@@ -129,6 +141,17 @@ pub async fn login(state: &SharedState, ip: IpAddr, email: &str, password_input:
     }
     start_session_or_challenge(state, user).await
 }
+
+/// A browser that completed a sign-in keeps this for a year: the `Set-Cookie` value. Path
+/// `/graphql` and SameSite=Strict: only Soundroom's own sign-in requests ever carry it.
+pub fn device_cookie(state: &SharedState, user_id: &str) -> String {
+    const YEAR_SECS: i64 = 365 * 24 * 3600;
+    let token = state.signer.sign(TokenKind::Device, user_id, YEAR_SECS, None, None);
+    let secure = if state.config.server.base_url.starts_with("https://") { "; Secure" } else { "" };
+    format!("{DEVICE_COOKIE}={token}; Path=/graphql; Max-Age={YEAR_SECS}; HttpOnly; SameSite=Strict{secure}")
+}
+
+pub const DEVICE_COOKIE: &str = "soundroom_device";
 
 /// After a first factor succeeded: a session, or a challenge when 2FA is on.
 pub async fn start_session_or_challenge(state: &SharedState, user: users::UserRow) -> AppResult<LoginOutcome> {

@@ -78,6 +78,7 @@ pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
         s.last_started_at = Some(crate::db::now());
     }
     let folders = state.config.library.folders.clone();
+    let follow_symlinks = state.config.library.follow_symlinks;
     let covers = state.data_path("covers");
     let sender = state.library.progress.clone();
     let pool = state.db.pool().clone();
@@ -87,7 +88,7 @@ pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
         let notify = |p: &ScanProgress| {
             let _ = sender.send(p.clone());
         };
-        Ok(Scan { folders: &folders, covers_dir: &covers, on_progress: &notify }.run(&mut conn)?)
+        Ok(Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &notify }.run(&mut conn)?)
     })
     .await;
     let mut s = state.library.status.lock().expect("status lock");
@@ -149,12 +150,13 @@ async fn apply_watched_changes(state: SharedState, mut rx: tokio::sync::mpsc::Un
         let _writer = state.library.writer.lock().await;
         let covers = state.data_path("covers");
         let folders = state.config.library.folders.clone();
+        let follow_symlinks = state.config.library.follow_symlinks;
         let pool = state.db.pool().clone();
         let sender = state.library.progress.clone();
         let result = crate::telemetry::blocking(move || {
             let mut conn = pool.get()?;
             let quiet = |_: &ScanProgress| {};
-            let progress = Scan { folders: &folders, covers_dir: &covers, on_progress: &quiet }
+            let progress = Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &quiet }
                 .apply_changes(&mut conn, &paths)?;
             let _ = sender.send(progress.clone());
             Ok(progress)

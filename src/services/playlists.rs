@@ -146,6 +146,7 @@ pub async fn add_tracks(
     if track_ids.is_empty() || track_ids.len() > 1000 {
         return Err(AppError::invalid("add between 1 and 1000 tracks at a time"));
     }
+    let max_items = state.config.limits.max_playlist_items;
     let caller = caller.clone();
     state
         .db
@@ -156,6 +157,9 @@ pub async fn add_tracks(
             unique.dedup();
             if db_library::tracks_by_ids(tx, &unique)?.len() != unique.len() {
                 return Err(AppError::not_found("track"));
+            }
+            if db::item_count(tx, &id)? as usize + track_ids.len() > max_items {
+                return Err(AppError::invalid(format!("a playlist holds at most {max_items} tracks")));
             }
             db::insert_items(tx, &id, &track_ids, position)?;
             db::touch(tx, &id)?;

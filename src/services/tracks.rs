@@ -212,7 +212,11 @@ pub async fn update(state: &SharedState, caller: &Caller, id: String, change: Tr
                 None => track.artist_id.clone(),
             };
             let album_id = match &change.album_title {
-                Some(title) => Some(db_library::album_id_for(tx, title.trim(), artist_id.as_deref(), None, None)?),
+                Some(title) => {
+                    let album = db_library::album_id_for(tx, title.trim(), artist_id.as_deref(), None, None)?;
+                    db_library::claim_new_album(tx, &album, &caller.user_id)?;
+                    Some(album)
+                }
                 None => track.album_id.clone(),
             };
             tx.execute(
@@ -299,21 +303,21 @@ pub async fn create_artist(state: &SharedState, caller: &Caller, change: ArtistC
     .await
 }
 
-/// Admins, or the person who added the artist as long as every track credited to it is one of
-/// their own uploads (once library files or others' uploads use the name, it is shared).
+/// Admins, or the person who added the artist as long as no library file is credited to it.
+/// Other people's uploads credited to it do not take it from its creator: otherwise anyone
+/// could lock the creator out by tagging one upload with the name.
 fn may_edit_artist(tx: &rusqlite::Connection, caller: &Caller, artist: &ArtistRow) -> AppResult<()> {
     if caller.is_admin {
         return Ok(());
     }
-    let others: i64 = tx.query_row(
-        "SELECT count(*) FROM tracks WHERE artist_id = ?1 AND NOT (source = 'upload' AND uploaded_by IS ?2)",
-        rusqlite::params![artist.id, caller.user_id],
-        |r| r.get(0),
-    )?;
-    if artist.created_by.as_deref() == Some(caller.user_id.as_str()) && others == 0 {
+    let library_files: i64 =
+        tx.query_row("SELECT count(*) FROM tracks WHERE artist_id = ?1 AND source = 'library'", [&artist.id], |r| {
+            r.get(0)
+        })?;
+    if artist.created_by.as_deref() == Some(caller.user_id.as_str()) && library_files == 0 {
         Ok(())
     } else {
-        Err(AppError::forbidden("only an administrator can change an artist that other tracks are credited to"))
+        Err(AppError::forbidden("only an administrator, or the person who added it, can change this artist"))
     }
 }
 

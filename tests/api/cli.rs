@@ -14,7 +14,13 @@ fn soundroom(data_dir: &std::path::Path) -> Command {
 }
 
 /// A running server process, killed if a test fails before stopping it (no orphans).
-struct Server(Option<Child>);
+pub(crate) struct Server(Option<Child>);
+
+impl Server {
+    pub(crate) fn pid(&self) -> u32 {
+        self.0.as_ref().expect("running").id()
+    }
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -26,7 +32,7 @@ impl Drop for Server {
 }
 
 /// Starts `serve` on a free port and waits for the "listening on" line.
-fn start(data_dir: &std::path::Path) -> (Server, String) {
+pub(crate) fn start(data_dir: &std::path::Path) -> (Server, String) {
     let mut child = soundroom(data_dir)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stderr(Stdio::piped())

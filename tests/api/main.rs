@@ -12,6 +12,7 @@ mod library;
 mod media;
 mod oauth;
 mod playlists;
+mod security;
 mod sessions;
 mod transcode;
 mod two_factor;

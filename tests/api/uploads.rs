@@ -312,7 +312,7 @@ async fn half_written_files_from_a_crash_are_removed_at_start() {
 }
 
 #[tokio::test]
-async fn an_artist_others_are_credited_to_is_shared_and_only_admins_change_it() {
+async fn an_artist_stays_its_creators_when_others_are_credited_to_it() {
     let app = TestApp::spawn().await;
     let admin = app.register("admin@example.org", "Admin").await;
     let ann = app.register("ann@example.org", "Ann").await;
@@ -321,10 +321,14 @@ async fn an_artist_others_are_credited_to_is_shared_and_only_admins_change_it() 
         .gql_ok(Some(&ann.access), "mutation { createArtist(input: {name: \"Uploader Band\"}) { id } }", json!({}))
         .await;
     let id = made["createArtist"]["id"].as_str().unwrap().to_string();
-    // Bob's upload is credited to the same artist (mp3_bytes tags "Uploader Band").
+    // Bob's upload is credited to the same artist (mp3_bytes tags "Uploader Band"); that must
+    // not lock Ann out of her artist (issue 6), nor hand it to Bob.
     let up = upload(&app, Some(&bob.access), mp3_bytes("Bob's"), "b.mp3", json!(null)).await;
     assert!(up["errors"].is_null(), "{up}");
-    let q = "mutation($id: ID!) { updateArtist(id: $id, input: {name: \"Mine Alone\"}) { name } }";
-    assert_eq!(error_code(&app.gql(Some(&ann.access), q, json!({ "id": id })).await), "FORBIDDEN");
-    assert_eq!(app.gql_ok(Some(&admin.access), q, json!({ "id": id })).await["updateArtist"]["name"], "Mine Alone");
+    let q = "mutation($id: ID!, $n: String!) { updateArtist(id: $id, input: {name: $n}) { name } }";
+    assert_eq!(error_code(&app.gql(Some(&bob.access), q, json!({ "id": id, "n": "Bob's" })).await), "FORBIDDEN");
+    let ann_renamed = app.gql_ok(Some(&ann.access), q, json!({ "id": id, "n": "Ann's" })).await;
+    assert_eq!(ann_renamed["updateArtist"]["name"], "Ann's");
+    let admin_renamed = app.gql_ok(Some(&admin.access), q, json!({ "id": id, "n": "Mine Alone" })).await;
+    assert_eq!(admin_renamed["updateArtist"]["name"], "Mine Alone");
 }
