@@ -263,20 +263,6 @@ fn respace(conn: &Connection, playlist_id: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_fit_between_neighbours_or_report_no_room() {
-        assert_eq!(keys_between(None, None, 2), Some(vec![0, GAP]));
-        assert_eq!(keys_between(Some(10), None, 1), Some(vec![10 + GAP]));
-        assert_eq!(keys_between(None, Some(0), 2), Some(vec![-2 * GAP, -GAP]));
-        assert_eq!(keys_between(Some(0), Some(4), 3), Some(vec![1, 2, 3]));
-        assert_eq!(keys_between(Some(0), Some(3), 3), None);
-    }
-}
-
 // ---- favourites ----
 
 pub fn favorite(conn: &Connection, user: &str, track: &str) -> rusqlite::Result<()> {
@@ -303,4 +289,18 @@ pub fn favorited_among(conn: &Connection, user: &str, track_ids: &[String]) -> r
     );
     let args = std::iter::once(user.to_string()).chain(track_ids.iter().cloned());
     conn.prepare(&sql)?.query_map(params_from_iter(args), |r| r.get(0))?.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fit_between_neighbours_or_report_no_room() {
+        assert_eq!(keys_between(None, None, 2), Some(vec![0, GAP]));
+        assert_eq!(keys_between(Some(10), None, 1), Some(vec![10 + GAP]));
+        assert_eq!(keys_between(None, Some(0), 2), Some(vec![-2 * GAP, -GAP]));
+        assert_eq!(keys_between(Some(0), Some(4), 3), Some(vec![1, 2, 3]));
+        assert_eq!(keys_between(Some(0), Some(3), 3), None);
+    }
 }

@@ -248,7 +248,7 @@ async fn cover(
 }
 
 /// Thumbnail sizes are snapped to these, so a client cannot make thousands of variants.
-const THUMBNAIL_SIZES: &[u32] = &[64, 128, 256, 512, 1024];
+const THUMBNAIL_SIZES: &[u32] = &[32, 64, 128, 256, 512, 1024];
 
 fn snap_thumbnail_size(requested: u32) -> u32 {
     THUMBNAIL_SIZES.iter().copied().find(|&s| s >= requested).unwrap_or(1024)

@@ -126,7 +126,7 @@ async fn covers_are_images_by_content_and_thumbnails_are_bounded() {
     };
     assert_eq!(cover_of("Text Cover"), None, "a cover.jpg that is not an image is ignored");
     let url = cover_of("Big Cover").expect("a real cover");
-    for (asked, expected) in [(300, 512), (1, 64), (5000, 600)] {
+    for (asked, expected) in [(300, 512), (1, 32), (40, 64), (5000, 600)] {
         let bytes =
             app.client.get(app.url(&format!("{url}&size={asked}"))).send().await.unwrap().bytes().await.unwrap();
         let img = image::load_from_memory(&bytes).unwrap();
