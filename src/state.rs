@@ -11,7 +11,7 @@ use crate::auth::oidc::{Oidc, PendingAuth};
 use crate::auth::rate_limit::AuthRateLimiter;
 use crate::config::Config;
 use crate::db::Db;
-use crate::services::notify::Notifier;
+use crate::services::events::EventHub;
 
 pub type SharedState = Arc<AppState>;
 
@@ -29,7 +29,8 @@ pub struct AppState {
     pub link_starts: moka::sync::Cache<String, String>,
     /// Identities verified for linking, waiting for `completeOAuthLink`.
     pub pending_links: moka::sync::Cache<String, crate::services::oauth::PendingLink>,
-    pub notifier: Notifier,
+    /// Live events to each person's open clients.
+    pub events: EventHub,
     pub library: crate::services::library::LibraryState,
     /// Resized cover art, keyed by file and size.
     pub thumbnails: moka::sync::Cache<String, std::sync::Arc<[u8]>>,
@@ -79,7 +80,7 @@ impl AppState {
                 .build(),
             link_starts: short_lived(),
             pending_links: short_lived(),
-            notifier: Notifier::default(),
+            events: EventHub::default(),
             library: Default::default(),
             transcode_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(config.transcoding.max_concurrent)),
             transcode_cache: crate::media::transcode::cache::TranscodeCache::new(

@@ -7,7 +7,7 @@ use futures_util::stream::BoxStream;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::graphql::{caller, state};
-use crate::services::notify::NotificationKind;
+use crate::services::events::Event;
 use crate::services::sessions;
 
 pub struct Subscription;
@@ -66,38 +66,17 @@ impl Subscription {
             .boxed())
     }
 
-    /// Events for the signed-in user.
+    /// Events for the signed-in user. The stream ends when this session does (after a
+    /// SESSION_REVOKED event) or when the client falls too far behind.
     async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<BoxStream<'static, Notification>> {
         let me = caller(ctx)?;
-        let st = state(ctx).clone();
-        let receiver = st.notifier.subscribe();
-        let user_id = me.user_id.clone();
-        let events = BroadcastStream::new(receiver).filter_map(move |event| {
-            let event = event.ok();
-            std::future::ready(event.filter(|n| n.user_id == user_id).map(|n| Notification {
-                kind: match n.kind {
-                    NotificationKind::SessionRevoked => NotificationType::SessionRevoked,
-                },
-                message: n.message,
-                created_at: crate::db::parse_db_time(&n.created_at),
-            }))
-        });
-        // Deliver each event, then end the subscription if it told this session it is over.
-        let checked = events.then(move |n| {
-            let (st, me) = (st.clone(), me.clone());
-            async move {
-                let alive = n.kind != NotificationType::SessionRevoked || sessions::still_valid(&st, &me).await;
-                (n, alive)
-            }
-        });
-        // Ends right after the event (not at the next one), hence unfold rather than scan.
-        let until_revoked = futures_util::stream::unfold((checked.boxed(), false), |(mut events, done)| async move {
-            if done {
-                return None;
-            }
-            let (n, alive) = events.next().await?;
-            Some((n, (events, !alive)))
-        });
-        Ok(until_revoked.boxed())
+        let events = state(ctx).events.subscribe(&me.user_id, &me.session_id);
+        Ok(events
+            .map(|event| match event {
+                Event::SessionRevoked { message, at } => {
+                    Notification { kind: NotificationType::SessionRevoked, message, created_at: at }
+                }
+            })
+            .boxed())
     }
 }

@@ -8,7 +8,7 @@ use crate::auth::jwt::TokenKind;
 use crate::auth::opaque;
 use crate::db::{self, tokens, users};
 use crate::error::{AppError, AppResult};
-use crate::services::notify::NotificationKind;
+use crate::services::events::Event;
 use crate::state::{AppState, SharedState};
 
 /// Who is asking, as proven by an access token.
@@ -91,8 +91,9 @@ pub async fn refresh(state: &SharedState, ip: std::net::IpAddr, refresh_token: S
         .await?;
     match outcome {
         Rotation::Rotated(session) => Ok(*session),
-        Rotation::Reused(family) => {
+        Rotation::Reused(user_id, family) => {
             tracing::warn!(family = %family, "refresh token reuse detected; session family revoked");
+            state.events.end_session(&user_id, &family, Event::session_revoked("this session was used elsewhere"));
             Err(AppError::unauthenticated("this session is no longer valid; sign in again"))
         }
         Rotation::Invalid => Err(AppError::unauthenticated("this session is no longer valid; sign in again")),
@@ -102,7 +103,8 @@ pub async fn refresh(state: &SharedState, ip: std::net::IpAddr, refresh_token: S
 enum Rotation {
     Rotated(Box<Session>),
     Invalid,
-    Reused(String),
+    /// (user id, family id) of a copied token's sign-in.
+    Reused(String, String),
 }
 
 fn rotate(conn: &Connection, state: &AppState, hash: &str) -> AppResult<Rotation> {
@@ -113,7 +115,7 @@ fn rotate(conn: &Connection, state: &AppState, hash: &str) -> AppResult<Rotation
     // Used before means copied: end the whole sign-in, thief and owner alike.
     if row.used_at.is_some() || !tokens::mark_used(conn, &row.id)? {
         tokens::revoke_family(conn, &row.family_id)?;
-        return Ok(Rotation::Reused(row.family_id));
+        return Ok(Rotation::Reused(row.user_id, row.family_id));
     }
     let Some(user) = users::by_id(conn, &row.user_id)?.filter(|u| !u.disabled) else { return Ok(Rotation::Invalid) };
     Ok(Rotation::Rotated(Box::new(issue(conn, state, user, Some(&row.family_id))?)))
@@ -122,15 +124,18 @@ fn rotate(conn: &Connection, state: &AppState, hash: &str) -> AppResult<Rotation
 /// Ends the session the refresh token belongs to. Unknown tokens are fine: the goal is met.
 pub async fn logout(state: &AppState, refresh_token: String) -> AppResult<bool> {
     let hash = opaque::sha256_hex(&refresh_token);
-    state
+    let ended = state
         .db
         .run(move |conn| {
-            if let Some(row) = tokens::refresh_by_hash(conn, &hash)? {
-                tokens::revoke_family(conn, &row.family_id)?;
-            }
-            Ok(true)
+            let Some(row) = tokens::refresh_by_hash(conn, &hash)? else { return Ok(None) };
+            tokens::revoke_family(conn, &row.family_id)?;
+            Ok(Some((row.user_id, row.family_id)))
         })
-        .await
+        .await?;
+    if let Some((user_id, family)) = ended {
+        state.events.end_session(&user_id, &family, Event::session_revoked("you signed out"));
+    }
+    Ok(true)
 }
 
 /// Ends every session of the caller, this one included.
@@ -142,7 +147,8 @@ pub async fn logout_everywhere(state: &AppState, caller: &Caller) -> AppResult<b
 /// Revokes every session of a user but `keep`, and tells their open clients.
 pub async fn revoke_all(state: &AppState, user_id: &str, keep: Option<String>) -> AppResult<()> {
     let id = user_id.to_string();
-    state.db.run(move |conn| Ok(tokens::revoke_user(conn, &id, keep.as_deref())?)).await?;
-    state.notifier.send(user_id, NotificationKind::SessionRevoked, "you were signed out");
+    let kept = keep.clone();
+    state.db.run(move |conn| Ok(tokens::revoke_user(conn, &id, kept.as_deref())?)).await?;
+    state.events.end_sessions(user_id, keep.as_deref(), Event::session_revoked("you were signed out"));
     Ok(())
 }
