@@ -87,7 +87,7 @@ impl AppState {
                 data_dir.join("cache").join("transcodes"),
                 config.transcoding.cache_mb,
             ),
-            thumbnails: crate::http::thumbnail_cache(),
+            thumbnails: crate::services::media::thumbnail_cache(),
             metrics,
             shutdown: tokio_util::sync::CancellationToken::new(),
             db,

@@ -4,17 +4,14 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 
-use crate::auth::jwt::TokenKind;
 use crate::db::library::{AlbumRow, ArtistRow, TrackFilter, TrackRow};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{self, Page};
 use crate::graphql::{GqlResult, state};
 use crate::services::library;
 
-/// Media links are signed for one resource and expire; a page is usable for a few hours.
-pub const MEDIA_TOKEN_SECS: i64 = 4 * 3600;
-
-/// `version` changes when the content does, so browsers can cache images by URL.
+/// A media URL for the caller (see `services::media::grant_url`). `version` changes when the
+/// content does, so browsers can cache images by URL.
 pub fn media_url(ctx: &Context<'_>, resource: &str, version: Option<&str>) -> String {
     let viewer = crate::graphql::caller_opt(ctx).map(|c| c.user_id.clone()).unwrap_or_default();
     media_url_for(ctx, &viewer, resource, version)
@@ -22,11 +19,7 @@ pub fn media_url(ctx: &Context<'_>, resource: &str, version: Option<&str>) -> St
 
 /// A media URL issued to `viewer`: the link stops working if that account is disabled.
 pub fn media_url_for(ctx: &Context<'_>, viewer: &str, resource: &str, version: Option<&str>) -> String {
-    let token = state(ctx).signer.sign(TokenKind::Media, viewer, MEDIA_TOKEN_SECS, None, Some(resource));
-    match version {
-        Some(v) => format!("/media/{resource}?t={token}&v={v}"),
-        None => format!("/media/{resource}?t={token}"),
-    }
+    crate::services::media::grant_url(state(ctx), viewer, resource, version)
 }
 
 pub struct Artist(pub ArtistRow);

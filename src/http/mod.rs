@@ -24,7 +24,6 @@ use crate::graphql::AppSchema;
 use crate::state::SharedState;
 
 pub use client::client_ip;
-pub use media::thumbnail_cache;
 
 /// Shared by every handler: the application state and the built schema.
 #[derive(Clone)]

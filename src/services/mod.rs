@@ -6,6 +6,7 @@ pub mod albums;
 pub mod auth;
 pub mod events;
 pub mod library;
+pub mod media;
 pub mod oauth;
 pub mod playlists;
 pub mod sessions;

@@ -50,6 +50,10 @@ impl Transcoder {
         Ok(Self { source: source::open(path, request.offset_secs)?, request })
     }
 
+    pub fn format(&self) -> Format {
+        self.request.format
+    }
+
     /// Encodes into `sink`. Stops with an error as soon as the sink does (a client that went
     /// away), so an abandoned stream costs no more CPU.
     pub fn run(self, sink: impl Write + 'static) -> anyhow::Result<()> {
