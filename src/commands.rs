@@ -34,7 +34,7 @@ pub fn user_create(config: &Config, email: &str, username: &str, admin: bool) ->
     check_password(&pw, config.auth.password_min_length).map_err(app_error)?;
     let hash = password::hash(&pw)?;
     let db = Db::open(&config.database_path())?;
-    let mut conn = db.pool().get()?;
+    let mut conn = db.command_connection()?;
     let tx = conn.transaction()?;
     let new = NewAccount { email: &email, username: &username, password_hash: Some(&hash), provider: "password" };
     // The command line is trusted: it may create accounts whatever the registration mode.
@@ -56,7 +56,7 @@ pub fn user_create(config: &Config, email: &str, username: &str, admin: bool) ->
 pub fn user_reset_password(config: &Config, email: &str) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(app_error)?;
     let db = Db::open(&config.database_path())?;
-    let conn = db.pool().get()?;
+    let conn = db.command_connection()?;
     let user = users::by_email(&conn, email.as_str())?
         .with_context(|| format!("no account has the email {}", email.as_str()))?;
     let pw = read_password("New password: ")?;
@@ -69,7 +69,7 @@ pub fn user_reset_password(config: &Config, email: &str) -> anyhow::Result<()> {
 
 pub fn user_list(config: &Config) -> anyhow::Result<()> {
     let db = Db::open(&config.database_path())?;
-    let conn = db.pool().get()?;
+    let conn = db.command_connection()?;
     let mut after: Option<String> = None;
     println!("{:<38} {:<30} {:<20} {:<20} flags", "id", "email", "username", "tag");
     loop {

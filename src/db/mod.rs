@@ -19,7 +19,7 @@ use tracing::Instrument;
 
 use crate::error::{AppError, AppResult};
 
-pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 #[derive(Clone)]
 pub struct Db {
@@ -79,8 +79,11 @@ impl Db {
         .await
     }
 
-    pub fn pool(&self) -> &Pool {
-        &self.pool
+    /// A connection for command-line subcommands (`user create`, `backup`, ...) that run
+    /// without the async server. Inside the server every query goes through `run`, which
+    /// counts round trips and turns panics into errors.
+    pub fn command_connection(&self) -> anyhow::Result<r2d2::PooledConnection<SqliteConnectionManager>> {
+        Ok(self.pool.get()?)
     }
 
     pub fn round_trips(&self) -> u64 {

@@ -81,16 +81,16 @@ pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
     let follow_symlinks = state.config.library.follow_symlinks;
     let covers = state.data_path("covers");
     let sender = state.library.progress.clone();
-    let pool = state.db.pool().clone();
     tracing::info!(folders = folders.len(), "library scan started");
-    let report = crate::telemetry::blocking(move || {
-        let mut conn = pool.get()?;
-        let notify = |p: &ScanProgress| {
-            let _ = sender.send(p.clone());
-        };
-        Ok(Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &notify }.run(&mut conn)?)
-    })
-    .await;
+    let report = state
+        .db
+        .run(move |conn| {
+            let notify = |p: &ScanProgress| {
+                let _ = sender.send(p.clone());
+            };
+            Ok(Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &notify }.run(conn)?)
+        })
+        .await;
     let mut s = state.library.status.lock().expect("status lock");
     s.scanning = false;
     s.last_finished_at = Some(crate::db::now());
@@ -151,17 +151,17 @@ async fn apply_watched_changes(state: SharedState, mut rx: tokio::sync::mpsc::Un
         let covers = state.data_path("covers");
         let folders = state.config.library.folders.clone();
         let follow_symlinks = state.config.library.follow_symlinks;
-        let pool = state.db.pool().clone();
         let sender = state.library.progress.clone();
-        let result = crate::telemetry::blocking(move || {
-            let mut conn = pool.get()?;
-            let quiet = |_: &ScanProgress| {};
-            let progress = Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &quiet }
-                .apply_changes(&mut conn, &paths)?;
-            let _ = sender.send(progress.clone());
-            Ok(progress)
-        })
-        .await;
+        let result = state
+            .db
+            .run(move |conn| {
+                let quiet = |_: &ScanProgress| {};
+                let progress = Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &quiet }
+                    .apply_changes(conn, &paths)?;
+                let _ = sender.send(progress.clone());
+                Ok(progress)
+            })
+            .await;
         match result {
             Ok(p) => tracing::info!(
                 added = p.added,

@@ -84,21 +84,26 @@ pub async fn upload(
     change.validate()?;
     let uploads = state.data_path("uploads");
     let covers = state.data_path("covers");
+    let original_name = filename.clone();
     let max = (state.config.limits.max_upload_mb as u64) * 1024 * 1024;
-    let pool = state.db.pool().clone();
     let user = caller.user_id.clone();
-    let id = blocking(move || {
-        let staged = tempfile::NamedTempFile::new_in(&uploads)?;
+    // Copying and probing can take a while for a large file; no database connection is held.
+    let staging = uploads.clone();
+    let (staged, info, hash) = blocking(move || {
+        let staged = tempfile::NamedTempFile::new_in(&staging)?;
         let hash = copy_hashing(&mut file, staged.as_file(), max)?;
         // Only the file name is a hint: an upload's folders say nothing about the music.
         let name = Path::new(&filename).file_name().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("Upload"));
         let mut info = tags::read_named(staged.path(), &name)
             .map_err(|e| AppError::invalid(format!("this is not an audio file Soundroom can read ({e})")))?;
         change.apply_to(&mut info);
-        let mut conn = pool.get()?;
-        store_upload(&mut conn, staged, &info, &hash, &uploads, &user, &covers, &filename)
+        Ok((staged, info, hash))
     })
     .await?;
+    let id = state
+        .db
+        .run(move |conn| store_upload(conn, staged, &info, &hash, &uploads, &user, &covers, &original_name))
+        .await?;
     tracing::info!(track_id = %id, user_id = %caller.user_id, "track uploaded");
     crate::services::library::track(state, id).await?.ok_or_else(|| AppError::not_found("track"))
 }
