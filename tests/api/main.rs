@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod authorization;
 mod cli;
 mod health;
 mod library;
