@@ -52,6 +52,8 @@ pub struct RequestContext {
     pub caller: Option<Caller>,
     /// A token came but was invalid or expired: say so instead of "sign in".
     pub token_rejected: bool,
+    /// The `soundroom_login` cookie: `exchangeLoginCode` works only in the browser that got it.
+    pub login_binding: Option<String>,
 }
 
 pub fn build_schema(state: SharedState) -> AppSchema {

@@ -33,13 +33,14 @@ async fn request_context(state: &HttpState, peer: SocketAddr, headers: &HeaderMa
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim);
-    match bearer {
-        None | Some("") => RequestContext { ip, caller: None, token_rejected: false },
+    let (caller, token_rejected) = match bearer {
+        None | Some("") => (None, false),
         Some(token) => match sessions::authenticate(&state.app, token).await {
-            Ok(caller) => RequestContext { ip, caller: Some(caller), token_rejected: false },
-            Err(_) => RequestContext { ip, caller: None, token_rejected: true },
+            Ok(caller) => (Some(caller), false),
+            Err(_) => (None, true),
         },
-    }
+    };
+    RequestContext { ip, caller, token_rejected, login_binding: super::oauth::login_binding(headers) }
 }
 
 async fn graphql_post(
@@ -165,7 +166,7 @@ async fn graphql_ws(
                     None => None,
                 };
                 let mut data = async_graphql::Data::default();
-                data.insert(RequestContext { ip, caller, token_rejected: false });
+                data.insert(RequestContext { ip, caller, token_rejected: false, login_binding: None });
                 Ok(data)
             })
             .serve();
