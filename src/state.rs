@@ -23,8 +23,8 @@ pub struct AppState {
     pub oidc: Oidc,
     /// OAuth round trips in flight, keyed by their `state` parameter; taken once.
     pub pending_oauth: moka::sync::Cache<String, PendingAuth>,
-    /// One-time codes that hand an OAuth sign-in to the web UI: code → user id.
-    pub login_codes: moka::sync::Cache<String, String>,
+    /// One-time codes that hand an OAuth sign-in to the web UI: code → account and browser.
+    pub login_codes: moka::sync::Cache<String, crate::services::oauth::LoginCode>,
     /// Codes from `beginOAuthLink` that start a linking round trip: code → user id.
     pub link_starts: moka::sync::Cache<String, String>,
     /// Identities verified for linking, waiting for `completeOAuthLink`.

@@ -94,3 +94,9 @@ pub fn use_recovery_code(conn: &Connection, user_id: &str, code_hash: &str) -> r
     )?;
     Ok(n == 1)
 }
+
+/// When the sign-in behind a session happened: its family's first token. Refreshing adds rows
+/// to the family but never moves this, so it says how long ago the person proved who they are.
+pub fn family_started_at(conn: &Connection, family_id: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT min(created_at) FROM refresh_tokens WHERE family_id = ?1", [family_id], |r| r.get(0))
+}

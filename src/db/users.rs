@@ -176,3 +176,12 @@ pub fn advance_totp_step(conn: &Connection, id: &str, step: i64) -> rusqlite::Re
     )?;
     Ok(n == 1)
 }
+
+/// Whether the account's email was proven by a provider (see migration 05).
+pub fn email_verified(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT email_verified FROM users WHERE id = ?1", [id], |r| r.get(0))
+}
+
+pub fn mark_email_verified(conn: &Connection, id: &str) -> rusqlite::Result<usize> {
+    touch(conn, id, "email_verified", &true)
+}

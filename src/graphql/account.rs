@@ -120,7 +120,8 @@ impl AuthMutation {
 
     /// Trades the one-time code from an OAuth redirect (`/#loginCode=...`) for a sign-in.
     async fn exchange_login_code(&self, ctx: &Context<'_>, code: String) -> GqlResult<LoginResult> {
-        Ok(auth::exchange_login_code(state(ctx), request(ctx).ip, &code).await?.into())
+        let req = request(ctx);
+        Ok(auth::exchange_login_code(state(ctx), req.ip, &code, req.login_binding.as_deref()).await?.into())
     }
 
     /// Rotates: the presented token stops working, and reusing it ends the session.

@@ -53,6 +53,8 @@ pub struct RequestContext {
     pub caller: Option<Caller>,
     /// A token came but was invalid or expired: say so instead of "sign in".
     pub token_rejected: bool,
+    /// The `soundroom_login` cookie: `exchangeLoginCode` works only in the browser that got it.
+    pub login_binding: Option<String>,
     /// The device cookie of a browser that signed in before (sign-in throttling trusts it).
     pub device: Option<String>,
 }

@@ -14,6 +14,7 @@ use super::HttpState;
 use super::client::client_ip;
 use super::error::graphql_error;
 use super::multipart::{self, MultipartError};
+use crate::error::ErrorKind;
 use crate::graphql::RequestContext;
 use crate::services::sessions;
 
@@ -26,21 +27,29 @@ pub fn routes(state: &HttpState) -> Router<HttpState> {
 
 /// Authenticates the bearer token, if any. A bad token does not fail the request outright:
 /// `login` must still work; resolvers that need a caller report the expiry.
-async fn request_context(state: &HttpState, peer: SocketAddr, headers: &HeaderMap) -> RequestContext {
+async fn request_context(state: &HttpState, peer: SocketAddr, headers: &HeaderMap) -> Result<RequestContext, Response> {
     let ip = client_ip(peer, headers, state.app.config.server.trust_proxy_headers);
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim);
-    let device = super::client::cookie(headers, crate::services::auth::DEVICE_COOKIE);
-    match bearer {
-        None | Some("") => RequestContext { ip, caller: None, token_rejected: false, device },
+    let (caller, token_rejected) = match bearer {
+        None | Some("") => (None, false),
         Some(token) => match sessions::authenticate(&state.app, token).await {
-            Ok(caller) => RequestContext { ip, caller: Some(caller), token_rejected: false, device },
-            Err(_) => RequestContext { ip, caller: None, token_rejected: true, device },
+            Ok(caller) => (Some(caller), false),
+            // The database failing is not the caller's fault: never "your session expired".
+            Err(e) if e.kind() == ErrorKind::Internal => return Err(e.into_response()),
+            Err(_) => (None, true),
         },
-    }
+    };
+    Ok(RequestContext {
+        ip,
+        caller,
+        token_rejected,
+        login_binding: super::oauth::login_binding(headers),
+        device: super::client::cookie(headers, crate::services::auth::DEVICE_COOKIE),
+    })
 }
 
 async fn graphql_post(
@@ -49,7 +58,10 @@ async fn graphql_post(
     headers: HeaderMap,
     req: Request,
 ) -> Response {
-    let ctx = request_context(&state, peer, &headers).await;
+    let ctx = match request_context(&state, peer, &headers).await {
+        Ok(ctx) => ctx,
+        Err(response) => return response,
+    };
     let request = match read_request(&state, req, &ctx).await {
         Ok(r) => r,
         Err(response) => return response,
@@ -140,8 +152,10 @@ async fn graphql_get(
             "send mutations and subscriptions with POST",
         );
     }
-    let ctx = request_context(&state, peer, &headers).await;
-    execute(&state, request, ctx).await
+    match request_context(&state, peer, &headers).await {
+        Ok(ctx) => execute(&state, request, ctx).await,
+        Err(response) => response,
+    }
 }
 
 fn only_queries(document: &str) -> bool {
@@ -176,7 +190,7 @@ async fn graphql_ws(
                     None => None,
                 };
                 let mut data = async_graphql::Data::default();
-                data.insert(RequestContext { ip, caller, token_rejected: false, device: None });
+                data.insert(RequestContext { ip, caller, token_rejected: false, login_binding: None, device: None });
                 Ok(data)
             })
             .serve();

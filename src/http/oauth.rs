@@ -23,6 +23,11 @@ pub fn routes() -> Router<HttpState> {
 /// could make a victim's browser finish a sign-in the attacker began (login CSRF).
 const STATE_COOKIE: &str = "soundroom_oauth";
 
+/// The cookie that ties a login code to the browser that finished the round trip, so a code
+/// pasted or linked into another browser is worthless (login CSRF). Only `/graphql` sees it,
+/// Strict keeps other sites' requests from carrying it, and it lives as long as the code.
+const LOGIN_COOKIE: &str = "soundroom_login";
+
 #[derive(Deserialize)]
 struct StartParams {
     link: Option<String>,
@@ -35,16 +40,12 @@ async fn start(
 ) -> Response {
     match oauth::begin(&state.app, &provider, params.link.as_deref()).await {
         Ok((url, csrf)) => {
-            let secure = if state.app.config.server.base_url.starts_with("https://") { "; Secure" } else { "" };
             let cookie = format!(
-                "{STATE_COOKIE}={}; Path=/auth/oauth; Max-Age=600; HttpOnly; SameSite=Lax{secure}",
-                crate::auth::opaque::sha256_hex(&csrf)
+                "{STATE_COOKIE}={}; Path=/auth/oauth; Max-Age=600; HttpOnly; SameSite=Lax{}",
+                crate::auth::opaque::sha256_hex(&csrf),
+                secure_flag(&state)
             );
-            let mut response = no_store(Redirect::to(&url));
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, v);
-            }
-            response
+            with_cookie(no_store(Redirect::to(&url)), &cookie)
         }
         Err(e) if e.kind() == crate::error::ErrorKind::NotFound => e.into_response(),
         Err(e) if e.kind() == crate::error::ErrorKind::Invalid => no_store(Redirect::to("/#loginError=link_expired")),
@@ -52,14 +53,31 @@ async fn start(
     }
 }
 
-fn state_cookie(headers: &HeaderMap) -> Option<String> {
+fn secure_flag(state: &HttpState) -> &'static str {
+    if state.app.config.server.base_url.starts_with("https://") { "; Secure" } else { "" }
+}
+
+fn with_cookie(mut response: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().strip_prefix(&format!("{STATE_COOKIE}=")).map(str::to_string))
+        .filter_map(|c| c.trim().strip_prefix(&prefix).map(str::to_string))
         .next()
+}
+
+/// The login-binding cookie of a `/graphql` request, for `exchangeLoginCode`.
+pub(super) fn login_binding(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, LOGIN_COOKIE)
 }
 
 #[derive(Deserialize)]
@@ -88,16 +106,24 @@ async fn callback(
     let (Some(code), Some(csrf)) = (params.code, params.state) else {
         return no_store(Redirect::to("/#loginError=invalid_request"));
     };
-    if state_cookie(&headers).as_deref() != Some(crate::auth::opaque::sha256_hex(&csrf).as_str()) {
+    if cookie(&headers, STATE_COOKIE).as_deref() != Some(crate::auth::opaque::sha256_hex(&csrf).as_str()) {
         state.app.pending_oauth.remove(&csrf);
         return no_store(Redirect::to("/#loginError=invalid_state"));
     }
     match oauth::callback(&state.app, &csrf, &code).await {
-        Ok(CallbackOutcome::SignedIn { login_code }) => no_store(Redirect::to(&format!("/#loginCode={login_code}"))),
+        Ok(CallbackOutcome::SignedIn { login_code, browser_binding }) => {
+            // No Max-Age=0 follows a successful exchange (a resolver cannot set cookies); the
+            // cookie is harmless once its one-time code is spent, and gone in 120 s anyway.
+            let cookie = format!(
+                "{LOGIN_COOKIE}={browser_binding}; Path=/graphql; Max-Age=120; HttpOnly; SameSite=Strict{}",
+                secure_flag(&state)
+            );
+            with_cookie(no_store(Redirect::to(&format!("/#loginCode={login_code}"))), &cookie)
+        }
         Ok(CallbackOutcome::LinkPending { link_code }) => {
             no_store(Redirect::to(&format!("/#/profile?linkCode={link_code}")))
         }
-        Err(reason) => no_store(Redirect::to(&format!("/#loginError={reason}"))),
+        Err(reason) => no_store(Redirect::to(&format!("/#loginError={}", reason.as_word()))),
     }
 }
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::auth::password;
-use crate::db::{oauth, users};
+use crate::db::{oauth, tokens, users};
 use crate::domain::user::{Tag, Username, check_password};
 use crate::error::{AppError, AppResult};
 use crate::services::sessions::{self, Caller};
@@ -180,12 +180,17 @@ pub async fn change_password(state: &SharedState, caller: &Caller, current: Stri
     let user_id = caller.user_id.clone();
     let user =
         state.db.run(move |conn| users::by_id(conn, &user_id)?.ok_or_else(|| AppError::not_found("account"))).await?;
-    let stored = user.password_hash.clone();
-    let has_password = stored.is_some();
-    let ok = blocking(move || Ok(password::verify(stored.as_deref(), &current))).await?;
-    // An account made through OAuth has no password yet; it may set one without a current one.
-    if has_password && !ok {
-        return Err(AppError::invalid("the current password is wrong"));
+    match user.password_hash.clone() {
+        Some(stored) => {
+            let ok = blocking(move || Ok(password::verify(Some(&stored), &current))).await?;
+            if !ok {
+                return Err(AppError::invalid("the current password is wrong"));
+            }
+        }
+        // An account made through OAuth has no password to confirm, but a first password is a
+        // new, lasting way in: a stolen access token or an unattended browser must not be able
+        // to add one, so it takes a sign-in made just now.
+        None => require_fresh_sign_in(state, caller).await?,
     }
     let hash = blocking(move || Ok(password::hash(&new)?)).await?;
     let id = user.id.clone();
@@ -193,6 +198,28 @@ pub async fn change_password(state: &SharedState, caller: &Caller, current: Stri
     sessions::revoke_all(state, &user.id, Some(caller.session_id.clone())).await?;
     tracing::info!(user_id = %user.id, "password changed; other sessions signed out");
     Ok(true)
+}
+
+/// How recent a sign-in must be to set a first password.
+const FRESH_SIGN_IN_MINUTES: i64 = 10;
+
+/// Refuses unless the caller's session began (a sign-in, not a refresh) in the last few minutes.
+async fn require_fresh_sign_in(state: &SharedState, caller: &Caller) -> AppResult<()> {
+    let (family, user_id) = (caller.session_id.clone(), caller.user_id.clone());
+    let (started, providers) = state
+        .db
+        .run(move |conn| Ok((tokens::family_started_at(conn, &family)?, oauth::providers_for_user(conn, &user_id)?)))
+        .await?;
+    // An unreadable time parses as 1970, so doubt counts as stale.
+    let age = started.map(|t| chrono::Utc::now() - crate::db::parse_db_time(&t));
+    if age.is_some_and(|a| a < chrono::Duration::minutes(FRESH_SIGN_IN_MINUTES)) {
+        return Ok(());
+    }
+    let provider = providers
+        .first()
+        .and_then(|p| state.oidc.provider(p))
+        .map_or_else(|| "your sign-in provider".to_string(), |p| p.display_name.clone());
+    Err(AppError::forbidden(format!("sign in again with {provider} to set a password")))
 }
 
 pub async fn linked_providers(state: &SharedState, user_id: String) -> AppResult<Vec<String>> {

@@ -184,13 +184,16 @@ pub async fn verify_two_factor(state: &SharedState, ip: IpAddr, challenge: &str,
         .await
 }
 
-/// Turns the one-time code an OAuth callback handed to the web UI into a sign-in.
-pub async fn exchange_login_code(state: &SharedState, ip: IpAddr, code: &str) -> AppResult<LoginOutcome> {
+/// Turns the one-time code an OAuth callback handed to the web UI into a sign-in, in the
+/// browser that finished the round trip only (`browser_binding` is its login cookie).
+pub async fn exchange_login_code(
+    state: &SharedState,
+    ip: IpAddr,
+    code: &str,
+    browser_binding: Option<&str>,
+) -> AppResult<LoginOutcome> {
     state.limiter.check_ip(ip)?;
-    let user_id = state
-        .login_codes
-        .remove(code)
-        .ok_or_else(|| AppError::unauthenticated("this sign-in link has expired; try again"))?;
+    let user_id = crate::services::oauth::redeem_login_code(state, code, browser_binding)?;
     let user = state
         .db
         .run(move |conn| Ok(users::by_id(conn, &user_id)?))

@@ -1,14 +1,18 @@
 //! Sign-in and account linking through OAuth / OIDC providers.
 //!
 //! Rules (API.md): an identity is (issuer, subject) and always signs into the same account. A new
-//! identity whose *verified* email matches an account is linked to it; an unverified match is
-//! refused. Otherwise a new account is made when sign-up is open (the first account always).
+//! identity is linked by email only when both it and the account proved the address; any other
+//! match is refused (the owner links from the profile). Otherwise a new account is made, for a
+//! verified email only, when sign-up is open (the first account always).
+
+use subtle::ConstantTimeEq;
 
 use crate::auth::oidc::VerifiedIdentity;
 use crate::auth::opaque;
+use crate::config::Registration;
 use crate::db::{oauth, users};
 use crate::domain::user::{Email, Username};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorKind};
 use crate::services::auth::{NewAccount, create_account};
 use crate::services::sessions::Caller;
 use crate::state::SharedState;
@@ -30,7 +34,7 @@ pub async fn begin(state: &SharedState, provider: &str, link: Option<&str>) -> A
     };
     let (url, csrf_state, pending) = state.oidc.begin(provider, link_user_id).await.map_err(|e| {
         tracing::warn!(provider, error = format!("{e:#}"), "OAuth start failed");
-        AppError::new(crate::error::ErrorKind::Internal, "the sign-in provider cannot be reached")
+        AppError::new(ErrorKind::Internal, "the sign-in provider cannot be reached")
     })?;
     state.pending_oauth.insert(csrf_state.clone(), pending);
     Ok((url, csrf_state))
@@ -64,28 +68,102 @@ pub async fn complete_link(state: &SharedState, caller: &Caller, code: &str) -> 
         return Err(AppError::forbidden("this link was started by another account"));
     }
     let provider = pending.provider.clone();
-    link(state, pending.user_id, pending.provider, pending.identity).await.map_err(|reason| match reason {
-        "identity_in_use" => AppError::conflict("that sign-in is already linked to another account"),
-        "provider_already_linked" => AppError::conflict("a sign-in from this provider is already linked"),
-        _ => AppError::internal(anyhow::anyhow!("linking failed: {reason}")),
-    })?;
+    link(state, pending.user_id, pending.provider, pending.identity).await?;
     Ok(provider)
 }
 
 /// What the callback achieved, for the redirect back to the web UI.
 pub enum CallbackOutcome {
-    /// A one-time code the UI exchanges for tokens.
-    SignedIn { login_code: String },
+    /// A one-time code the UI exchanges for tokens, and the secret for the cookie that binds it
+    /// to this browser (see `redeem_login_code`).
+    SignedIn { login_code: String, browser_binding: String },
     /// A one-time code the signed-in UI passes to `completeOAuthLink`.
     LinkPending { link_code: String },
 }
 
-/// Finishes a provider round trip. Failure reasons are short machine words for `#loginError=`.
-pub async fn callback(state: &SharedState, csrf_state: &str, code: &str) -> Result<CallbackOutcome, &'static str> {
-    let pending = state.pending_oauth.remove(csrf_state).ok_or("invalid_state")?;
+/// A login code waiting to be redeemed: whose it is, and the SHA-256 of the cookie set in the
+/// browser that finished the round trip.
+#[derive(Clone)]
+pub struct LoginCode {
+    user_id: String,
+    binding_hash: String,
+}
+
+/// Why a round trip did not sign anyone in; each is a short word for `#loginError=` that the web
+/// UI turns into a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefusal {
+    /// The `state` is unknown, used or expired.
+    InvalidState,
+    /// The provider's code or ID token did not check out.
+    InvalidToken,
+    /// The provider gave no usable email.
+    NoEmail,
+    /// The provider does not vouch for the email, so it cannot make an account with it.
+    UnverifiedEmail,
+    /// An account has this email but it cannot be linked automatically: its owner signs in
+    /// and links the provider from the profile.
+    EmailInUse,
+    RegistrationClosed,
+    /// Something broke on our side; logged where it happened.
+    Internal,
+}
+
+impl SignInRefusal {
+    pub fn as_word(self) -> &'static str {
+        match self {
+            SignInRefusal::InvalidState => "invalid_state",
+            SignInRefusal::InvalidToken => "invalid_token",
+            SignInRefusal::NoEmail => "no_email",
+            SignInRefusal::UnverifiedEmail => "unverified_email",
+            SignInRefusal::EmailInUse => "email_in_use",
+            SignInRefusal::RegistrationClosed => "registration_closed",
+            SignInRefusal::Internal => "internal",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for SignInRefusal {
+    fn from(e: rusqlite::Error) -> Self {
+        // A unique index refused a row another sign-in or sign-up wrote first: the email or the
+        // identity is taken, which the person can act on.
+        if crate::db::is_unique_violation(&e) {
+            return SignInRefusal::EmailInUse;
+        }
+        AppError::from(e).into()
+    }
+}
+
+/// Errors from the shared account rules (`create_account`), decided one by one.
+impl From<AppError> for SignInRefusal {
+    fn from(e: AppError) -> Self {
+        match e.kind() {
+            ErrorKind::Forbidden => SignInRefusal::RegistrationClosed,
+            ErrorKind::Conflict => SignInRefusal::EmailInUse,
+            ErrorKind::Internal => {
+                e.log_if_internal();
+                SignInRefusal::Internal
+            }
+            // None of these can come from making an account without an invite; if one does, it
+            // is a bug worth a log line, not something to show.
+            ErrorKind::NotFound
+            | ErrorKind::Unauthenticated
+            | ErrorKind::Invalid
+            | ErrorKind::RateLimited { .. }
+            | ErrorKind::TwoFactorRequired => {
+                tracing::error!(error = ?e, "unexpected refusal while signing in through OAuth");
+                SignInRefusal::Internal
+            }
+        }
+    }
+}
+
+/// Finishes a provider round trip. Failure reasons become `#loginError=` words.
+pub async fn callback(state: &SharedState, csrf_state: &str, code: &str) -> Result<CallbackOutcome, SignInRefusal> {
+    let pending = state.pending_oauth.remove(csrf_state).ok_or(SignInRefusal::InvalidState)?;
     let identity = state.oidc.finish(code, &pending).await.map_err(|e| {
         tracing::warn!(provider = %pending.provider, error = format!("{e:#}"), "OAuth callback refused");
-        "invalid_token"
+        SignInRefusal::InvalidToken
     })?;
     let provider = pending.provider.clone();
     if let Some(user_id) = pending.link_user_id {
@@ -95,73 +173,109 @@ pub async fn callback(state: &SharedState, csrf_state: &str, code: &str) -> Resu
     }
     let user_id = sign_in(state, provider, identity).await?;
     let login_code = opaque::random_token();
-    state.login_codes.insert(login_code.clone(), user_id);
-    Ok(CallbackOutcome::SignedIn { login_code })
+    let browser_binding = opaque::random_token();
+    let binding_hash = opaque::sha256_hex(&browser_binding);
+    state.login_codes.insert(login_code.clone(), LoginCode { user_id, binding_hash });
+    Ok(CallbackOutcome::SignedIn { login_code, browser_binding })
 }
 
-async fn link(
-    state: &SharedState,
-    user_id: String,
-    provider: String,
-    id: VerifiedIdentity,
-) -> Result<(), &'static str> {
+/// Takes a login code (it is spent whatever happens next) and returns its account, but only in
+/// the browser that finished the round trip. Without this, an attacker could finish a sign-in
+/// of their own and send the victim `/#loginCode=...`: the victim would be working in the
+/// attacker's account (login CSRF), uploading and saving things the attacker can read.
+pub fn redeem_login_code(state: &SharedState, code: &str, browser_binding: Option<&str>) -> AppResult<String> {
+    let grant = state
+        .login_codes
+        .remove(code)
+        .ok_or_else(|| AppError::unauthenticated("this sign-in link has expired; try again"))?;
+    let presented = opaque::sha256_hex(browser_binding.unwrap_or_default());
+    if !bool::from(presented.as_bytes().ct_eq(grant.binding_hash.as_bytes())) {
+        return Err(AppError::unauthenticated("this sign-in link was started in another browser; sign in again"));
+    }
+    Ok(grant.user_id)
+}
+
+async fn link(state: &SharedState, user_id: String, provider: String, id: VerifiedIdentity) -> AppResult<()> {
     state
         .db
         .transaction(move |tx| {
             match oauth::user_for_identity(tx, &id.issuer, &id.subject)? {
-                Some(owner) if owner == user_id => return Ok(Ok(())),
-                Some(_) => return Ok(Err("identity_in_use")),
+                Some(owner) if owner == user_id => return Ok(()),
+                Some(_) => return Err(AppError::conflict("that sign-in is already linked to another account")),
                 None => {}
             }
             if oauth::providers_for_user(tx, &user_id)?.contains(&provider) {
-                return Ok(Err("provider_already_linked"));
+                return Err(AppError::conflict("a sign-in from this provider is already linked"));
             }
             oauth::link(tx, &user_id, &provider, &id.issuer, &id.subject, id.email.as_deref())?;
-            Ok(Ok(()))
+            // The account's owner (signed in) showed an identity whose provider vouches for the
+            // account's own address: from now on the email counts as proven.
+            let user = users::by_id(tx, &user_id)?.ok_or_else(|| AppError::not_found("account"))?;
+            let same_email =
+                id.email.as_deref().and_then(|e| Email::parse(e).ok()).is_some_and(|e| e.as_str() == user.email);
+            if id.email_verified && same_email {
+                users::mark_email_verified(tx, &user_id)?;
+            }
+            Ok(())
         })
         .await
-        .map_err(|_| "internal")?
 }
 
-async fn sign_in(state: &SharedState, provider: String, id: VerifiedIdentity) -> Result<String, &'static str> {
+/// Runs the sign-in rules in one transaction that is committed only when someone signs in; a
+/// refusal or a failure leaves nothing behind.
+async fn sign_in(state: &SharedState, provider: String, id: VerifiedIdentity) -> Result<String, SignInRefusal> {
     let mode = state.config.auth.registration;
-    let result = state
+    let outcome = state
         .db
-        .transaction(move |tx| {
-            if let Some(user_id) = oauth::user_for_identity(tx, &id.issuer, &id.subject)? {
-                return Ok(Ok(user_id));
+        .run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let outcome = decide(&tx, mode, &provider, &id);
+            if outcome.is_ok() {
+                tx.commit()?;
             }
-            let email = match id.email.as_deref().map(Email::parse) {
-                Some(Ok(e)) => e,
-                _ => return Ok(Err("no_email")),
-            };
-            if let Some(existing) = users::by_email(tx, email.as_str())? {
-                if !id.email_verified {
-                    return Ok(Err("unverified_email"));
-                }
-                oauth::link(tx, &existing.id, &provider, &id.issuer, &id.subject, Some(email.as_str()))?;
-                return Ok(Ok(existing.id));
-            }
-            let name = id.name.clone().unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_string());
-            let username = Username::parse(&name).or_else(|_| Username::parse("New listener"))?;
-            let new = NewAccount { email: &email, username: &username, password_hash: None, provider: &provider };
-            let user = match create_account(tx, mode, None, &new) {
-                Ok(u) => u,
-                Err(e) if e.kind() == crate::error::ErrorKind::Forbidden => return Ok(Err("registration_closed")),
-                Err(e) => return Err(e),
-            };
-            oauth::link(tx, &user.id, &provider, &id.issuer, &id.subject, Some(email.as_str()))?;
-            tracing::info!(user_id = %user.id, provider = %provider, "account created through OAuth");
-            Ok(Ok(user.id))
+            Ok(outcome)
         })
         .await;
-    match result {
-        Ok(inner) => inner,
-        Err(e) => {
-            e.log_if_internal();
-            Err("internal")
-        }
+    outcome.unwrap_or_else(|e| Err(e.into()))
+}
+
+/// The rules (API.md): a known identity signs in. An unknown one joins the account with its
+/// email only when both sides proved the address: the provider vouches for it and the account
+/// was proven too (password sign-up proves nothing, so a squatter's account never qualifies).
+/// With no such account, a new one is made only for a vouched-for email, so nobody can take an
+/// address they do not own.
+fn decide(
+    tx: &rusqlite::Transaction<'_>,
+    mode: Registration,
+    provider: &str,
+    id: &VerifiedIdentity,
+) -> Result<String, SignInRefusal> {
+    if let Some(user_id) = oauth::user_for_identity(tx, &id.issuer, &id.subject)? {
+        return Ok(user_id);
     }
+    let email = id.email.as_deref().map(Email::parse).and_then(Result::ok).ok_or(SignInRefusal::NoEmail)?;
+    if let Some(existing) = users::by_email(tx, email.as_str())? {
+        let provable = id.email_verified && users::email_verified(tx, &existing.id)?;
+        // One identity per provider and account (a unique index): a second subject of the same
+        // provider with this email is someone else, or the same person's other account there.
+        if !provable || oauth::providers_for_user(tx, &existing.id)?.iter().any(|p| p == provider) {
+            return Err(SignInRefusal::EmailInUse);
+        }
+        oauth::link(tx, &existing.id, provider, &id.issuer, &id.subject, Some(email.as_str()))?;
+        tracing::info!(user_id = %existing.id, provider, "OAuth identity linked by verified email");
+        return Ok(existing.id);
+    }
+    if !id.email_verified {
+        return Err(SignInRefusal::UnverifiedEmail);
+    }
+    let name = id.name.clone().unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_string());
+    let username = Username::parse(&name).or_else(|_| Username::parse("New listener"))?;
+    let new = NewAccount { email: &email, username: &username, password_hash: None, provider };
+    let user = create_account(tx, mode, None, &new)?;
+    users::mark_email_verified(tx, &user.id)?;
+    oauth::link(tx, &user.id, provider, &id.issuer, &id.subject, Some(email.as_str()))?;
+    tracing::info!(user_id = %user.id, provider, "account created through OAuth");
+    Ok(user.id)
 }
 
 /// Refused when it would leave the account with no way to sign in.

@@ -147,9 +147,30 @@ function takeOAuthFragment() {
   return { code, error };
 }
 
+/** A sentence for each `#loginError=` word the server's OAuth routes send. */
+function oauthErrorMessage(word) {
+  // The redirect does not say which provider it was; with one configured, name it.
+  const providers = store.serverInfo()?.authProviders || [];
+  const provider = providers.length === 1 ? providers[0].displayName : 'your provider';
+  const messages = {
+    email_in_use: `An account with this email already exists. Sign in with your password, then link ${provider} from your profile.`,
+    unverified_email: `${provider} has not verified your email address, so it cannot be used to make an account here. Verify it with ${provider} and try again, or sign up with a password.`,
+    no_email: `${provider} did not share an email address. Allow it to, then try again.`,
+    registration_closed: 'Sign-up is closed on this server; ask an administrator for an invite.',
+    access_denied: 'Sign-in was cancelled.',
+    invalid_state: 'This sign-in expired or was started in another browser. Please sign in again.',
+    invalid_token: `${provider} did not confirm who you are. Please sign in again.`,
+    invalid_request: 'The sign-in could not be completed. Please sign in again.',
+    link_expired: 'This link request has expired; start again from your profile.',
+    provider_unavailable: `${provider} cannot be reached right now. Try again later.`,
+    internal: 'Something went wrong on the server. Please try again.',
+  };
+  return messages[word] ?? `Sign-in with your provider failed: ${word.replaceAll('_', ' ')}.`;
+}
+
 async function finishOAuth({ code, error }) {
   if (error) {
-    store.setFlash('error', `Sign-in with your provider failed: ${error.replaceAll('_', ' ')}.`);
+    store.setFlash('error', oauthErrorMessage(error));
     return;
   }
   try {

@@ -40,7 +40,11 @@ export async function login(email, password) {
   return acceptLoginResult(data.login);
 }
 
-/** Finishes an OAuth round trip: the server redirected here with a one-time code. */
+/**
+ * Finishes an OAuth round trip: the server redirected here with a one-time code. The code only
+ * works with the HttpOnly login cookie the callback set in this browser; a same-origin fetch
+ * (api.js leaves `credentials` at its default) sends it along.
+ */
 export async function exchangeLoginCode(code) {
   const data = await gql(
     `mutation Exchange($code: String!) { exchangeLoginCode(code: $code) { ${LOGIN_RESULT} } }`,
