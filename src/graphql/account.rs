@@ -15,17 +15,15 @@ impl AccountQuery {
     /// The signed-in account, or null.
     async fn me(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
         let Ok(me) = caller(ctx) else { return Ok(None) };
-        Ok(accounts::user(state(ctx), me.user_id).await?.map(User::own))
+        Ok(accounts::me(state(ctx), &me).await?.map(User::from))
     }
 
     async fn user(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<User>> {
-        caller(ctx)?;
-        Ok(accounts::user(state(ctx), id.to_string()).await?.map(User::new))
+        Ok(accounts::user(state(ctx), &caller(ctx)?, id.to_string()).await?.map(User::from))
     }
 
     async fn user_by_tag(&self, ctx: &Context<'_>, tag: String) -> GqlResult<Option<User>> {
-        caller(ctx)?;
-        Ok(accounts::user_by_tag(state(ctx), tag).await?.map(User::new))
+        Ok(accounts::user_by_tag(state(ctx), &caller(ctx)?, tag).await?.map(User::from))
     }
 
     #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
@@ -36,9 +34,8 @@ impl AccountQuery {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
     ) -> GqlResult<Connection<String, User>> {
-        caller(ctx)?;
         let limit = page_size(first)?;
-        let rows = accounts::search(state(ctx), query, after, limit + 1).await?;
+        let rows = accounts::search(state(ctx), &caller(ctx)?, query, after, limit + 1).await?;
         Ok(user_connection(rows, limit))
     }
 }
@@ -57,11 +54,11 @@ pub(crate) fn page_size(first: i32) -> AppResult<usize> {
 }
 
 /// A keyset page: `rows` holds up to `limit + 1` rows; the extra one only says there is more.
-pub(crate) fn user_connection(mut rows: Vec<crate::db::users::UserRow>, limit: usize) -> Connection<String, User> {
+pub(crate) fn user_connection(mut rows: Vec<accounts::UserView>, limit: usize) -> Connection<String, User> {
     let has_next = rows.len() > limit;
     rows.truncate(limit);
     let mut conn = Connection::new(false, has_next);
-    conn.edges.extend(rows.into_iter().map(|r| Edge::new(r.id.clone(), User::new(r))));
+    conn.edges.extend(rows.into_iter().map(|r| Edge::new(r.id().to_string(), User::from(r))));
     conn
 }
 
@@ -160,7 +157,7 @@ impl ProfileMutation {
             None => None,
         };
         let change = accounts::ProfileChange { username: input.username, tag: input.tag, avatar };
-        Ok(User::new(accounts::update_profile(state(ctx), &me, change).await?))
+        Ok(User::own(accounts::update_profile(state(ctx), &me, change).await?))
     }
 
     async fn begin_two_factor_setup(&self, ctx: &Context<'_>) -> GqlResult<TwoFactorSetup> {

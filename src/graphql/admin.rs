@@ -6,6 +6,7 @@ use crate::graphql::GqlResult;
 use crate::graphql::account::{page_size, user_connection};
 use crate::graphql::types::{Invite, User};
 use crate::graphql::{caller, state};
+use crate::services::accounts::UserView;
 use crate::services::admin;
 
 #[derive(Default)]
@@ -22,8 +23,9 @@ impl AdminQuery {
         after: Option<String>,
     ) -> GqlResult<Connection<String, User>> {
         let limit = page_size(first)?;
-        let rows = admin::list_users(state(ctx), &caller(ctx)?, after, limit + 1).await?;
-        Ok(user_connection(rows, limit))
+        let me = caller(ctx)?;
+        let rows = admin::list_users(state(ctx), &me, after, limit + 1).await?;
+        Ok(user_connection(rows.into_iter().map(|r| UserView::seen_by(Some(&me), r)).collect(), limit))
     }
 
     /// Invites not yet revoked (admin).
@@ -52,11 +54,11 @@ impl AdminMutation {
 
     /// The last administrator cannot be demoted.
     async fn set_user_admin(&self, ctx: &Context<'_>, user_id: ID, admin: bool) -> GqlResult<User> {
-        Ok(User::new(admin::set_admin(state(ctx), &caller(ctx)?, user_id.to_string(), admin).await?))
+        Ok(User::seen(ctx, admin::set_admin(state(ctx), &caller(ctx)?, user_id.to_string(), admin).await?))
     }
 
     /// Disabling an account signs it out everywhere.
     async fn set_user_disabled(&self, ctx: &Context<'_>, user_id: ID, disabled: bool) -> GqlResult<User> {
-        Ok(User::new(admin::set_disabled(state(ctx), &caller(ctx)?, user_id.to_string(), disabled).await?))
+        Ok(User::seen(ctx, admin::set_disabled(state(ctx), &caller(ctx)?, user_id.to_string(), disabled).await?))
     }
 }

@@ -45,7 +45,8 @@ impl Artist {
     }
     #[graphql(complexity = "50 * child_complexity + 1")]
     async fn albums(&self, ctx: &Context<'_>) -> GqlResult<Vec<Album>> {
-        let (rows, _) = library::albums(state(ctx), None, Some(self.0.id.clone()), 0, 500).await?;
+        let me = crate::graphql::caller(ctx)?;
+        let (rows, _) = library::albums(state(ctx), &me, None, Some(self.0.id.clone()), 0, 500).await?;
         Ok(rows.into_iter().map(Album).collect())
     }
     #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity + 1")]
@@ -80,7 +81,8 @@ impl Album {
     #[graphql(complexity = "30 * child_complexity + 1")]
     async fn tracks(&self, ctx: &Context<'_>) -> GqlResult<Vec<Track>> {
         let filter = TrackFilter { album_id: Some(self.0.id.clone()), ..Default::default() };
-        let (rows, _) = library::tracks(state(ctx), filter, Default::default(), 0, 1000).await?;
+        let me = crate::graphql::caller(ctx)?;
+        let (rows, _) = library::tracks(state(ctx), &me, filter, Default::default(), 0, 1000).await?;
         Ok(rows.into_iter().map(Track).collect())
     }
     /// Total length in seconds.
@@ -209,7 +211,8 @@ pub async fn track_page(
     first: i32,
     after: Option<String>,
 ) -> GqlResult<Page<Track>> {
+    let me = crate::graphql::caller(ctx)?;
     let (offset, limit) = pagination::window(first, after.as_deref())?;
-    let (rows, total) = library::tracks(state(ctx), filter, sort, offset, limit).await?;
+    let (rows, total) = library::tracks(state(ctx), &me, filter, sort, offset, limit).await?;
     Ok(pagination::page(rows.into_iter().map(Track).collect(), offset, total))
 }

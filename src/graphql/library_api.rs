@@ -81,8 +81,7 @@ pub struct LibraryQuery;
 #[Object]
 impl LibraryQuery {
     async fn artist(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Artist>> {
-        caller(ctx)?;
-        Ok(library::artist(state(ctx), id.0).await?.map(Artist))
+        Ok(library::artist(state(ctx), &caller(ctx)?, id.0).await?.map(Artist))
     }
 
     #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
@@ -94,15 +93,14 @@ impl LibraryQuery {
         search: Option<String>,
         genre: Option<String>,
     ) -> GqlResult<Page<Artist>> {
-        caller(ctx)?;
+        let me = caller(ctx)?;
         let (offset, limit) = pagination::window(first, after.as_deref())?;
-        let (rows, total) = library::artists(state(ctx), search_filter(search), genre, offset, limit).await?;
+        let (rows, total) = library::artists(state(ctx), &me, search_filter(search), genre, offset, limit).await?;
         Ok(pagination::page(rows.into_iter().map(Artist).collect(), offset, total))
     }
 
     async fn album(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Album>> {
-        caller(ctx)?;
-        Ok(library::album(state(ctx), id.0).await?.map(Album))
+        Ok(library::album(state(ctx), &caller(ctx)?, id.0).await?.map(Album))
     }
 
     #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
@@ -114,16 +112,15 @@ impl LibraryQuery {
         search: Option<String>,
         artist_id: Option<ID>,
     ) -> GqlResult<Page<Album>> {
-        caller(ctx)?;
+        let me = caller(ctx)?;
         let (offset, limit) = pagination::window(first, after.as_deref())?;
         let (rows, total) =
-            library::albums(state(ctx), search_filter(search), artist_id.map(|i| i.0), offset, limit).await?;
+            library::albums(state(ctx), &me, search_filter(search), artist_id.map(|i| i.0), offset, limit).await?;
         Ok(pagination::page(rows.into_iter().map(Album).collect(), offset, total))
     }
 
     async fn track(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Track>> {
-        caller(ctx)?;
-        Ok(library::track(state(ctx), id.0).await?.map(Track))
+        Ok(library::track(state(ctx), &caller(ctx)?, id.0).await?.map(Track))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -139,7 +136,6 @@ impl LibraryQuery {
         genre: Option<String>,
         #[graphql(default)] sort: TrackSort,
     ) -> GqlResult<Page<Track>> {
-        caller(ctx)?;
         let filter = TrackFilter {
             search: search_filter(search),
             artist_id: artist_id.map(|i| i.0),
@@ -163,8 +159,7 @@ impl LibraryQuery {
     }
 
     async fn genres(&self, ctx: &Context<'_>) -> GqlResult<Vec<String>> {
-        caller(ctx)?;
-        Ok(library::genres(state(ctx)).await?)
+        Ok(library::genres(state(ctx), &caller(ctx)?).await?)
     }
 
     /// Prefix, case- and diacritic-insensitive search across the library, playlists and people.
@@ -182,7 +177,7 @@ impl LibraryQuery {
             albums: hits.albums.into_iter().map(Album).collect(),
             tracks: hits.tracks.into_iter().map(Track).collect(),
             playlists: hits.playlists.into_iter().map(Playlist).collect(),
-            users: hits.users.into_iter().map(User::new).collect(),
+            users: hits.users.into_iter().map(|r| User::seen(ctx, r)).collect(),
         })
     }
 

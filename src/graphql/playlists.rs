@@ -35,7 +35,7 @@ impl Playlist {
         self.0.public
     }
     async fn owner(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
-        Ok(ctx.data::<DataLoader<UserLoader>>()?.load_one(self.0.owner_id.clone()).await?.map(User::new))
+        Ok(ctx.data::<DataLoader<UserLoader>>()?.load_one(self.0.owner_id.clone()).await?.map(|r| User::seen(ctx, r)))
     }
     /// In playlist order; a track may appear more than once.
     #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
@@ -192,9 +192,5 @@ impl PlaylistMutation {
 }
 
 async fn favorite(ctx: &Context<'_>, track_id: ID, on: bool) -> GqlResult<Track> {
-    let st = state(ctx);
-    let id = playlists::set_favorite(st, &caller(ctx)?, track_id.0, on).await?;
-    let row =
-        crate::services::library::track(st, id).await?.ok_or_else(|| crate::error::AppError::not_found("track"))?;
-    Ok(Track(row))
+    Ok(Track(playlists::set_favorite(state(ctx), &caller(ctx)?, track_id.0, on).await?))
 }

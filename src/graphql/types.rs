@@ -6,31 +6,25 @@ use chrono::{DateTime, Utc};
 use crate::db::{self, invites::InviteRow, users::UserRow};
 use crate::graphql::GqlResult;
 use crate::graphql::{caller_opt, state};
+use crate::services::accounts::UserView;
 use crate::services::sessions::Session;
 
-pub struct User {
-    row: UserRow,
-    /// Shown to the account itself, e.g. in the payload that just signed it in.
-    as_self: bool,
-}
+/// A person, as the accounts service lets the caller see them.
+pub struct User(UserView);
 
 impl User {
-    pub fn new(row: UserRow) -> Self {
-        Self { row, as_self: false }
+    /// `row` as the caller sees it.
+    pub fn seen(ctx: &Context<'_>, row: UserRow) -> Self {
+        Self(UserView::seen_by(caller_opt(ctx), row))
     }
     pub fn own(row: UserRow) -> Self {
-        Self { row, as_self: true }
+        Self(UserView::own(row))
     }
+}
 
-    fn viewer_is_self(&self, ctx: &Context<'_>) -> bool {
-        self.as_self || caller_opt(ctx).is_some_and(|c| c.user_id == self.row.id)
-    }
-
-    /// Other people see what a profile needs (name, tag, avatar, friendship); the account
-    /// itself and administrators see the rest. Otherwise a search would point out, say,
-    /// the administrators who have no second factor.
-    fn viewer_sees_account(&self, ctx: &Context<'_>) -> bool {
-        self.viewer_is_self(ctx) || caller_opt(ctx).is_some_and(|c| c.is_admin)
+impl From<UserView> for User {
+    fn from(view: UserView) -> Self {
+        Self(view)
     }
 }
 
@@ -47,57 +41,59 @@ pub enum FriendshipStatus {
 #[Object]
 impl User {
     async fn id(&self) -> &str {
-        &self.row.id
+        self.0.id()
     }
     async fn username(&self) -> &str {
-        &self.row.username
+        self.0.username()
     }
     async fn tag(&self) -> &str {
-        &self.row.tag
+        self.0.tag()
     }
     /// A signed, short-lived URL of the avatar image.
     async fn avatar_url(&self, ctx: &Context<'_>) -> Option<String> {
-        self.row.avatar_path.as_ref()?;
-        let res = format!("cover/user/{}", self.row.id);
+        if !self.0.has_avatar() {
+            return None;
+        }
+        let res = format!("cover/user/{}", self.0.id());
         // A just-registered account sees its own avatar before it has a caller in the context.
-        let viewer = caller_opt(ctx).map_or(self.row.id.as_str(), |c| c.user_id.as_str());
+        let viewer = caller_opt(ctx).map_or(self.0.id(), |c| c.user_id.as_str());
         Some(crate::graphql::library::media_url_for(
             ctx,
             viewer,
             &res,
-            Some(&version_of(&self.row.updated_at).to_string()),
+            Some(&version_of(self.0.updated_at()).to_string()),
         ))
     }
     /// Only the account itself and administrators see the email address.
-    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        self.viewer_sees_account(ctx).then_some(self.row.email.as_str())
+    async fn email(&self) -> Option<&str> {
+        self.0.email()
     }
     /// How the account was created: `password`, `google` or an OIDC provider's name. Empty
     /// for other people (only the account itself and administrators see it).
-    async fn provider(&self, ctx: &Context<'_>) -> &str {
-        if self.viewer_sees_account(ctx) { &self.row.provider } else { "" }
+    async fn provider(&self) -> &str {
+        self.0.provider().unwrap_or_default()
     }
     /// Only the account itself and administrators see it; false for other people.
-    async fn two_factor_enabled(&self, ctx: &Context<'_>) -> bool {
-        self.viewer_sees_account(ctx) && self.row.totp_enabled
+    async fn two_factor_enabled(&self) -> bool {
+        self.0.two_factor_enabled().unwrap_or(false)
     }
     /// Only the account itself and administrators see it; false for other people.
-    async fn is_admin(&self, ctx: &Context<'_>) -> bool {
-        self.viewer_sees_account(ctx) && self.row.is_admin
+    async fn is_admin(&self) -> bool {
+        self.0.is_admin().unwrap_or(false)
     }
     /// Visible to administrators only; always false for others.
-    async fn disabled(&self, ctx: &Context<'_>) -> bool {
-        caller_opt(ctx).is_some_and(|c| c.is_admin) && self.row.disabled
+    async fn disabled(&self) -> bool {
+        self.0.disabled().unwrap_or(false)
     }
     async fn created_at(&self) -> DateTime<Utc> {
-        db::parse_db_time(&self.row.created_at)
+        db::parse_db_time(self.0.created_at())
     }
     async fn friendship(&self, ctx: &Context<'_>) -> GqlResult<FriendshipStatus> {
         let Some(me) = caller_opt(ctx) else { return Ok(FriendshipStatus::None) };
-        if me.user_id == self.row.id {
+        if me.user_id == self.0.id() {
             return Ok(FriendshipStatus::Myself);
         }
-        let (a, b) = (me.user_id.clone(), self.row.id.clone());
+        let (a, b) = (me.user_id.clone(), self.0.id().to_string());
         let status = state(ctx).db.run(move |conn| Ok(db::social::friendship(conn, &a, &b)?)).await?;
         Ok(match status {
             db::social::Friendship::None => FriendshipStatus::None,
@@ -108,10 +104,10 @@ impl User {
     }
     /// OAuth providers linked to this account; only the account itself sees them.
     async fn linked_providers(&self, ctx: &Context<'_>) -> GqlResult<Vec<String>> {
-        if !self.viewer_is_self(ctx) {
+        if !self.0.is_self() {
             return Ok(Vec::new());
         }
-        Ok(crate::services::accounts::linked_providers(state(ctx), self.row.id.clone()).await?)
+        Ok(crate::services::accounts::linked_providers(state(ctx), self.0.id().to_string()).await?)
     }
 }
 
@@ -189,7 +185,7 @@ pub struct Invite {
 impl Invite {
     async fn created_by(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
         let loader = ctx.data::<async_graphql::dataloader::DataLoader<crate::graphql::loaders::UserLoader>>()?;
-        Ok(loader.load_one(self.created_by_id.clone()).await?.map(User::new))
+        Ok(loader.load_one(self.created_by_id.clone()).await?.map(|r| User::seen(ctx, r)))
     }
 }
 

@@ -10,21 +10,106 @@ use crate::services::sessions::{self, Caller};
 use crate::state::SharedState;
 use crate::telemetry::blocking;
 
-pub async fn user(state: &SharedState, id: String) -> AppResult<Option<users::UserRow>> {
-    state.db.run(move |conn| Ok(users::by_id(conn, &id)?.filter(|u| !u.disabled))).await
+/// What one person may see of an account, decided here once for every edge: the account
+/// itself and administrators see everything; other people see a profile (name, tag, avatar,
+/// friendship). Otherwise a search would point out, say, the administrators without 2FA.
+#[derive(Debug, Clone)]
+pub struct UserView {
+    row: users::UserRow,
+    viewer: Viewer,
 }
 
-pub async fn user_by_tag(state: &SharedState, tag: String) -> AppResult<Option<users::UserRow>> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Viewer {
+    Myself,
+    Admin,
+    Other,
+}
+
+impl UserView {
+    /// `row` as seen by `viewer` (nobody signed in counts as a stranger).
+    pub fn seen_by(viewer: Option<&Caller>, row: users::UserRow) -> Self {
+        let viewer = match viewer {
+            Some(c) if c.user_id == row.id => Viewer::Myself,
+            Some(c) if c.is_admin => Viewer::Admin,
+            _ => Viewer::Other,
+        };
+        Self { row, viewer }
+    }
+
+    /// The account shown to itself (e.g. in the payload that just signed it in).
+    pub fn own(row: users::UserRow) -> Self {
+        Self { row, viewer: Viewer::Myself }
+    }
+
+    fn sees_account(&self) -> bool {
+        self.viewer != Viewer::Other
+    }
+
+    pub fn is_self(&self) -> bool {
+        self.viewer == Viewer::Myself
+    }
+    pub fn id(&self) -> &str {
+        &self.row.id
+    }
+    pub fn username(&self) -> &str {
+        &self.row.username
+    }
+    pub fn tag(&self) -> &str {
+        &self.row.tag
+    }
+    pub fn has_avatar(&self) -> bool {
+        self.row.avatar_path.is_some()
+    }
+    pub fn updated_at(&self) -> &str {
+        &self.row.updated_at
+    }
+    pub fn created_at(&self) -> &str {
+        &self.row.created_at
+    }
+    pub fn email(&self) -> Option<&str> {
+        self.sees_account().then_some(self.row.email.as_str())
+    }
+    pub fn provider(&self) -> Option<&str> {
+        self.sees_account().then_some(self.row.provider.as_str())
+    }
+    pub fn two_factor_enabled(&self) -> Option<bool> {
+        self.sees_account().then_some(self.row.totp_enabled)
+    }
+    pub fn is_admin(&self) -> Option<bool> {
+        self.sees_account().then_some(self.row.is_admin)
+    }
+    /// Administrators only: a person never learns they were switched off from a profile.
+    pub fn disabled(&self) -> Option<bool> {
+        (self.viewer == Viewer::Admin).then_some(self.row.disabled)
+    }
+}
+
+pub async fn user(state: &SharedState, viewer: &Caller, id: String) -> AppResult<Option<UserView>> {
+    let row = state.db.run(move |conn| Ok(users::by_id(conn, &id)?.filter(|u| !u.disabled))).await?;
+    Ok(row.map(|r| UserView::seen_by(Some(viewer), r)))
+}
+
+pub async fn user_by_tag(state: &SharedState, viewer: &Caller, tag: String) -> AppResult<Option<UserView>> {
     let tag = tag.trim().trim_start_matches('@').to_lowercase();
-    state.db.run(move |conn| Ok(users::by_tag(conn, &tag)?.filter(|u| !u.disabled))).await
+    let row = state.db.run(move |conn| Ok(users::by_tag(conn, &tag)?.filter(|u| !u.disabled))).await?;
+    Ok(row.map(|r| UserView::seen_by(Some(viewer), r)))
+}
+
+/// The caller's own account.
+pub async fn me(state: &SharedState, caller: &Caller) -> AppResult<Option<UserView>> {
+    let id = caller.user_id.clone();
+    let row = state.db.run(move |conn| Ok(users::by_id(conn, &id)?.filter(|u| !u.disabled))).await?;
+    Ok(row.map(UserView::own))
 }
 
 pub async fn search(
     state: &SharedState,
+    viewer: &Caller,
     query: String,
     after: Option<String>,
     limit: usize,
-) -> AppResult<Vec<users::UserRow>> {
+) -> AppResult<Vec<UserView>> {
     let query = query.trim().to_string();
     if query.chars().count() > MAX_SEARCH_CHARS {
         return Err(AppError::invalid(format!("search for at most {MAX_SEARCH_CHARS} characters")));
@@ -33,7 +118,8 @@ pub async fn search(
     if query.is_empty() {
         return Ok(Vec::new());
     }
-    state.db.run(move |conn| Ok(users::search(conn, &query, after.as_deref(), limit)?)).await
+    let rows = state.db.run(move |conn| Ok(users::search(conn, &query, after.as_deref(), limit)?)).await?;
+    Ok(rows.into_iter().map(|r| UserView::seen_by(Some(viewer), r)).collect())
 }
 
 /// Names and tags are short; a longer search can only be an attempt to make the query costly.

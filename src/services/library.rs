@@ -198,8 +198,13 @@ pub fn scan_status(caller: &Caller, state: &SharedState) -> AppResult<ScanStatus
     Ok(state.library.status())
 }
 
+// Browsing takes a `Caller` though it reads nothing from it: holding one is the proof that a
+// signed-in, enabled account asks. Every edge must obtain it first (the lldap pattern), so none
+// can forget the check.
+
 pub async fn tracks(
     state: &SharedState,
+    _listener: &Caller,
     filter: TrackFilter,
     sort: TrackSort,
     offset: usize,
@@ -215,6 +220,7 @@ pub async fn tracks(
 
 pub async fn artists(
     state: &SharedState,
+    _listener: &Caller,
     search: Option<String>,
     genre: Option<String>,
     offset: usize,
@@ -225,6 +231,7 @@ pub async fn artists(
 
 pub async fn albums(
     state: &SharedState,
+    _listener: &Caller,
     search: Option<String>,
     artist_id: Option<String>,
     offset: usize,
@@ -233,19 +240,19 @@ pub async fn albums(
     state.db.run(move |c| Ok(db_library::albums_page(c, search.as_deref(), artist_id.as_deref(), offset, limit)?)).await
 }
 
-pub async fn genres(state: &SharedState) -> AppResult<Vec<String>> {
+pub async fn genres(state: &SharedState, _listener: &Caller) -> AppResult<Vec<String>> {
     state.db.run(|c| Ok(db_library::genres(c)?)).await
 }
 
-pub async fn track(state: &SharedState, id: String) -> AppResult<Option<TrackRow>> {
+pub async fn track(state: &SharedState, _listener: &Caller, id: String) -> AppResult<Option<TrackRow>> {
     state.db.run(move |c| Ok(db_library::tracks_by_ids(c, &[id])?.pop())).await
 }
 
-pub async fn artist(state: &SharedState, id: String) -> AppResult<Option<ArtistRow>> {
+pub async fn artist(state: &SharedState, _listener: &Caller, id: String) -> AppResult<Option<ArtistRow>> {
     state.db.run(move |c| Ok(db_library::artists_by_ids(c, &[id])?.pop())).await
 }
 
-pub async fn album(state: &SharedState, id: String) -> AppResult<Option<AlbumRow>> {
+pub async fn album(state: &SharedState, _listener: &Caller, id: String) -> AppResult<Option<AlbumRow>> {
     state.db.run(move |c| Ok(db_library::albums_by_ids(c, &[id])?.pop())).await
 }
 

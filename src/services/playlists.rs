@@ -212,20 +212,26 @@ pub async fn move_item(
         .await
 }
 
-pub async fn set_favorite(state: &SharedState, caller: &Caller, track_id: String, on: bool) -> AppResult<String> {
+/// Favourites or unfavourites a track; returns the track.
+pub async fn set_favorite(
+    state: &SharedState,
+    caller: &Caller,
+    track_id: String,
+    on: bool,
+) -> AppResult<db_library::TrackRow> {
     let user = caller.user_id.clone();
     state
         .db
         .transaction(move |tx| {
-            if db_library::tracks_by_ids(tx, std::slice::from_ref(&track_id))?.is_empty() {
-                return Err(AppError::not_found("track"));
-            }
+            let track = db_library::tracks_by_ids(tx, std::slice::from_ref(&track_id))?
+                .pop()
+                .ok_or_else(|| AppError::not_found("track"))?;
             if on {
                 db::favorite(tx, &user, &track_id)?;
             } else {
                 db::unfavorite(tx, &user, &track_id)?;
             }
-            Ok(track_id)
+            Ok(track)
         })
         .await
 }

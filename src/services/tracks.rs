@@ -105,7 +105,7 @@ pub async fn upload(
         .run(move |conn| store_upload(conn, staged, &info, &hash, &uploads, &user, &covers, &original_name))
         .await?;
     tracing::info!(track_id = %id, user_id = %caller.user_id, "track uploaded");
-    crate::services::library::track(state, id).await?.ok_or_else(|| AppError::not_found("track"))
+    crate::services::library::track(state, caller, id).await?.ok_or_else(|| AppError::not_found("track"))
 }
 
 /// Check, file and row under one write transaction, so two uploads of the same bytes cannot
