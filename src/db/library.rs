@@ -1,5 +1,6 @@
 //! SQL for artists, albums and tracks, and the full-text search index over them.
 
+use crate::domain::library::TrackSource;
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
@@ -40,7 +41,7 @@ pub struct TrackRow {
     pub channels: Option<i64>,
     pub path: String,
     pub file_size: i64,
-    pub source: String,
+    pub source: TrackSource,
     pub uploaded_by: Option<String>,
     pub created_at: String,
 }
@@ -173,7 +174,7 @@ pub struct NewTrack<'a> {
     pub file_size: i64,
     pub file_mtime: i64,
     pub content_hash: Option<&'a str>,
-    pub source: &'a str,
+    pub source: TrackSource,
     pub uploaded_by: Option<&'a str>,
 }
 

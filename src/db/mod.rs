@@ -114,8 +114,11 @@ pub fn to_db_time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-pub fn parse_db_time(s: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default()
+/// A stored timestamp. One that does not parse is corrupt data: an error, never 1970.
+pub fn parse_db_time(s: &str) -> AppResult<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| AppError::internal(anyhow::anyhow!("stored timestamp {s:?} is not RFC 3339: {e}")))
 }
 
 pub fn new_id() -> String {

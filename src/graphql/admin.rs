@@ -30,7 +30,11 @@ impl AdminQuery {
 
     /// Invites not yet revoked (admin).
     async fn invites(&self, ctx: &Context<'_>) -> GqlResult<Vec<Invite>> {
-        Ok(admin::list_invites(state(ctx), &caller(ctx)?).await?.into_iter().map(Invite::from).collect())
+        Ok(admin::list_invites(state(ctx), &caller(ctx)?)
+            .await?
+            .into_iter()
+            .map(Invite::try_from)
+            .collect::<Result<_, _>>()?)
     }
 }
 
@@ -45,7 +49,7 @@ impl AdminMutation {
         #[graphql(default = 1)] max_uses: i32,
         #[graphql(default = 168)] expires_in_hours: i32,
     ) -> GqlResult<Invite> {
-        Ok(admin::create_invite(state(ctx), &caller(ctx)?, max_uses, expires_in_hours).await?.into())
+        Ok(admin::create_invite(state(ctx), &caller(ctx)?, max_uses, expires_in_hours).await?.try_into()?)
     }
 
     async fn revoke_invite(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {

@@ -167,7 +167,7 @@ impl Track {
     }
     /// `library` (from the music folders) or `upload`.
     async fn source(&self) -> &str {
-        &self.0.source
+        self.0.source.as_str()
     }
     async fn cover_url(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
         Ok(load_album(ctx, self.0.album_id.clone()).await?.and_then(|a| album_cover_url(ctx, &a)))
@@ -175,8 +175,8 @@ impl Track {
     async fn is_favorite(&self, ctx: &Context<'_>) -> GqlResult<bool> {
         Ok(ctx.data::<DataLoader<FavoriteLoader>>()?.load_one(self.0.id.clone()).await?.unwrap_or(false))
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        crate::db::parse_db_time(&self.0.created_at)
+    async fn created_at(&self) -> GqlResult<DateTime<Utc>> {
+        Ok(crate::db::parse_db_time(&self.0.created_at)?)
     }
     /// Whether the caller may edit or delete this track (its uploader, or an admin).
     async fn can_edit(&self, ctx: &Context<'_>) -> bool {

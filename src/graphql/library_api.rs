@@ -58,14 +58,14 @@ pub struct LibraryStatus {
 
 async fn library_status(ctx: &Context<'_>, status: library::ScanStatus) -> GqlResult<LibraryStatus> {
     let counts = library::counts(state(ctx)).await?;
-    let time = |t: Option<String>| t.map(|t| crate::db::parse_db_time(&t));
+    let time = |t: Option<String>| t.map(|t| crate::db::parse_db_time(&t)).transpose();
     Ok(LibraryStatus {
         scanning: status.scanning,
         tracks: counts.tracks,
         albums: counts.albums,
         artists: counts.artists,
-        last_scan_started_at: time(status.last_started_at),
-        last_scan_finished_at: time(status.last_finished_at),
+        last_scan_started_at: time(status.last_started_at)?,
+        last_scan_finished_at: time(status.last_finished_at)?,
         last_scan_duration_ms: status.last_duration_ms,
         skipped: status.skipped.into_iter().map(|(path, reason)| SkippedFile { path, reason }).collect(),
     })

@@ -57,11 +57,11 @@ impl Playlist {
     async fn duration(&self, ctx: &Context<'_>) -> GqlResult<f64> {
         Ok(self.stats(ctx).await?.1)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        crate::db::parse_db_time(&self.0.created_at)
+    async fn created_at(&self) -> GqlResult<DateTime<Utc>> {
+        Ok(crate::db::parse_db_time(&self.0.created_at)?)
     }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        crate::db::parse_db_time(&self.0.updated_at)
+    async fn updated_at(&self) -> GqlResult<DateTime<Utc>> {
+        Ok(crate::db::parse_db_time(&self.0.updated_at)?)
     }
 }
 
@@ -83,8 +83,8 @@ impl PlaylistItem {
     async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Track>> {
         Ok(ctx.data::<DataLoader<TrackLoader>>()?.load_one(self.0.track_id.clone()).await?.map(Track))
     }
-    async fn added_at(&self) -> DateTime<Utc> {
-        crate::db::parse_db_time(&self.0.added_at)
+    async fn added_at(&self) -> GqlResult<DateTime<Utc>> {
+        Ok(crate::db::parse_db_time(&self.0.added_at)?)
     }
 }
 

@@ -85,8 +85,8 @@ impl User {
     async fn disabled(&self) -> bool {
         self.0.disabled().unwrap_or(false)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        db::parse_db_time(self.0.created_at())
+    async fn created_at(&self) -> GqlResult<DateTime<Utc>> {
+        Ok(db::parse_db_time(self.0.created_at())?)
     }
     async fn friendship(&self, ctx: &Context<'_>) -> GqlResult<FriendshipStatus> {
         let Some(me) = caller_opt(ctx) else { return Ok(FriendshipStatus::None) };
@@ -111,9 +111,11 @@ impl User {
     }
 }
 
-/// A cache-busting number that changes whenever the row does.
+/// A cache-busting number that changes whenever the row does (the stored text itself would
+/// do; a hash keeps URLs short).
 fn version_of(updated_at: &str) -> u64 {
-    db::parse_db_time(updated_at).timestamp_millis().max(0) as u64
+    let digest = crate::auth::opaque::sha256_hex(updated_at);
+    u64::from_str_radix(&digest[..12], 16).unwrap_or_default()
 }
 
 #[derive(SimpleObject)]
@@ -189,16 +191,17 @@ impl Invite {
     }
 }
 
-impl From<InviteRow> for Invite {
-    fn from(r: InviteRow) -> Self {
-        Self {
+impl TryFrom<InviteRow> for Invite {
+    type Error = crate::error::AppError;
+    fn try_from(r: InviteRow) -> Result<Self, Self::Error> {
+        Ok(Self {
             id: r.id,
             code: r.code,
             uses: r.uses,
             max_uses: r.max_uses,
-            expires_at: db::parse_db_time(&r.expires_at),
+            expires_at: db::parse_db_time(&r.expires_at)?,
             created_by_id: r.created_by,
-        }
+        })
     }
 }
 

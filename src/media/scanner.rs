@@ -2,6 +2,7 @@
 //! by size and mtime, are not opened), removes rows for files that are gone, and reports
 //! progress as it goes. It runs on a blocking thread; parsing is spread over the cores.
 
+use crate::domain::library::TrackSource;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -201,8 +202,14 @@ impl Scan<'_> {
 
     fn store(&self, conn: &Connection, c: &Candidate, info: &tags::TrackInfo) -> anyhow::Result<()> {
         let path = c.path.display().to_string();
-        let target =
-            TrackFile { path: &path, size: c.size, mtime: c.mtime, source: "library", uploaded_by: None, hash: None };
+        let target = TrackFile {
+            path: &path,
+            size: c.size,
+            mtime: c.mtime,
+            source: TrackSource::Library,
+            uploaded_by: None,
+            hash: None,
+        };
         let folder_cover = c.path.parent().and_then(artwork::folder_cover);
         store_track(conn, info, &target, c.existing.as_deref(), self.covers_dir, folder_cover.as_deref())?;
         Ok(())
@@ -258,7 +265,7 @@ pub struct TrackFile<'a> {
     pub path: &'a str,
     pub size: i64,
     pub mtime: i64,
-    pub source: &'a str,
+    pub source: TrackSource,
     pub uploaded_by: Option<&'a str>,
     pub hash: Option<&'a str>,
 }

@@ -296,8 +296,8 @@ async fn require_fresh_sign_in(state: &SharedState, caller: &Caller) -> AppResul
         .db
         .run(move |conn| Ok((tokens::family_started_at(conn, &family)?, oauth::providers_for_user(conn, &user_id)?)))
         .await?;
-    // An unreadable time parses as 1970, so doubt counts as stale.
-    let age = started.map(|t| chrono::Utc::now() - crate::db::parse_db_time(&t));
+    // An unreadable time is an error, so doubt never counts as fresh.
+    let age = started.map(|t| crate::db::parse_db_time(&t).map(|t| chrono::Utc::now() - t)).transpose()?;
     if age.is_some_and(|a| a < chrono::Duration::minutes(FRESH_SIGN_IN_MINUTES)) {
         return Ok(());
     }

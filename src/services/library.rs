@@ -1,6 +1,7 @@
 //! The music library: scanning, browsing, search, editing and uploads.
 //! Library files from disk are read-only except by admins; uploaders edit their own uploads.
 
+use crate::domain::library::TrackSource;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -303,10 +304,11 @@ fn keep_order<T>(ids: &[String], mut rows: Vec<T>, id: impl Fn(&T) -> &String) -
 
 /// Who may change a track: admins anything, uploaders their own uploads.
 pub fn may_edit(caller: &Caller, track: &TrackRow) -> AppResult<()> {
-    let own_upload = track.source == "upload" && track.uploaded_by.as_deref() == Some(caller.user_id.as_str());
+    let own_upload =
+        track.source == TrackSource::Upload && track.uploaded_by.as_deref() == Some(caller.user_id.as_str());
     if caller.is_admin || own_upload {
         Ok(())
-    } else if track.source == "library" {
+    } else if track.source == TrackSource::Library {
         Err(AppError::forbidden("files from the music folders can only be changed by an administrator"))
     } else {
         Err(AppError::forbidden("only the uploader or an administrator can change this track"))

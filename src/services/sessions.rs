@@ -109,7 +109,7 @@ enum Rotation {
 
 fn rotate(conn: &Connection, state: &AppState, hash: &str) -> AppResult<Rotation> {
     let Some(row) = tokens::refresh_by_hash(conn, hash)? else { return Ok(Rotation::Invalid) };
-    if row.revoked_at.is_some() || db::parse_db_time(&row.expires_at) <= chrono::Utc::now() {
+    if row.revoked_at.is_some() || db::parse_db_time(&row.expires_at)? <= chrono::Utc::now() {
         return Ok(Rotation::Invalid);
     }
     // Used before means copied: end the whole sign-in, thief and owner alike.

@@ -1,5 +1,6 @@
 //! Changing the library: uploads, track edits and deletes, and hand-made artists.
 
+use crate::domain::library::TrackSource;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -131,8 +132,14 @@ fn store_upload(
     staged.persist(&final_path).map_err(|e| AppError::internal(e.error))?;
     sync_dir(uploads);
     let path_str = final_path.display().to_string();
-    let file =
-        TrackFile { path: &path_str, size, mtime: 0, source: "upload", uploaded_by: Some(user), hash: Some(hash) };
+    let file = TrackFile {
+        path: &path_str,
+        size,
+        mtime: 0,
+        source: TrackSource::Upload,
+        uploaded_by: Some(user),
+        hash: Some(hash),
+    };
     let stored = store_track(&tx, info, &file, None, covers, None).map_err(AppError::from).and_then(|id| {
         tx.commit().map_err(|e| {
             if crate::db::is_unique_violation(&e) {
@@ -260,7 +267,7 @@ pub async fn delete(state: &SharedState, caller: &Caller, id: String) -> AppResu
             Ok(track)
         })
         .await?;
-    if track.source == "upload" {
+    if track.source == TrackSource::Upload {
         let _ = tokio::fs::remove_file(&track.path).await;
     }
     Ok(true)
