@@ -1,4 +1,4 @@
-//! Everything a request handler may need, built once at start.
+//! The server's state, built once at start and shared by every handler.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,9 +15,23 @@ use crate::services::events::EventHub;
 
 pub type SharedState = Arc<AppState>;
 
+/// Everything a request handler may need, grouped by owner so a piece of code names what it
+/// uses (`state.auth.signer`, `state.media.transcode_slots`).
 pub struct AppState {
     pub config: Config,
     pub db: Db,
+    pub auth: AuthState,
+    pub media: MediaState,
+    pub library: crate::services::library::LibraryState,
+    /// Live events to each person's open clients.
+    pub events: EventHub,
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    /// Cancelled on shutdown so long-lived sockets close and the server can stop.
+    pub shutdown: tokio_util::sync::CancellationToken,
+}
+
+/// Sign-in: token signing, throttling, and OAuth round trips in flight.
+pub struct AuthState {
     pub signer: Signer,
     pub limiter: AuthRateLimiter,
     pub oidc: Oidc,
@@ -29,17 +43,15 @@ pub struct AppState {
     pub link_starts: moka::sync::Cache<String, String>,
     /// Identities verified for linking, waiting for `completeOAuthLink`.
     pub pending_links: moka::sync::Cache<String, crate::services::oauth::PendingLink>,
-    /// Live events to each person's open clients.
-    pub events: EventHub,
-    pub library: crate::services::library::LibraryState,
-    /// Resized cover art, keyed by file and size.
-    pub thumbnails: moka::sync::Cache<String, std::sync::Arc<[u8]>>,
-    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+}
+
+/// Serving audio and pictures: transcode slots and cache, thumbnails.
+pub struct MediaState {
     /// Limits how many transcodes run at once; the rest wait for a permit.
-    pub transcode_slots: std::sync::Arc<tokio::sync::Semaphore>,
+    pub transcode_slots: Arc<tokio::sync::Semaphore>,
     pub transcode_cache: crate::media::transcode::cache::TranscodeCache,
-    /// Cancelled on shutdown so long-lived sockets close and the server can stop.
-    pub shutdown: tokio_util::sync::CancellationToken,
+    /// Resized cover art, keyed by file and size.
+    pub thumbnails: moka::sync::Cache<String, Arc<[u8]>>,
 }
 
 impl AppState {
@@ -63,31 +75,35 @@ impl AppState {
         };
         let limits = &config.limits;
         Ok(Arc::new(AppState {
-            signer: Signer::new(&secret),
-            limiter: AuthRateLimiter::new(
-                limits.auth_attempts_per_ip_per_minute,
-                limits.auth_attempts_per_account_per_minute,
-                limits.auth_attempts_per_account_per_hour,
-            ),
-            oidc: Oidc::from_config(&config)?,
-            pending_oauth: moka::sync::Cache::builder()
-                .max_capacity(10_000)
-                .time_to_live(Duration::from_secs(600))
-                .build(),
-            login_codes: moka::sync::Cache::builder()
-                .max_capacity(10_000)
-                .time_to_live(Duration::from_secs(120))
-                .build(),
-            link_starts: short_lived(),
-            pending_links: short_lived(),
+            auth: AuthState {
+                signer: Signer::new(&secret),
+                limiter: AuthRateLimiter::new(
+                    limits.auth_attempts_per_ip_per_minute,
+                    limits.auth_attempts_per_account_per_minute,
+                    limits.auth_attempts_per_account_per_hour,
+                ),
+                oidc: Oidc::from_config(&config)?,
+                pending_oauth: moka::sync::Cache::builder()
+                    .max_capacity(10_000)
+                    .time_to_live(Duration::from_secs(600))
+                    .build(),
+                login_codes: moka::sync::Cache::builder()
+                    .max_capacity(10_000)
+                    .time_to_live(Duration::from_secs(120))
+                    .build(),
+                link_starts: short_lived(),
+                pending_links: short_lived(),
+            },
+            media: MediaState {
+                transcode_slots: Arc::new(tokio::sync::Semaphore::new(config.transcoding.max_concurrent)),
+                transcode_cache: crate::media::transcode::cache::TranscodeCache::new(
+                    data_dir.join("cache").join("transcodes"),
+                    config.transcoding.cache_mb,
+                ),
+                thumbnails: crate::services::media::thumbnail_cache(),
+            },
             events: EventHub::default(),
             library: Default::default(),
-            transcode_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(config.transcoding.max_concurrent)),
-            transcode_cache: crate::media::transcode::cache::TranscodeCache::new(
-                data_dir.join("cache").join("transcodes"),
-                config.transcoding.cache_mb,
-            ),
-            thumbnails: crate::services::media::thumbnail_cache(),
             metrics,
             shutdown: tokio_util::sync::CancellationToken::new(),
             db,

@@ -21,6 +21,7 @@ impl ServerQuery {
             registration: st.config.auth.registration.into(),
             needs_setup,
             auth_providers: st
+                .auth
                 .oidc
                 .providers()
                 .iter()

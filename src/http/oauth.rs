@@ -93,13 +93,13 @@ async fn callback(
     Query(params): Query<CallbackParams>,
     headers: HeaderMap,
 ) -> Response {
-    if state.app.oidc.provider(&provider).is_none() {
+    if state.app.auth.oidc.provider(&provider).is_none() {
         return AppError::not_found("sign-in provider").into_response();
     }
     if params.error.is_some() {
         // The person cancelled at the provider, or it refused; drop the pending state.
         if let Some(s) = &params.state {
-            state.app.pending_oauth.remove(s);
+            state.app.auth.pending_oauth.remove(s);
         }
         return no_store(Redirect::to("/#loginError=access_denied"));
     }
@@ -107,7 +107,7 @@ async fn callback(
         return no_store(Redirect::to("/#loginError=invalid_request"));
     };
     if cookie(&headers, STATE_COOKIE).as_deref() != Some(crate::auth::opaque::sha256_hex(&csrf).as_str()) {
-        state.app.pending_oauth.remove(&csrf);
+        state.app.auth.pending_oauth.remove(&csrf);
         return no_store(Redirect::to("/#loginError=invalid_state"));
     }
     match oauth::callback(&state.app, &csrf, &code).await {

@@ -261,7 +261,7 @@ pub async fn remove_owned_image(state: &SharedState, path: Option<String>) {
 
 /// Changes the password and signs out every other session.
 pub async fn change_password(state: &SharedState, caller: &Caller, current: String, new: String) -> AppResult<bool> {
-    state.limiter.check_account(&caller.user_id)?;
+    state.auth.limiter.check_account(&caller.user_id)?;
     check_password(&new, state.config.auth.password_min_length)?;
     let user_id = caller.user_id.clone();
     let user =
@@ -303,7 +303,7 @@ async fn require_fresh_sign_in(state: &SharedState, caller: &Caller) -> AppResul
     }
     let provider = providers
         .first()
-        .and_then(|p| state.oidc.provider(p))
+        .and_then(|p| state.auth.oidc.provider(p))
         .map_or_else(|| "your sign-in provider".to_string(), |p| p.display_name.clone());
     Err(AppError::forbidden(format!("sign in again with {provider} to set a password")))
 }

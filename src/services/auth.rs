@@ -31,7 +31,7 @@ pub struct RegisterInput {
 }
 
 pub async fn register(state: &SharedState, ip: IpAddr, input: RegisterInput) -> AppResult<Session> {
-    state.limiter.check_ip(ip)?;
+    state.auth.limiter.check_ip(ip)?;
     let email = Email::parse(&input.email)?;
     let username = Username::parse(&input.username)?;
     check_password(&input.password, state.config.auth.password_min_length)?;
@@ -121,15 +121,15 @@ pub async fn login(
     password_input: String,
     device: Option<&str>,
 ) -> AppResult<LoginOutcome> {
-    state.limiter.check_ip(ip)?;
+    state.auth.limiter.check_ip(ip)?;
     let email = email.trim().to_lowercase();
     let lookup = email.clone();
     let user = state.db.run(move |conn| Ok(users::by_email(conn, &lookup)?)).await?;
-    let known_device = match (&user, device.and_then(|d| state.signer.verify(d, TokenKind::Device))) {
+    let known_device = match (&user, device.and_then(|d| state.auth.signer.verify(d, TokenKind::Device))) {
         (Some(u), Some(claims)) => claims.sub == u.id,
         _ => false,
     };
-    state.limiter.check_sign_in(&email, ip, known_device)?;
+    state.auth.limiter.check_sign_in(&email, ip, known_device)?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let ok = blocking(move || Ok(password::verify(stored.as_deref(), &password_input))).await?;
     let user = match user {
@@ -146,7 +146,7 @@ pub async fn login(
 /// `/graphql` and SameSite=Strict: only Soundroom's own sign-in requests ever carry it.
 pub fn device_cookie(state: &SharedState, user_id: &str) -> String {
     const YEAR_SECS: i64 = 365 * 24 * 3600;
-    let token = state.signer.sign(TokenKind::Device, user_id, YEAR_SECS, None, None);
+    let token = state.auth.signer.sign(TokenKind::Device, user_id, YEAR_SECS, None, None);
     let secure = if state.config.server.base_url.starts_with("https://") { "; Secure" } else { "" };
     format!("{DEVICE_COOKIE}={token}; Path=/graphql; Max-Age={YEAR_SECS}; HttpOnly; SameSite=Strict{secure}")
 }
@@ -156,7 +156,7 @@ pub const DEVICE_COOKIE: &str = "soundroom_device";
 /// After a first factor succeeded: a session, or a challenge when 2FA is on.
 pub async fn start_session_or_challenge(state: &SharedState, user: users::UserRow) -> AppResult<LoginOutcome> {
     if user.totp_enabled {
-        let token = state.signer.sign(TokenKind::TwoFactorChallenge, &user.id, CHALLENGE_TTL_SECS, None, None);
+        let token = state.auth.signer.sign(TokenKind::TwoFactorChallenge, &user.id, CHALLENGE_TTL_SECS, None, None);
         return Ok(LoginOutcome::TwoFactorChallenge(token));
     }
     let st = state.clone();
@@ -165,12 +165,13 @@ pub async fn start_session_or_challenge(state: &SharedState, user: users::UserRo
 }
 
 pub async fn verify_two_factor(state: &SharedState, ip: IpAddr, challenge: &str, code: String) -> AppResult<Session> {
-    state.limiter.check_ip(ip)?;
+    state.auth.limiter.check_ip(ip)?;
     let claims = state
+        .auth
         .signer
         .verify(challenge, TokenKind::TwoFactorChallenge)
         .ok_or_else(|| AppError::unauthenticated("the sign-in took too long; enter your password again"))?;
-    state.limiter.check_account(&claims.sub)?;
+    state.auth.limiter.check_account(&claims.sub)?;
     let st = state.clone();
     state
         .db
@@ -192,7 +193,7 @@ pub async fn exchange_login_code(
     code: &str,
     browser_binding: Option<&str>,
 ) -> AppResult<LoginOutcome> {
-    state.limiter.check_ip(ip)?;
+    state.auth.limiter.check_ip(ip)?;
     let user_id = crate::services::oauth::redeem_login_code(state, code, browser_binding)?;
     let user = state
         .db

@@ -26,7 +26,7 @@ pub const GRANT_SECS: i64 = 4 * 3600;
 /// The URL that opens `resource` (e.g. `stream/<id>`, `cover/album/<id>`) for `viewer`.
 /// `version` changes when the content does, so browsers can cache by URL.
 pub fn grant_url(state: &SharedState, viewer: &str, resource: &str, version: Option<&str>) -> String {
-    let token = state.signer.sign(TokenKind::Media, viewer, GRANT_SECS, None, Some(resource));
+    let token = state.auth.signer.sign(TokenKind::Media, viewer, GRANT_SECS, None, Some(resource));
     match version {
         Some(v) => format!("/media/{resource}?t={token}&v={v}"),
         None => format!("/media/{resource}?t={token}"),
@@ -37,7 +37,7 @@ pub fn grant_url(state: &SharedState, viewer: &str, resource: &str, version: Opt
 /// still enabled.
 pub async fn check_grant(state: &SharedState, token: Option<&str>, resource: &str) -> AppResult<()> {
     let refused = || AppError::unauthenticated("this media link has expired or is not valid");
-    let claims = token.and_then(|t| state.signer.verify(t, TokenKind::Media)).ok_or_else(refused)?;
+    let claims = token.and_then(|t| state.auth.signer.verify(t, TokenKind::Media)).ok_or_else(refused)?;
     if claims.res.as_deref() != Some(resource) {
         return Err(refused());
     }
@@ -118,12 +118,12 @@ async fn transcode(
     let content_type = format.content_type();
     if offset == 0.0 {
         let (st, k) = (state.clone(), key.clone());
-        if let Some(path) = blocking(move || Ok(st.transcode_cache.lookup(&k))).await? {
+        if let Some(path) = blocking(move || Ok(st.media.transcode_cache.lookup(&k))).await? {
             return Ok(Audio::File { path, content_type });
         }
     }
     // Wait for a free slot; a client that gives up while waiting simply drops this future.
-    let permit = state.transcode_slots.clone().acquire_owned().await.map_err(AppError::internal)?;
+    let permit = state.media.transcode_slots.clone().acquire_owned().await.map_err(AppError::internal)?;
     let job = TranscodeRequest { format, bitrate_kbps: bitrate, offset_secs: offset };
     let transcoder = blocking(move || {
         Transcoder::open(&source, job).map_err(|e| AppError::invalid(format!("this track cannot be transcoded: {e:#}")))
@@ -132,7 +132,7 @@ async fn transcode(
     // Only a whole track is worth keeping.
     let staged = if offset == 0.0 {
         let st = state.clone();
-        blocking(move || Ok(st.transcode_cache.staging().ok())).await?
+        blocking(move || Ok(st.media.transcode_cache.staging().ok())).await?
     } else {
         None
     };
@@ -172,7 +172,7 @@ fn run_transcode(
         Ok(()) => {
             tracing::info!(seconds = format!("{:.2}", started.elapsed().as_secs_f64()), "transcode finished");
             if let Some(staged) = staged.filter(|_| !copy_failed.load(Ordering::Relaxed))
-                && let Err(e) = state.transcode_cache.commit(staged, key)
+                && let Err(e) = state.media.transcode_cache.commit(staged, key)
             {
                 tracing::warn!(error = %e, "could not cache a transcode");
             }
@@ -268,18 +268,18 @@ pub async fn picture(
 
 async fn thumbnail(state: &SharedState, path: PathBuf, px: u32) -> AppResult<Vec<u8>> {
     let key = format!("{}@{px}", path.display());
-    if let Some(hit) = state.thumbnails.get(&key) {
+    if let Some(hit) = state.media.thumbnails.get(&key) {
         return Ok(hit.to_vec());
     }
     let _slot = THUMBNAIL_SLOTS.acquire().await.map_err(AppError::internal)?;
-    if let Some(hit) = state.thumbnails.get(&key) {
+    if let Some(hit) = state.media.thumbnails.get(&key) {
         return Ok(hit.to_vec());
     }
     let bytes = blocking(move || {
         crate::media::artwork::resize(&path, px).map_err(|e| AppError::invalid(format!("cannot read this image: {e}")))
     })
     .await?;
-    state.thumbnails.insert(key, bytes.clone().into());
+    state.media.thumbnails.insert(key, bytes.clone().into());
     Ok(bytes)
 }
 

@@ -20,34 +20,35 @@ use crate::state::SharedState;
 /// The provider URL to send the browser to, and the `state` it will come back with (the HTTP
 /// layer binds it to the browser with a cookie). `link` is a code from `begin_link`.
 pub async fn begin(state: &SharedState, provider: &str, link: Option<&str>) -> AppResult<(String, String)> {
-    if state.oidc.provider(provider).is_none() {
+    if state.auth.oidc.provider(provider).is_none() {
         return Err(AppError::not_found("sign-in provider"));
     }
     let link_user_id = match link {
         Some(code) => Some(
             state
+                .auth
                 .link_starts
                 .remove(code)
                 .ok_or_else(|| AppError::invalid("this link request has expired; start again from your profile"))?,
         ),
         None => None,
     };
-    let (url, csrf_state, pending) = state.oidc.begin(provider, link_user_id).await.map_err(|e| {
+    let (url, csrf_state, pending) = state.auth.oidc.begin(provider, link_user_id).await.map_err(|e| {
         tracing::warn!(provider, error = format!("{e:#}"), "OAuth start failed");
         AppError::new(ErrorKind::Internal, "the sign-in provider cannot be reached")
     })?;
-    state.pending_oauth.insert(csrf_state.clone(), pending);
+    state.auth.pending_oauth.insert(csrf_state.clone(), pending);
     Ok((url, csrf_state))
 }
 
 /// Where to send the browser to link `provider` to the caller's account: the start route with a
 /// one-time code (valid 5 minutes), so the round trip sets the browser-binding cookie.
 pub async fn begin_link(state: &SharedState, caller: &Caller, provider: &str) -> AppResult<String> {
-    if state.oidc.provider(provider).is_none() {
+    if state.auth.oidc.provider(provider).is_none() {
         return Err(AppError::not_found("sign-in provider"));
     }
     let code = opaque::random_token();
-    state.link_starts.insert(code.clone(), caller.user_id.clone());
+    state.auth.link_starts.insert(code.clone(), caller.user_id.clone());
     Ok(format!("/auth/oauth/{provider}/start?link={code}"))
 }
 
@@ -63,7 +64,7 @@ pub struct PendingLink {
 /// else (say, a URL sent to a victim) cannot attach the victim's identity to their account.
 pub async fn complete_link(state: &SharedState, caller: &Caller, code: &str) -> AppResult<String> {
     let pending =
-        state.pending_links.remove(code).ok_or_else(|| AppError::invalid("this link has expired; try again"))?;
+        state.auth.pending_links.remove(code).ok_or_else(|| AppError::invalid("this link has expired; try again"))?;
     if pending.user_id != caller.user_id {
         return Err(AppError::forbidden("this link was started by another account"));
     }
@@ -160,22 +161,22 @@ impl From<AppError> for SignInRefusal {
 
 /// Finishes a provider round trip. Failure reasons become `#loginError=` words.
 pub async fn callback(state: &SharedState, csrf_state: &str, code: &str) -> Result<CallbackOutcome, SignInRefusal> {
-    let pending = state.pending_oauth.remove(csrf_state).ok_or(SignInRefusal::InvalidState)?;
-    let identity = state.oidc.finish(code, &pending).await.map_err(|e| {
+    let pending = state.auth.pending_oauth.remove(csrf_state).ok_or(SignInRefusal::InvalidState)?;
+    let identity = state.auth.oidc.finish(code, &pending).await.map_err(|e| {
         tracing::warn!(provider = %pending.provider, error = format!("{e:#}"), "OAuth callback refused");
         SignInRefusal::InvalidToken
     })?;
     let provider = pending.provider.clone();
     if let Some(user_id) = pending.link_user_id {
         let link_code = opaque::random_token();
-        state.pending_links.insert(link_code.clone(), PendingLink { user_id, provider, identity });
+        state.auth.pending_links.insert(link_code.clone(), PendingLink { user_id, provider, identity });
         return Ok(CallbackOutcome::LinkPending { link_code });
     }
     let user_id = sign_in(state, provider, identity).await?;
     let login_code = opaque::random_token();
     let browser_binding = opaque::random_token();
     let binding_hash = opaque::sha256_hex(&browser_binding);
-    state.login_codes.insert(login_code.clone(), LoginCode { user_id, binding_hash });
+    state.auth.login_codes.insert(login_code.clone(), LoginCode { user_id, binding_hash });
     Ok(CallbackOutcome::SignedIn { login_code, browser_binding })
 }
 
@@ -185,6 +186,7 @@ pub async fn callback(state: &SharedState, csrf_state: &str, code: &str) -> Resu
 /// attacker's account (login CSRF), uploading and saving things the attacker can read.
 pub fn redeem_login_code(state: &SharedState, code: &str, browser_binding: Option<&str>) -> AppResult<String> {
     let grant = state
+        .auth
         .login_codes
         .remove(code)
         .ok_or_else(|| AppError::unauthenticated("this sign-in link has expired; try again"))?;

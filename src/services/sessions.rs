@@ -41,13 +41,14 @@ pub fn issue(conn: &Connection, state: &AppState, user: users::UserRow, family: 
     let expires_at = chrono::Utc::now() + Duration::days(state.config.auth.refresh_token_days.into());
     tokens::insert_refresh(conn, &user.id, &family, &opaque::sha256_hex(&refresh_token), &db::to_db_time(expires_at))?;
     let ttl = i64::from(state.config.auth.access_token_minutes) * 60;
-    let access_token = state.signer.sign(TokenKind::Access, &user.id, ttl, Some(&family), None);
+    let access_token = state.auth.signer.sign(TokenKind::Access, &user.id, ttl, Some(&family), None);
     Ok(Session { access_token, refresh_token, expires_in: ttl, user })
 }
 
 /// Checks an access token and that its account and session are still alive.
 pub async fn authenticate(state: &AppState, access_token: &str) -> AppResult<Caller> {
     let claims = state
+        .auth
         .signer
         .verify(access_token, TokenKind::Access)
         .ok_or_else(|| AppError::unauthenticated("your session has expired; sign in again"))?;
@@ -75,7 +76,7 @@ pub async fn still_valid(state: &AppState, caller: &Caller) -> bool {
 /// Rotates a refresh token. Presenting one that was already used means it was copied:
 /// the whole family is revoked, signing out the thief and the owner alike.
 pub async fn refresh(state: &SharedState, ip: std::net::IpAddr, refresh_token: String) -> AppResult<Session> {
-    state.limiter.check_ip(ip)?;
+    state.auth.limiter.check_ip(ip)?;
     let hash = opaque::sha256_hex(&refresh_token);
     let state_ref = state.clone();
     // A database error rolls everything back (the token stays usable); only a real

@@ -60,7 +60,7 @@ pub async fn confirm_setup(state: &SharedState, caller: &Caller, code: String) -
 }
 
 pub async fn disable(state: &SharedState, caller: &Caller, code: String) -> AppResult<bool> {
-    state.limiter.check_account(&caller.user_id)?;
+    state.auth.limiter.check_account(&caller.user_id)?;
     let user_id = caller.user_id.clone();
     state
         .db

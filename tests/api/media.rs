@@ -60,7 +60,7 @@ async fn expired_forged_and_misdirected_media_tokens_are_refused() {
     let misdirected = app.client.get(app.url(&format!("/media/stream/{b_id}?t={token}"))).send().await.unwrap();
     assert_eq!(misdirected.status(), 401);
     let a_id = a["id"].as_str().unwrap();
-    let signer = &app.state.signer;
+    let signer = &app.state.auth.signer;
     let expired =
         signer.sign(soundroom::auth::jwt::TokenKind::Media, "media", -1, None, Some(&format!("stream/{a_id}")));
     assert_eq!(

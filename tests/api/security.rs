@@ -135,7 +135,7 @@ async fn covers_are_images_by_content_and_thumbnails_are_bounded() {
 
     // A picture too large to decode safely is not resized (the original is still served).
     fixtures::image_png(&music.join("B/Big Cover/cover.png"), 4200);
-    app.state.thumbnails.invalidate_all();
+    app.state.media.thumbnails.invalidate_all();
     let response = app.client.get(app.url(&format!("{url}&size=128"))).send().await.unwrap();
     assert_eq!(response.status(), 400);
     assert_eq!(app.client.get(app.url(&url)).send().await.unwrap().status(), 200);

@@ -62,7 +62,7 @@ async fn logout_ends_one_session_and_logout_everywhere_ends_all() {
 async fn expired_access_tokens_are_refused() {
     let app = TestApp::spawn().await;
     let a = app.register("ann@example.org", "Ann").await;
-    let expired = app.state.signer.sign(soundroom::auth::jwt::TokenKind::Access, &a.user_id, -1, None, None);
+    let expired = app.state.auth.signer.sign(soundroom::auth::jwt::TokenKind::Access, &a.user_id, -1, None, None);
     let body = app.gql(Some(&expired), "mutation { logoutEverywhere }", json!({})).await;
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
 }

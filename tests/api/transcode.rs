@@ -93,7 +93,7 @@ async fn finished_transcodes_are_cached_and_then_served_with_ranges() {
     let first = app.client.get(&url).send().await.unwrap();
     assert_eq!(first.headers()["accept-ranges"], "none", "a live transcode cannot seek");
     let live = first.bytes().await.unwrap();
-    let cache = app.state.transcode_cache.dir().to_path_buf();
+    let cache = app.state.media.transcode_cache.dir().to_path_buf();
     // The cache entry is committed right after the last byte is sent; wait for it (bounded).
     let deadline = Instant::now() + Duration::from_secs(10);
     let committed = |dir: &Path| {
@@ -129,7 +129,7 @@ async fn transcodes_wait_for_a_slot_and_a_client_that_leaves_frees_it() {
     let admin = app.register("admin@example.org", "Admin").await;
     app.scan().await;
     let url = stream_url(&app, &admin, "ten", "OPUS", Some(320)).await;
-    let slots = app.state.transcode_slots.clone();
+    let slots = app.state.media.transcode_slots.clone();
 
     let mut first = app.client.get(&url).send().await.unwrap();
     assert!(!first.chunk().await.unwrap().unwrap().is_empty(), "audio starts before the encode is done");
@@ -150,7 +150,7 @@ async fn transcodes_wait_for_a_slot_and_a_client_that_leaves_frees_it() {
         tokio::time::timeout(Duration::from_secs(30), second).await.expect("the waiting transcode started").unwrap();
     assert_eq!(status, 200);
     assert!(
-        std::fs::read_dir(app.state.transcode_cache.dir())
+        std::fs::read_dir(app.state.media.transcode_cache.dir())
             .unwrap()
             .all(|e| { !e.unwrap().file_name().to_string_lossy().ends_with(".opus") }),
         "an abandoned transcode is not cached"

@@ -102,7 +102,8 @@ async fn a_challenge_token_is_not_an_access_token_and_expires() {
     let c = challenge(&app).await;
     let body = app.gql(Some(&c), "mutation { logoutEverywhere }", json!({})).await;
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
-    let stale = app.state.signer.sign(soundroom::auth::jwt::TokenKind::TwoFactorChallenge, &s.user_id, -1, None, None);
+    let stale =
+        app.state.auth.signer.sign(soundroom::auth::jwt::TokenKind::TwoFactorChallenge, &s.user_id, -1, None, None);
     assert_eq!(error_code(&verify(&app, &stale, &code_at(&secret, now() + 30)).await), "UNAUTHENTICATED");
 }
 
