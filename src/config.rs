@@ -186,6 +186,10 @@ pub struct LimitsConfig {
     pub max_mutations_per_request: usize,
     /// Items in one playlist.
     pub max_playlist_items: usize,
+    /// Friend requests one person may have waiting for an answer.
+    pub max_pending_friend_requests: usize,
+    /// Friend requests one person may send per hour.
+    pub friend_requests_per_hour: u32,
 }
 
 impl Default for LimitsConfig {
@@ -201,6 +205,8 @@ impl Default for LimitsConfig {
             auth_attempts_per_account_per_hour: 100,
             max_mutations_per_request: 10,
             max_playlist_items: 10_000,
+            max_pending_friend_requests: 100,
+            friend_requests_per_hour: 60,
         }
     }
 }
@@ -333,6 +339,8 @@ impl Config {
             ("server.header_read_timeout_secs", self.server.header_read_timeout_secs as usize),
             ("limits.max_mutations_per_request", l.max_mutations_per_request),
             ("limits.max_playlist_items", l.max_playlist_items),
+            ("limits.max_pending_friend_requests", l.max_pending_friend_requests),
+            ("limits.friend_requests_per_hour", l.friend_requests_per_hour as usize),
         ] {
             if value == 0 {
                 bail!("configuration key `{key}`: expected a number greater than 0");

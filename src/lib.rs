@@ -69,7 +69,10 @@ async fn forget_idle_rate_limits(state: SharedState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tokio::select! {
-            _ = every.tick() => state.auth.limiter.forget_idle(),
+            _ = every.tick() => {
+                state.auth.limiter.forget_idle();
+                state.social.forget_idle();
+            }
             _ = state.shutdown.cancelled() => return,
         }
     }

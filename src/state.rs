@@ -23,6 +23,8 @@ pub struct AppState {
     pub auth: AuthState,
     pub media: MediaState,
     pub library: crate::services::library::LibraryState,
+    /// Friend-request limits.
+    pub social: crate::services::social::SocialState,
     /// Live events to each person's open clients.
     pub events: EventHub,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
@@ -104,6 +106,7 @@ impl AppState {
             },
             events: EventHub::default(),
             library: Default::default(),
+            social: crate::services::social::SocialState::new(limits.friend_requests_per_hour),
             metrics,
             shutdown: tokio_util::sync::CancellationToken::new(),
             db,

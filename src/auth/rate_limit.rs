@@ -71,7 +71,7 @@ fn capped(account: &str) -> String {
     account.chars().take(254).collect()
 }
 
-fn refusal(not_until: &governor::NotUntil<<DefaultClock as Clock>::Instant>) -> AppError {
+pub(crate) fn refusal(not_until: &governor::NotUntil<<DefaultClock as Clock>::Instant>) -> AppError {
     let wait = not_until.wait_time_from(DefaultClock::default().now());
     AppError::rate_limited(wait.as_secs().max(1))
 }

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserRow {
     pub id: String,
     pub email: String,
@@ -101,14 +101,25 @@ pub fn page(conn: &Connection, after: Option<&str>, limit: usize) -> rusqlite::R
     stmt.query_map(params![after.unwrap_or(""), limit as i64], from_row)?.collect()
 }
 
-pub fn search(conn: &Connection, query: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<UserRow>> {
+/// Enabled accounts whose name or tag contains `query`, leaving out anyone `viewer` blocked or
+/// was blocked by.
+pub fn search(
+    conn: &Connection,
+    viewer: &str,
+    query: &str,
+    after: Option<&str>,
+    limit: usize,
+) -> rusqlite::Result<Vec<UserRow>> {
     let pattern = format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let sql = format!(
         "SELECT {COLUMNS} FROM users WHERE disabled = 0 AND id > ?1
-           AND (username LIKE ?2 ESCAPE '\\' OR tag LIKE ?2 ESCAPE '\\') ORDER BY id LIMIT ?3"
+           AND (username LIKE ?2 ESCAPE '\\' OR tag LIKE ?2 ESCAPE '\\')
+           AND id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ?4
+                          UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?4)
+         ORDER BY id LIMIT ?3"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    stmt.query_map(params![after.unwrap_or(""), pattern, limit as i64], from_row)?.collect()
+    stmt.query_map(params![after.unwrap_or(""), pattern, limit as i64, viewer], from_row)?.collect()
 }
 
 pub fn tag_taken(conn: &Connection, tag: &str) -> rusqlite::Result<bool> {

@@ -10,6 +10,7 @@ pub mod loaders;
 mod pagination;
 pub mod playlists;
 mod server;
+mod social;
 mod socket;
 mod subscription;
 pub mod types;
@@ -32,6 +33,7 @@ pub struct Query(
     server::ServerQuery,
     library_api::LibraryQuery,
     playlists::PlaylistQuery,
+    social::SocialQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -41,6 +43,7 @@ pub struct Mutation(
     admin::AdminMutation,
     library_api::LibraryMutation,
     playlists::PlaylistMutation,
+    social::SocialMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;

@@ -1,29 +1,16 @@
 //! Subscriptions over `/graphql/ws` (graphql-transport-ws).
 
-use async_graphql::{Context, Enum, SimpleObject, Subscription as SubscriptionObject};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, SimpleObject, Subscription as SubscriptionObject};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use tokio_stream::wrappers::BroadcastStream;
 
+use crate::graphql::social::{Notification, NotificationType};
 use crate::graphql::{caller, state};
 use crate::services::events::Event;
 use crate::services::sessions;
 
 pub struct Subscription;
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum NotificationType {
-    SessionRevoked,
-}
-
-#[derive(SimpleObject, Clone)]
-pub struct Notification {
-    #[graphql(name = "type")]
-    pub kind: NotificationType,
-    pub message: String,
-    pub created_at: DateTime<Utc>,
-}
 
 #[derive(SimpleObject, Clone)]
 pub struct ScanProgress {
@@ -72,10 +59,19 @@ impl Subscription {
         let me = caller(ctx)?;
         let events = state(ctx).events.subscribe(&me.user_id, &me.session_id);
         Ok(events
-            .map(|event| match event {
-                Event::SessionRevoked { message, at } => {
-                    Notification { kind: NotificationType::SessionRevoked, message, created_at: at }
-                }
+            .filter_map(|event| {
+                std::future::ready(match event {
+                    Event::SessionRevoked { message, at } => Some(Notification {
+                        id: None,
+                        kind: NotificationType::SessionRevoked,
+                        message,
+                        created_at: at,
+                        read: false,
+                        actor: None,
+                        room_id: None,
+                    }),
+                    Event::Notification(stored) => Notification::stored(*stored).ok(),
+                })
             })
             .boxed())
     }

@@ -85,14 +85,35 @@ impl UserView {
     }
 }
 
+/// An enabled account the viewer may see (nobody sees those they blocked or were blocked by).
 pub async fn user(state: &SharedState, viewer: &Caller, id: String) -> AppResult<Option<UserView>> {
-    let row = state.db.run(move |conn| Ok(users::by_id(conn, &id)?.filter(|u| !u.disabled))).await?;
+    let me = viewer.user_id.clone();
+    let row = state
+        .db
+        .run(move |conn| {
+            let row = users::by_id(conn, &id)?.filter(|u| !u.disabled);
+            Ok(match row {
+                Some(u) if crate::services::social::visible(conn, &me, &u.id)? => Some(u),
+                _ => None,
+            })
+        })
+        .await?;
     Ok(row.map(|r| UserView::seen_by(Some(viewer), r)))
 }
 
 pub async fn user_by_tag(state: &SharedState, viewer: &Caller, tag: String) -> AppResult<Option<UserView>> {
     let tag = tag.trim().trim_start_matches('@').to_lowercase();
-    let row = state.db.run(move |conn| Ok(users::by_tag(conn, &tag)?.filter(|u| !u.disabled))).await?;
+    let me = viewer.user_id.clone();
+    let row = state
+        .db
+        .run(move |conn| {
+            let row = users::by_tag(conn, &tag)?.filter(|u| !u.disabled);
+            Ok(match row {
+                Some(u) if crate::services::social::visible(conn, &me, &u.id)? => Some(u),
+                _ => None,
+            })
+        })
+        .await?;
     Ok(row.map(|r| UserView::seen_by(Some(viewer), r)))
 }
 
@@ -118,7 +139,8 @@ pub async fn search(
     if query.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = state.db.run(move |conn| Ok(users::search(conn, &query, after.as_deref(), limit)?)).await?;
+    let me = viewer.user_id.clone();
+    let rows = state.db.run(move |conn| Ok(users::search(conn, &me, &query, after.as_deref(), limit)?)).await?;
     Ok(rows.into_iter().map(|r| UserView::seen_by(Some(viewer), r)).collect())
 }
 

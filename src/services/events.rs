@@ -21,11 +21,13 @@ use tokio::sync::mpsc;
 /// Events one client may have waiting; a client further behind is cut off.
 const QUEUE: usize = 64;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// This session was signed out (sign out, sign out everywhere, password change, account
     /// disabled, a copied refresh token). The last event its clients receive.
     SessionRevoked { message: String, at: DateTime<Utc> },
+    /// A stored notification (friend request, accepted request, room invite), pushed live.
+    Notification(Box<crate::services::social::Notification>),
 }
 
 impl Event {

@@ -284,7 +284,8 @@ pub async fn search(state: &SharedState, caller: &Caller, query: &str, first: us
             playlists.retain(|p| crate::services::playlists::may_read(&caller, p));
             playlists.truncate(first);
             let mut users = keep_order(&user_ids, crate::db::users::by_ids(c, &user_ids)?, |u| &u.id);
-            users.retain(|u| !u.disabled);
+            let hidden = crate::db::social::blocked_either_way_ids(c, &caller.user_id)?;
+            users.retain(|u| !u.disabled && !hidden.contains(&u.id));
             users.truncate(first);
             Ok(SearchHits {
                 artists: keep_order(&artist_ids, db_library::artists_by_ids(c, &artist_ids)?, |a| &a.id),

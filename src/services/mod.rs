@@ -10,5 +10,6 @@ pub mod media;
 pub mod oauth;
 pub mod playlists;
 pub mod sessions;
+pub mod social;
 pub mod tracks;
 pub mod two_factor;

@@ -23,6 +23,7 @@ enum Area {
     Admin,
     Library,
     Playlists,
+    Social,
 }
 
 struct Rule {
@@ -295,6 +296,78 @@ const RULES: &[Rule] = &[
         doc: "mutation($playlist: ID!, $item: ID!) { movePlaylistItem(playlistId: $playlist, itemId: $item, toPosition: 0) { id } }",
         expect: PLAYLIST_OWNER,
     },
+    // friends: Bob has asked Ann to be friends
+    Rule { area: Area::Social, op: "friends", doc: "{ friends { id } }", expect: SIGNED_IN },
+    Rule {
+        area: Area::Social,
+        op: "incomingFriendRequests",
+        doc: "{ incomingFriendRequests { id } }",
+        expect: SIGNED_IN,
+    },
+    Rule {
+        area: Area::Social,
+        op: "outgoingFriendRequests",
+        doc: "{ outgoingFriendRequests { id } }",
+        expect: SIGNED_IN,
+    },
+    Rule { area: Area::Social, op: "blockedUsers", doc: "{ blockedUsers { id } }", expect: SIGNED_IN },
+    Rule {
+        area: Area::Social,
+        op: "notifications",
+        doc: "{ notifications { edges { node { type } } } }",
+        expect: SIGNED_IN,
+    },
+    Rule { area: Area::Social, op: "unreadNotificationCount", doc: "{ unreadNotificationCount }", expect: SIGNED_IN },
+    Rule {
+        area: Area::Social,
+        op: "markNotificationsRead",
+        doc: "mutation { markNotificationsRead }",
+        expect: SIGNED_IN,
+    },
+    // To Bob: Bob himself cannot; Ann's sending one back accepts his.
+    Rule {
+        area: Area::Social,
+        op: "sendFriendRequest",
+        doc: "mutation($bob: ID!) { sendFriendRequest(userId: $bob) { id } }",
+        expect: ["unauth", "unauth", "input", "ok", "ok"],
+    },
+    Rule {
+        area: Area::Social,
+        op: "acceptFriendRequest",
+        doc: "mutation($request: ID!) { acceptFriendRequest(requestId: $request) { id } }",
+        expect: ["unauth", "unauth", "notfound", "ok", "notfound"],
+    },
+    Rule {
+        area: Area::Social,
+        op: "declineFriendRequest",
+        doc: "mutation($request: ID!) { declineFriendRequest(requestId: $request) }",
+        expect: ["unauth", "unauth", "notfound", "ok", "notfound"],
+    },
+    // Only Bob, who sent it, may take it back.
+    Rule {
+        area: Area::Social,
+        op: "cancelFriendRequest",
+        doc: "mutation($request: ID!) { cancelFriendRequest(requestId: $request) }",
+        expect: ["unauth", "unauth", "ok", "notfound", "notfound"],
+    },
+    Rule {
+        area: Area::Social,
+        op: "removeFriend",
+        doc: "mutation($bob: ID!) { removeFriend(userId: $bob) }",
+        expect: ["unauth", "unauth", "notfound", "notfound", "notfound"],
+    },
+    Rule {
+        area: Area::Social,
+        op: "blockUser",
+        doc: "mutation($bob: ID!) { blockUser(userId: $bob) }",
+        expect: ["unauth", "unauth", "input", "ok", "ok"],
+    },
+    Rule {
+        area: Area::Social,
+        op: "unblockUser",
+        doc: "mutation($bob: ID!) { unblockUser(userId: $bob) }",
+        expect: SIGNED_IN,
+    },
 ];
 
 /// A server with an administrator, Ann (who owns an upload, its album, an artist and a private
@@ -328,6 +401,8 @@ async fn world() -> World {
     let items = app.gql_ok(Some(&ann.access), add, json!({ "p": playlist, "t": track })).await;
     let invite = app.gql_ok(Some(&admin.access), "mutation { createInvite { id } }", json!({})).await;
     let tag = app.gql_ok(Some(&ann.access), "{ me { tag } }", json!({})).await;
+    let asked = "mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }";
+    let request = app.gql_ok(Some(&bob.access), asked, json!({ "u": ann.user_id })).await;
     let disable = "mutation($u: ID!) { setUserDisabled(userId: $u, disabled: true) { id } }";
     app.gql_ok(Some(&admin.access), disable, json!({ "u": dan.user_id })).await;
     let vars = json!({
@@ -336,6 +411,7 @@ async fn world() -> World {
         "artist": artist["createArtist"]["id"], "playlist": playlist,
         "item": items["addTracksToPlaylist"]["items"]["edges"][0]["node"]["id"],
         "invite": invite["createInvite"]["id"],
+        "request": request["sendFriendRequest"]["id"],
     });
     let token = |s: &Session| Some(s.access.clone());
     World { tokens: [None, token(&dan), token(&bob), token(&ann), token(&admin)], app, vars }
@@ -417,6 +493,11 @@ async fn the_library_follows_the_table() {
 #[tokio::test]
 async fn playlists_follow_the_table() {
     check_area(Area::Playlists).await;
+}
+
+#[tokio::test]
+async fn friends_follow_the_table() {
+    check_area(Area::Social).await;
 }
 
 #[tokio::test]

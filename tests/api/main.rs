@@ -2,6 +2,7 @@
 //! talks to it over real HTTP and WebSocket connections.
 
 mod fixtures;
+mod friends;
 mod helpers;
 
 mod accounts;
