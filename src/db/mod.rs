@@ -6,6 +6,7 @@ pub mod library;
 pub mod migrations;
 pub mod oauth;
 pub mod playlists;
+pub mod plays;
 pub mod social;
 pub mod tokens;
 pub mod users;

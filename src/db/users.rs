@@ -18,10 +18,12 @@ pub struct UserRow {
     pub provider: String,
     pub created_at: String,
     pub updated_at: String,
+    /// Friends may see what this person is playing.
+    pub share_activity: bool,
 }
 
 const COLUMNS: &str = "id, email, username, tag, password_hash, is_admin, disabled, avatar_path, \
-     totp_secret, totp_enabled, totp_last_step, provider, created_at, updated_at";
+     totp_secret, totp_enabled, totp_last_step, provider, created_at, updated_at, share_activity";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
@@ -39,6 +41,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         provider: r.get(11)?,
         created_at: r.get(12)?,
         updated_at: r.get(13)?,
+        share_activity: r.get(14)?,
     })
 }
 
@@ -129,6 +132,10 @@ pub fn tag_taken(conn: &Connection, tag: &str) -> rusqlite::Result<bool> {
 fn touch(conn: &Connection, id: &str, set: &str, value: &dyn rusqlite::ToSql) -> rusqlite::Result<usize> {
     let sql = format!("UPDATE users SET {set} = ?1, updated_at = ?2 WHERE id = ?3");
     conn.execute(&sql, params![value, super::now(), id])
+}
+
+pub fn set_share_activity(conn: &Connection, id: &str, on: bool) -> rusqlite::Result<usize> {
+    touch(conn, id, "share_activity", &on)
 }
 
 pub fn set_username(conn: &Connection, id: &str, username: &str) -> rusqlite::Result<usize> {

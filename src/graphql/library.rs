@@ -178,6 +178,17 @@ impl Track {
     async fn created_at(&self) -> GqlResult<DateTime<Utc>> {
         Ok(crate::db::parse_db_time(&self.0.created_at)?)
     }
+    /// How many times you played it.
+    async fn play_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        Ok(self.play_stats(ctx).await?.map_or(0, |(n, _)| n))
+    }
+    /// When you last played it.
+    async fn last_played_at(&self, ctx: &Context<'_>) -> GqlResult<Option<DateTime<Utc>>> {
+        match self.play_stats(ctx).await? {
+            Some((_, at)) => Ok(Some(crate::db::parse_db_time(&at)?)),
+            None => Ok(None),
+        }
+    }
     /// Whether the caller may edit or delete this track (its uploader, or an admin).
     async fn can_edit(&self, ctx: &Context<'_>) -> bool {
         crate::graphql::caller_opt(ctx).is_some_and(|c| library::may_edit(c, &self.0).is_ok())
@@ -204,6 +215,13 @@ impl Track {
 }
 
 /// One page of tracks as a Relay connection.
+impl Track {
+    async fn play_stats(&self, ctx: &Context<'_>) -> GqlResult<Option<(i64, String)>> {
+        let loader = ctx.data::<async_graphql::dataloader::DataLoader<crate::graphql::loaders::PlayStatsLoader>>()?;
+        loader.load_one(self.0.id.clone()).await
+    }
+}
+
 pub async fn track_page(
     ctx: &Context<'_>,
     filter: TrackFilter,

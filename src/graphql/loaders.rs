@@ -107,6 +107,19 @@ impl Loader<String> for PlaylistStatsLoader {
     }
 }
 
+/// The caller's (plays, last played at) per track.
+pub struct PlayStatsLoader(SharedState, Option<String>);
+
+impl Loader<String> for PlayStatsLoader {
+    type Value = (i64, String);
+    type Error = async_graphql::Error;
+    async fn load(&self, keys: &[String]) -> LoadResult<(i64, String)> {
+        let Some(user) = self.1.clone() else { return Ok(HashMap::new()) };
+        let keys = keys.to_vec();
+        Ok(self.0.db.run(move |c| Ok(crate::db::plays::stats(c, &user, &keys)?)).await?)
+    }
+}
+
 /// Fresh loaders for one request (their caches must not outlive it).
 pub fn attach(request: async_graphql::Request, state: &SharedState, user_id: Option<String>) -> async_graphql::Request {
     request
@@ -115,7 +128,8 @@ pub fn attach(request: async_graphql::Request, state: &SharedState, user_id: Opt
         .data(DataLoader::new(TrackLoader(state.clone()), tokio::spawn))
         .data(DataLoader::new(AlbumDurationLoader(state.clone()), tokio::spawn))
         .data(DataLoader::new(ArtistTrackCountLoader(state.clone()), tokio::spawn))
-        .data(DataLoader::new(FavoriteLoader(state.clone(), user_id), tokio::spawn))
+        .data(DataLoader::new(FavoriteLoader(state.clone(), user_id.clone()), tokio::spawn))
+        .data(DataLoader::new(PlayStatsLoader(state.clone(), user_id), tokio::spawn))
         .data(DataLoader::new(PlaylistStatsLoader(state.clone()), tokio::spawn))
         .data(DataLoader::new(UserLoader(state.clone()), tokio::spawn))
 }

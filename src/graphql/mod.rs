@@ -2,6 +2,7 @@
 //! Resolvers find out who is asking, call a service, and convert the result.
 
 mod account;
+mod activity;
 mod admin;
 pub mod library;
 mod library_api;
@@ -34,6 +35,7 @@ pub struct Query(
     library_api::LibraryQuery,
     playlists::PlaylistQuery,
     social::SocialQuery,
+    activity::ActivityQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -44,6 +46,7 @@ pub struct Mutation(
     library_api::LibraryMutation,
     playlists::PlaylistMutation,
     social::SocialMutation,
+    activity::ActivityMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;

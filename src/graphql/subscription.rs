@@ -71,6 +71,24 @@ impl Subscription {
                         room_id: None,
                     }),
                     Event::Notification(stored) => Notification::stored(*stored).ok(),
+                    Event::FriendActivity(_) => None,
+                })
+            })
+            .boxed())
+    }
+
+    /// What friends play, live: an event when one starts a track or stops (track null).
+    async fn friend_activity(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<BoxStream<'static, crate::graphql::activity::FriendActivity>> {
+        let me = caller(ctx)?;
+        let events = state(ctx).events.subscribe(&me.user_id, &me.session_id);
+        Ok(events
+            .filter_map(|event| {
+                std::future::ready(match event {
+                    Event::FriendActivity(change) => Some(crate::graphql::activity::FriendActivity(*change)),
+                    Event::SessionRevoked { .. } | Event::Notification(_) => None,
                 })
             })
             .boxed())

@@ -28,6 +28,8 @@ pub enum Event {
     SessionRevoked { message: String, at: DateTime<Utc> },
     /// A stored notification (friend request, accepted request, room invite), pushed live.
     Notification(Box<crate::services::social::Notification>),
+    /// What a friend is playing now changed.
+    FriendActivity(Box<crate::services::activity::ActivityChange>),
 }
 
 impl Event {

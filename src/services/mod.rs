@@ -1,6 +1,7 @@
 //! The use cases every front end calls. Each "who may do this" rule lives here, once.
 
 pub mod accounts;
+pub mod activity;
 pub mod admin;
 pub mod albums;
 pub mod auth;

@@ -347,12 +347,20 @@ pub fn visible(conn: &rusqlite::Connection, viewer: &str, other: &str) -> AppRes
 /// Limits on sending requests, so nobody can spam the whole server.
 pub struct SocialState {
     requests: governor::DefaultKeyedRateLimiter<String>,
+    /// What each person is playing now (see `services::activity`); memory only.
+    pub now_playing: moka::sync::Cache<String, crate::services::activity::NowPlaying>,
 }
 
 impl SocialState {
     pub fn new(requests_per_hour: u32) -> Self {
         let per_hour = std::num::NonZeroU32::new(requests_per_hour.max(1)).expect("at least one");
-        Self { requests: governor::RateLimiter::keyed(governor::Quota::per_hour(per_hour)) }
+        Self {
+            requests: governor::RateLimiter::keyed(governor::Quota::per_hour(per_hour)),
+            now_playing: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(std::time::Duration::from_secs(6 * 3600))
+                .build(),
+        }
     }
 
     fn check_request_rate(&self, user_id: &str) -> AppResult<()> {

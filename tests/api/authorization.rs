@@ -45,6 +45,7 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("uploadTrack", "authorization::uploads_need_a_signed_in_caller"),
     ("libraryScan", "library::rescan_library_reports_progress_on_the_subscription"),
     ("notifications", "sessions::subscriptions_authenticate_in_connection_init_and_hear_session_revocations"),
+    ("friendActivity", "activity::friends_see_what_i_play_live_unless_i_stop_sharing"),
 ];
 
 const RULES: &[Rule] = &[
@@ -361,6 +362,27 @@ const RULES: &[Rule] = &[
         op: "blockUser",
         doc: "mutation($bob: ID!) { blockUser(userId: $bob) }",
         expect: ["unauth", "unauth", "input", "ok", "ok"],
+    },
+    Rule { area: Area::Social, op: "recentlyPlayed", doc: "{ recentlyPlayed { playedAt } }", expect: SIGNED_IN },
+    Rule { area: Area::Social, op: "mostPlayed", doc: "{ mostPlayed { plays } }", expect: SIGNED_IN },
+    Rule { area: Area::Social, op: "friendsActivity", doc: "{ friendsActivity { startedAt } }", expect: SIGNED_IN },
+    Rule {
+        area: Area::Social,
+        op: "recordPlay",
+        doc: "mutation($track: ID!) { recordPlay(trackId: $track, heardSeconds: 0.3) { playedAt } }",
+        expect: SIGNED_IN,
+    },
+    Rule {
+        area: Area::Social,
+        op: "setNowPlaying",
+        doc: "mutation($track: ID!) { setNowPlaying(trackId: $track) }",
+        expect: SIGNED_IN,
+    },
+    Rule {
+        area: Area::Social,
+        op: "setActivitySharing",
+        doc: "mutation { setActivitySharing(on: false) }",
+        expect: SIGNED_IN,
     },
     Rule {
         area: Area::Social,

@@ -6,6 +6,7 @@ mod friends;
 mod helpers;
 
 mod accounts;
+mod activity;
 mod admin;
 mod authorization;
 mod cli;

@@ -109,3 +109,23 @@ export function startServer(dir) {
     }
   });
 }
+
+/** Runs one GraphQL operation against the server from the test itself; throws on errors. */
+export async function graphql(baseUrl, query, variables = {}, token = null) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const body = await response.json();
+  if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors[0].message} (${body.errors[0].extensions?.code})`);
+  return body.data;
+}
+
+/** Collects the page's console errors and uncaught exceptions, for a test to assert none. */
+export function consoleErrors(page) {
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
+  return errors;
+}

@@ -1,8 +1,10 @@
 // Boot and hash router (#/signin, #/library/albums, #/album/<id>, …).
 import { closeMenu } from './components/menu.js';
 import { playerBar } from './components/player-bar.js';
+import { toast } from './components/toast.js';
 import { h, mount } from './dom.js';
 import { connectMediaSession } from './media-session.js';
+import { onNotification, watchNotifications } from './notifications.js';
 import * as player from './player.js';
 import { exchangeLoginCode, loadServerInfo, restoreSession } from './session.js';
 import * as store from './store.js';
@@ -10,6 +12,7 @@ import { adminView } from './views/admin.js';
 import { albumView } from './views/album.js';
 import { artistView } from './views/artist.js';
 import { favoritesView } from './views/favorites.js';
+import { friendsView } from './views/friends.js';
 import { genreView } from './views/genre.js';
 import { homeView } from './views/home.js';
 import { LIBRARY_TABS, libraryView } from './views/library.js';
@@ -42,6 +45,7 @@ const ROUTES = {
   '/search': { view: searchView, access: 'user', title: 'Search' },
   '/playlists': { view: playlistsView, access: 'user', title: 'Playlists' },
   '/playlist/:id': { view: playlistView, access: 'user', title: 'Playlist' },
+  '/friends': { view: friendsView, access: 'user', title: 'Friends' },
   '/upload': { view: uploadView, access: 'user', title: 'Upload' },
   '/admin': { view: adminView, access: 'admin', title: 'Administration' },
   '/rooms': { view: placeholderView('/rooms'), access: 'user', title: 'Rooms' },
@@ -206,6 +210,9 @@ async function boot() {
   // The player bar sits outside the routed views, so playback survives navigation.
   document.body.append(playerBar({ onQueue: toggleQueue }));
   connectMediaSession();
+  // One live notifications stream per signed-in user; friend news also pops up as a toast.
+  watchNotifications();
+  onNotification((n) => ['FRIEND_REQUEST_RECEIVED', 'FRIEND_REQUEST_ACCEPTED'].includes(n.type) && toast(n.message));
   let signedIn = Boolean(store.user());
   // If the session ends underneath us (refresh refused, another tab signed out), re-route.
   store.subscribe(() => {

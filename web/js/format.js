@@ -47,3 +47,17 @@ export function hue(text = '') {
   for (const char of text) hash = (hash * 31 + char.codePointAt(0)) >>> 0;
   return hash % 360;
 }
+
+/** How long ago, in words: "just now", "5 min ago", "3 hr ago", "2 days ago", then the date. */
+export function timeAgo(iso, now = Date.now()) {
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return '';
+  const minutes = Math.floor(Math.max(0, now - then) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} hr ago`;
+  const days = Math.floor(hours / 24);
+  if (days < 7) return days === 1 ? 'yesterday' : `${days} days ago`;
+  return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+}

@@ -2,6 +2,7 @@
 // bar with search on desktop; top bar plus bottom navigation on phones) for everything after.
 // The player bar lives outside the shell (see app.js), so re-rendering never touches it.
 
+import { notificationBell } from './components/bell.js';
 import { searchBox } from './components/search-box.js';
 import { h, mount } from './dom.js';
 import { icon } from './icons.js';
@@ -9,12 +10,14 @@ import * as store from './store.js';
 import { signOut } from './session.js';
 
 // `phone`: also in the phone's bottom bar (five fit); the rest live in the sidebar and in
-// the pages that lead to them (Library links Favourites and Upload, Profile links Admin).
+// the pages that lead to them (Library links Favourites and Upload, Profile links Admin, the
+// notification bell's panel links Friends).
 export const NAV = [
   { path: '/home', label: 'Home', icon: 'home', phone: true },
   { path: '/library', label: 'Library', icon: 'library', phone: true },
   { path: '/favorites', label: 'Favourites', icon: 'heart' },
   { path: '/playlists', label: 'Playlists', icon: 'playlists', phone: true },
+  { path: '/friends', label: 'Friends', icon: 'users' },
   { path: '/rooms', label: 'Rooms', icon: 'rooms', phone: true },
   { path: '/upload', label: 'Upload', icon: 'upload' },
   { path: '/admin', label: 'Admin', icon: 'server', admin: true },
@@ -99,12 +102,13 @@ function flashBanner() {
   return h('p', { class: `alert ${error ? 'alert-error' : 'alert-info'} flash`, role: error ? 'alert' : 'status', 'data-testid': 'flash' }, flash.text);
 }
 
-function topbar() {
+function topbar(ctx) {
   return h('header', { class: 'topbar' },
     h('div', { class: 'history-nav' },
       h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Back', title: 'Back', onclick: () => history.back() }, icon('chevronLeft')),
       h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Forward', title: 'Forward', onclick: () => history.forward() }, icon('chevronRight'))),
-    searchBox());
+    searchBox(),
+    notificationBell(ctx));
 }
 
 export function appLayout(ctx, active, ...content) {
@@ -119,7 +123,7 @@ export function appLayout(ctx, active, ...content) {
       h('nav', { class: 'nav', 'aria-label': 'Main' }, NAV.filter((item) => !item.admin || admin).map((item) => navLink(item, active))),
       userBox(ctx),
     ),
-    topbar(),
+    topbar(ctx),
     h('main', { class: 'content', id: 'content', tabindex: '-1' }, flashBanner(), content),
   );
 }

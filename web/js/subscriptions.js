@@ -17,18 +17,27 @@ let reconnectTimer = null;
 
 /**
  * Starts a subscription. `sink.next(data)` gets each result, `sink.error(ApiError)` a failure
- * (which ends it), `sink.complete()` the server's end. Returns the function that stops it.
+ * (which ends it), `sink.complete()` the server's end; the optional `sink.started()` runs each
+ * time it is sent on an acknowledged socket (again after a reconnect, when events may have
+ * been missed). Returns the function that stops it.
  */
 export function subscribe(query, variables, sink) {
   const id = String(nextId++);
   active.set(id, { payload: { query, variables }, sink });
   if (!socket) connect();
-  else if (acked) send({ id, type: 'subscribe', payload: { query, variables } });
+  else if (acked) start(id);
   return () => {
     if (!active.delete(id)) return;
     if (acked) send({ id, type: 'complete' });
     if (active.size === 0) disconnect();
   };
+}
+
+function start(id) {
+  const entry = active.get(id);
+  if (!entry) return; // stopped by an earlier sink's started()
+  send({ id, type: 'subscribe', payload: entry.payload });
+  entry.sink.started?.();
 }
 
 function send(message) {
@@ -58,7 +67,7 @@ function receive(message) {
     case 'connection_ack':
       acked = true;
       attempts = 0;
-      for (const [id, { payload }] of active) send({ id, type: 'subscribe', payload });
+      for (const id of [...active.keys()]) start(id);
       break;
     case 'ping':
       send({ type: 'pong' });
