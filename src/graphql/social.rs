@@ -37,6 +37,7 @@ pub struct Notification {
     pub read: bool,
     pub actor: Option<crate::db::users::UserRow>,
     pub room_id: Option<String>,
+    pub request_id: Option<String>,
 }
 
 impl Notification {
@@ -50,6 +51,7 @@ impl Notification {
             read: n.read,
             actor: n.actor.map(|a| a.row),
             room_id: n.room_id,
+            request_id: n.request_id,
         })
     }
 }
@@ -78,6 +80,10 @@ impl Notification {
     }
     async fn room_id(&self) -> Option<ID> {
         self.room_id.clone().map(ID)
+    }
+    /// For FRIEND_REQUEST_RECEIVED while still pending: accept or decline it with this id.
+    async fn friend_request_id(&self) -> Option<ID> {
+        self.request_id.clone().map(ID)
     }
 }
 

@@ -69,6 +69,7 @@ impl Subscription {
                         read: false,
                         actor: None,
                         room_id: None,
+                        request_id: None,
                     }),
                     Event::Notification(stored) => Notification::stored(*stored).ok(),
                     Event::FriendActivity(_) => None,

@@ -29,6 +29,8 @@ pub struct FriendRequest {
 pub struct Notification {
     pub id: String,
     pub kind: NotificationKind,
+    /// For FRIEND_REQUEST_RECEIVED while the request is still pending: answer it with this.
+    pub request_id: Option<String>,
     pub actor: Option<UserSummary>,
     pub room_id: Option<String>,
     pub created_at: String,
@@ -95,9 +97,14 @@ fn notify(
     actor: &users::UserRow,
 ) -> AppResult<Notification> {
     let row = social::insert_notification(conn, user, kind.as_str(), Some(&actor.id), None)?;
+    let request_id = match kind {
+        NotificationKind::FriendRequestReceived => social::request_between(conn, &actor.id, user)?.map(|r| r.id),
+        NotificationKind::FriendRequestAccepted | NotificationKind::RoomInvite => None,
+    };
     Ok(Notification {
         id: row.id,
         kind,
+        request_id,
         actor: Some(UserSummary { row: actor.clone() }),
         room_id: None,
         created_at: row.created_at,
@@ -311,8 +318,16 @@ pub async fn notifications(
             rows.into_iter()
                 .map(|r| {
                     let actor = actors.iter().find(|u| Some(&u.id) == r.actor_id.as_ref()).cloned();
+                    let kind = NotificationKind::parse(&r.kind)?;
+                    let request_id = match (kind, &r.actor_id) {
+                        (NotificationKind::FriendRequestReceived, Some(from)) => {
+                            social::request_between(c, from, &me)?.map(|q| q.id)
+                        }
+                        _ => None,
+                    };
                     Ok(Notification {
-                        kind: NotificationKind::parse(&r.kind)?,
+                        kind,
+                        request_id,
                         id: r.id,
                         actor: actor.map(|row| UserSummary { row }),
                         room_id: r.room_id,

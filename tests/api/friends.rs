@@ -184,7 +184,7 @@ async fn subscribe(
     ws.send(Message::text(json!({ "type": "connection_init", "payload": { "token": who.access } }).to_string()))
         .await
         .unwrap();
-    let query = "subscription { notifications { id type message read user { id username email } } }";
+    let query = "subscription { notifications { id type message read friendRequestId user { id username email } } }";
     ws.send(Message::text(json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string()))
         .await
         .unwrap();
@@ -224,6 +224,7 @@ async fn notifications_arrive_live_and_wait_for_whoever_was_offline() {
     assert_eq!(live["user"]["username"], "Ann");
     assert!(live["user"]["email"].is_null(), "a notification shows a profile, not the account");
     assert_eq!(live["message"], "Ann sent you a friend request");
+    assert_eq!(live["friendRequestId"], request, "the notification can answer the request");
 
     // Ann is offline when Bob accepts; she finds it stored.
     app.gql_ok(Some(&bob.access), ACCEPT, json!({ "r": request })).await;
