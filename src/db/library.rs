@@ -386,22 +386,43 @@ pub fn artists_page(
     Ok((rows, total))
 }
 
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AlbumSort {
+    #[default]
+    Title,
+    /// The viewer's most recently played first; albums never played last.
+    RecentlyPlayed,
+    /// The viewer's most played first.
+    MostPlayed,
+}
+
+/// A page of albums; `viewer` is whose plays the play-based sorts use.
 pub fn albums_page(
     conn: &Connection,
     search: Option<&str>,
     artist_id: Option<&str>,
+    sort: AlbumSort,
+    viewer: &str,
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<(Vec<AlbumRow>, i64)> {
     let filter =
         "(?1 IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = 'album'))
         AND (?2 IS NULL OR artist_id = ?2)";
+    let plays = "FROM plays p JOIN tracks t ON t.id = p.track_id WHERE t.album_id = albums.id AND p.user_id = ?5";
+    let order = match sort {
+        AlbumSort::Title => "title COLLATE NOCASE, id".to_string(),
+        AlbumSort::RecentlyPlayed => {
+            format!("(SELECT max(p.played_at) {plays}) DESC NULLS LAST, title COLLATE NOCASE, id")
+        }
+        AlbumSort::MostPlayed => format!("(SELECT count(*) {plays}) DESC, title COLLATE NOCASE, id"),
+    };
     let sql = format!(
-        "SELECT {ALBUM_COLUMNS} FROM albums WHERE {filter} ORDER BY title COLLATE NOCASE, id LIMIT ?3 OFFSET ?4"
+        "SELECT {ALBUM_COLUMNS} FROM albums WHERE {filter} AND ?5 IS NOT NULL ORDER BY {order} LIMIT ?3 OFFSET ?4"
     );
     let rows = conn
         .prepare_cached(&sql)?
-        .query_map(params![search, artist_id, limit as i64, offset as i64], album_from)?
+        .query_map(params![search, artist_id, limit as i64, offset as i64, viewer], album_from)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let total = conn
         .prepare_cached(&format!("SELECT count(*) FROM albums WHERE {filter}"))?

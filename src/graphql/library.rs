@@ -46,7 +46,8 @@ impl Artist {
     #[graphql(complexity = "50 * child_complexity + 1")]
     async fn albums(&self, ctx: &Context<'_>) -> GqlResult<Vec<Album>> {
         let me = crate::graphql::caller(ctx)?;
-        let (rows, _) = library::albums(state(ctx), &me, None, Some(self.0.id.clone()), 0, 500).await?;
+        let (rows, _) =
+            library::albums(state(ctx), &me, None, Some(self.0.id.clone()), Default::default(), 0, 500).await?;
         Ok(rows.into_iter().map(Album).collect())
     }
     #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity + 1")]

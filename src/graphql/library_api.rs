@@ -29,6 +29,26 @@ impl From<TrackSort> for crate::db::library::TrackSort {
     }
 }
 
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum AlbumSort {
+    #[default]
+    Title,
+    /// Your most recently played first.
+    RecentlyPlayed,
+    /// Your most played first.
+    MostPlayed,
+}
+
+impl From<AlbumSort> for crate::db::library::AlbumSort {
+    fn from(s: AlbumSort) -> Self {
+        match s {
+            AlbumSort::Title => Self::Title,
+            AlbumSort::RecentlyPlayed => Self::RecentlyPlayed,
+            AlbumSort::MostPlayed => Self::MostPlayed,
+        }
+    }
+}
+
 #[derive(SimpleObject)]
 pub struct SearchResults {
     pub artists: Vec<Artist>,
@@ -111,11 +131,12 @@ impl LibraryQuery {
         after: Option<String>,
         search: Option<String>,
         artist_id: Option<ID>,
+        #[graphql(default)] sort: AlbumSort,
     ) -> GqlResult<Page<Album>> {
         let me = caller(ctx)?;
         let (offset, limit) = pagination::window(first, after.as_deref())?;
-        let (rows, total) =
-            library::albums(state(ctx), &me, search_filter(search), artist_id.map(|i| i.0), offset, limit).await?;
+        let filter = (search_filter(search), artist_id.map(|i| i.0));
+        let (rows, total) = library::albums(state(ctx), &me, filter.0, filter.1, sort.into(), offset, limit).await?;
         Ok(pagination::page(rows.into_iter().map(Album).collect(), offset, total))
     }
 

@@ -81,6 +81,11 @@ impl User {
     async fn is_admin(&self) -> bool {
         self.0.is_admin().unwrap_or(false)
     }
+    /// Whether friends see what this account plays; only the account itself sees it (null
+    /// for everyone else).
+    async fn share_activity(&self) -> Option<bool> {
+        self.0.share_activity()
+    }
     /// Visible to administrators only; always false for others.
     async fn disabled(&self) -> bool {
         self.0.disabled().unwrap_or(false)

@@ -79,6 +79,10 @@ impl UserView {
     pub fn is_admin(&self) -> Option<bool> {
         self.sees_account().then_some(self.row.is_admin)
     }
+    /// The account itself only: whether friends see what it plays.
+    pub fn share_activity(&self) -> Option<bool> {
+        self.is_self().then_some(self.row.share_activity)
+    }
     /// Administrators only: a person never learns they were switched off from a profile.
     pub fn disabled(&self) -> Option<bool> {
         (self.viewer == Viewer::Admin).then_some(self.row.disabled)

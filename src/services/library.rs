@@ -232,13 +232,20 @@ pub async fn artists(
 
 pub async fn albums(
     state: &SharedState,
-    _listener: &Caller,
+    listener: &Caller,
     search: Option<String>,
     artist_id: Option<String>,
+    sort: db_library::AlbumSort,
     offset: usize,
     limit: usize,
 ) -> AppResult<(Vec<AlbumRow>, i64)> {
-    state.db.run(move |c| Ok(db_library::albums_page(c, search.as_deref(), artist_id.as_deref(), offset, limit)?)).await
+    let viewer = listener.user_id.clone();
+    state
+        .db
+        .run(move |c| {
+            Ok(db_library::albums_page(c, search.as_deref(), artist_id.as_deref(), sort, &viewer, offset, limit)?)
+        })
+        .await
 }
 
 pub async fn genres(state: &SharedState, _listener: &Caller) -> AppResult<Vec<String>> {

@@ -14,14 +14,15 @@ const RECORD: &str = "mutation($t: ID!, $s: Float!, $at: DateTime) { recordPlay(
 async fn with_a_track() -> (TestApp, Session, String, tempfile::TempDir) {
     let music = tempfile::tempdir().unwrap();
     fixtures::wav(&music.path().join("Band/Album/01 - Song.wav"), 2.0);
+    // Sorts first by title, last by plays.
+    fixtures::wav(&music.path().join("Band/Aardvark/01 - Zzz.wav"), 1.0);
     let (app, admin) = TestApp::with_music(music.path()).await;
     app.scan().await;
-    let track =
-        app.gql_ok(Some(&admin.access), "{ tracks { edges { node { id } } } }", json!({})).await["tracks"]["edges"][0]
-            ["node"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+    let song = "{ tracks(search: \"song\") { edges { node { id } } } }";
+    let track = app.gql_ok(Some(&admin.access), song, json!({})).await["tracks"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     (app, admin, track, music)
 }
 
@@ -52,6 +53,12 @@ async fn plays_are_recorded_once_heard_enough_and_counted_per_person() {
     assert!(mine["track"]["lastPlayedAt"].is_string());
     assert_eq!(mine["recentlyPlayed"].as_array().unwrap().len(), 2);
     assert_eq!(mine["mostPlayed"][0]["plays"], 2);
+    let sorted = "{ t: albums { edges { node { title } } } m: albums(sort: MOST_PLAYED) { edges { node { title } } }
+        r: albums(sort: RECENTLY_PLAYED) { edges { node { title } } } }";
+    let albums = app.gql_ok(Some(&admin.access), sorted, json!({})).await;
+    assert_eq!(albums["t"]["edges"][0]["node"]["title"], "Aardvark", "{albums}");
+    assert_eq!(albums["m"]["edges"][0]["node"]["title"], "Album", "{albums}");
+    assert_eq!(albums["r"]["edges"][0]["node"]["title"], "Album", "{albums}");
     let bob = app.register("bob@example.org", "Bob").await;
     let theirs = app.gql_ok(Some(&bob.access), q, json!({ "t": track })).await;
     assert_eq!(theirs["track"]["playCount"], 0, "history is per person");
@@ -131,6 +138,10 @@ async fn friends_see_what_i_play_live_unless_i_stop_sharing() {
     app.gql_ok(Some(&ann.access), now, json!({ "t": track })).await;
     assert_eq!(next_activity(&mut bob_ws).await["track"]["id"], json!(track));
     app.gql_ok(Some(&ann.access), "mutation { setActivitySharing(on: false) }", json!({})).await;
+    assert_eq!(
+        app.gql_ok(Some(&ann.access), "{ me { shareActivity } }", json!({})).await["me"]["shareActivity"],
+        false
+    );
     assert!(next_activity(&mut bob_ws).await["track"].is_null(), "turning sharing off clears it");
     assert_eq!(app.gql_ok(Some(&bob.access), list, json!({})).await["friendsActivity"], json!([]));
     app.gql_ok(Some(&ann.access), "mutation { setActivitySharing(on: true) }", json!({})).await;

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { consoleErrors, expectVisible, graphql, serverAndBrowser, UI_TIMEOUT_MS } from './harness.mjs';
+import { consoleErrors, createAccount, expectVisible, inviteCode, serverAndBrowser, UI_TIMEOUT_MS } from './harness.mjs';
 
 const ADA = { username: 'Ada', email: 'ada@example.com', password: 'correct horse battery staple' };
 const BEN = { username: 'Ben', email: 'ben@example.com', password: 'another horse battery staple' };
@@ -101,22 +101,6 @@ test('two people become friends with live notifications, then one blocks the oth
 });
 
 // ---------- steps ----------
-
-async function createAccount(form, { username, email, password }) {
-  await form.getByTestId('username').fill(username);
-  await form.getByTestId('email').fill(email);
-  await form.getByTestId('password').fill(password);
-  await form.getByTestId('submit').click();
-}
-
-/** A one-use invite code, made through the API with the admin's credentials. */
-async function inviteCode(base, { email, password }) {
-  const { login } = await graphql(base, `mutation Login($email: String!, $password: String!) {
-    login(email: $email, password: $password) { __typename ... on AuthPayload { accessToken } } }`, { email, password });
-  assert.equal(login.__typename, 'AuthPayload');
-  const { createInvite } = await graphql(base, 'mutation { createInvite(maxUses: 1, expiresInHours: 1) { code } }', {}, login.accessToken);
-  return createInvite.code;
-}
 
 /** Waits until the page's notifications subscription is listening (the bell says so). */
 async function expectLive(page) {

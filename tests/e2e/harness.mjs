@@ -129,3 +129,26 @@ export function consoleErrors(page) {
   page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
   return errors;
 }
+
+/** Fills and submits the setup or sign-up form. */
+export async function createAccount(form, { username, email, password }) {
+  await form.getByTestId('username').fill(username);
+  await form.getByTestId('email').fill(email);
+  await form.getByTestId('password').fill(password);
+  await form.getByTestId('submit').click();
+}
+
+/** Signs in through the API; resolves to { accessToken, user: { id } }. */
+export async function apiLogin(baseUrl, { email, password }) {
+  const { login } = await graphql(baseUrl, `mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) { __typename ... on AuthPayload { accessToken user { id } } } }`, { email, password });
+  assert.equal(login.__typename, 'AuthPayload');
+  return login;
+}
+
+/** A one-use invite code, made through the API with an admin's credentials. */
+export async function inviteCode(baseUrl, admin) {
+  const { accessToken } = await apiLogin(baseUrl, admin);
+  const { createInvite } = await graphql(baseUrl, 'mutation { createInvite(maxUses: 1, expiresInHours: 1) { code } }', {}, accessToken);
+  return createInvite.code;
+}

@@ -6,7 +6,7 @@
 import * as store from './store.js';
 
 export const USER_FIELDS = `
-  id username tag email avatarUrl isAdmin twoFactorEnabled provider createdAt`;
+  id username tag email avatarUrl isAdmin twoFactorEnabled provider createdAt shareActivity`;
 
 export const AUTH_PAYLOAD = `
   accessToken refreshToken expiresIn user { ${USER_FIELDS} }`;
@@ -31,20 +31,22 @@ export class ApiError extends Error {
  * Runs one operation and resolves to its `data`, or rejects with an ApiError.
  * `files` maps a variable path (e.g. 'variables.input.avatar') to a File or Blob.
  * `anonymous` sends no token and never retries (sign-in operations, where UNAUTHENTICATED
- * means bad credentials); `retry: false` keeps the token but skips the refresh-and-retry.
+ * means bad credentials); `retry: false` keeps the token but skips the refresh-and-retry;
+ * `keepalive` lets the request finish after the page is gone.
  */
-export async function gql(query, variables = {}, { files = {}, anonymous = false, retry = true } = {}) {
+export async function gql(query, variables = {}, { files = {}, anonymous = false, retry = true, keepalive = false } = {}) {
   if (!anonymous && store.user() && store.accessTokenStale()) await refreshQuietly();
   try {
-    return await send(query, variables, files, anonymous);
+    return await send(query, variables, files, anonymous, keepalive);
   } catch (err) {
     if (err.code !== 'UNAUTHENTICATED' || anonymous || !retry || !store.refreshToken()) throw err;
     await refreshSession();
-    return send(query, variables, files, anonymous);
+    return send(query, variables, files, anonymous, keepalive);
   }
 }
 
-async function send(query, variables, files, anonymous) {
+// `keepalive` lets a small request outlive the page (a last word as the tab closes).
+async function send(query, variables, files, anonymous, keepalive = false) {
   const headers = {};
   const token = store.accessToken();
   if (token && !anonymous) headers.Authorization = `Bearer ${token}`;
@@ -57,7 +59,7 @@ async function send(query, variables, files, anonymous) {
   }
   let response;
   try {
-    response = await fetch('/graphql', { method: 'POST', headers, body });
+    response = await fetch('/graphql', { method: 'POST', headers, body, keepalive });
   } catch {
     throw new ApiError(UNREACHABLE, 'NETWORK');
   }

@@ -6,6 +6,7 @@ import { h, mount } from './dom.js';
 import { connectMediaSession } from './media-session.js';
 import { onNotification, watchNotifications } from './notifications.js';
 import * as player from './player.js';
+import { followPlayer } from './scrobble.js';
 import { exchangeLoginCode, loadServerInfo, restoreSession } from './session.js';
 import * as store from './store.js';
 import { adminView } from './views/admin.js';
@@ -210,6 +211,8 @@ async function boot() {
   // The player bar sits outside the routed views, so playback survives navigation.
   document.body.append(playerBar({ onQueue: toggleQueue }));
   connectMediaSession();
+  // Plays and "now playing" go to the server, for history and for friends.
+  followPlayer();
   // One live notifications stream per signed-in user; friend news also pops up as a toast.
   watchNotifications();
   onNotification((n) => ['FRIEND_REQUEST_RECEIVED', 'FRIEND_REQUEST_ACCEPTED'].includes(n.type) && toast(n.message));

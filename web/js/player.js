@@ -1,5 +1,6 @@
 // The local player: one Audio element and the play queue. No DOM code: views call these
-// functions and listen with on('queue' | 'track' | 'state' | 'time' | 'volume', fn).
+// functions and listen with on('queue' | 'track' | 'state' | 'time' | 'volume', fn), and
+// with on('load' | 'ended', fn) for where one playthrough of a track begins and ends.
 //
 // Stream URLs are signed and short-lived, so each is fetched right before it is used. A track
 // the browser cannot decode in its original format is retried as Opus, then MP3. Transcodes
@@ -63,6 +64,7 @@ export function snapshot() {
     index: state.index,
     queue: state.queue,
     playing: !audio.paused,
+    wantPlay: state.wantPlay, // the listener asked to play, even while a track loads
     loading: state.loading,
     error: state.error,
     format: state.format,
@@ -257,7 +259,7 @@ export function toggleMute() {
 function load(index, autoplay) {
   Object.assign(state, { index, wantPlay: autoplay, error: null, format: null, url: null, offset: 0 });
   audio.pause();
-  emit('track', 'queue');
+  emit('load', 'track', 'queue');
   const track = current().track;
   const format = playableOriginal(track) ? 'ORIGINAL' : 'OPUS';
   loadFormat(format, ++loadSeq, 0);
@@ -333,6 +335,7 @@ function retryAfterError() {
 }
 
 function ended() {
+  emit('ended');
   if (state.repeat === 'one') {
     seek(0);
     start();

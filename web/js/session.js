@@ -2,6 +2,7 @@
 // views only collect input and show results.
 
 import { gql, refreshSession, AUTH_PAYLOAD, USER_FIELDS } from './api.js';
+import { stopReporting } from './scrobble.js';
 import * as store from './store.js';
 
 const LOGIN_RESULT = `
@@ -91,6 +92,7 @@ export async function reloadMe() {
 
 /** Ends this session on the server (best effort) and forgets it here in any case. */
 export async function signOut() {
+  await stopReporting(); // while the token still works
   const refreshToken = store.refreshToken();
   try {
     if (refreshToken) {
@@ -103,6 +105,7 @@ export async function signOut() {
 }
 
 export async function signOutEverywhere() {
+  await stopReporting();
   await gql(`mutation { logoutEverywhere }`);
   store.clearSession();
 }

@@ -1,6 +1,7 @@
 // Friends: find people, answer and follow up requests, manage friends and blocks. The lists
 // reload after every action and whenever a live friend notification arrives.
 import { confirmDialog } from '../components/dialog.js';
+import { friendsActivityPanel } from '../components/friends-activity.js';
 import { openMenu } from '../components/menu.js';
 import { actionButton, personRow } from '../components/person.js';
 import { toast } from '../components/toast.js';
@@ -84,6 +85,7 @@ export function friendsView(ctx) {
       h('p', { class: 'muted page-subtitle' }, 'Find people on this server, answer requests and keep your list tidy.')),
     h('div', { class: 'card-stack friends-page' },
       search.el,
+      friendsActivityPanel(ctx, { compact: true }),
       h('div', { class: 'card-grid' }, incoming.el, outgoing.el),
       friends.el,
       blocked.el));

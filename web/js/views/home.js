@@ -1,11 +1,15 @@
-// Home: a greeting, shortcuts, what was added lately and a shelf of albums.
+// Home: a greeting, shortcuts, what friends are listening to, what you played and what was
+// added lately, and a shelf of albums.
 import { albumCard } from '../components/cards.js';
+import { friendsActivityPanel } from '../components/friends-activity.js';
 import { emptyState } from '../components/hero.js';
 import { trackList } from '../components/track-list.js';
+import { recentlyPlayed } from '../data/activity.js';
 import * as library from '../data/library.js';
 import { h, mount } from '../dom.js';
 import { icon } from '../icons.js';
 import { appLayout } from '../layout.js';
+import { onPlayRecorded } from '../scrobble.js';
 import * as store from '../store.js';
 
 function greeting(now = new Date()) {
@@ -34,6 +38,30 @@ function shortcuts() {
 function placeholderShelf() {
   return Array.from({ length: 6 }, (_, i) =>
     h('div', { class: 'tile', 'aria-hidden': 'true' }, h('div', { class: `tile-art tile-art-${i}` }), h('div', { class: 'tile-line' }), h('div', { class: 'tile-line tile-line-short' })));
+}
+
+// A track played several times in a row (on repeat, say) shows once.
+const withoutRepeats = (plays) => plays.filter((play, i) => i === 0 || play.track.id !== plays[i - 1].track.id);
+
+// Your latest plays; shown once there are any, and again after each play the player records.
+function recentlyPlayedSection(ctx) {
+  const list = trackList({ testid: 'recently-played' });
+  const el = h('section', { class: 'page-section', hidden: true }, h('h2', { class: 'section-title' }, 'Recently played'), list.el);
+  let seq = 0;
+  const load = async () => {
+    const mine = ++seq;
+    try {
+      const plays = await recentlyPlayed(10);
+      if (mine !== seq) return;
+      list.set(withoutRepeats(plays).map(({ track }) => ({ track })));
+      el.hidden = plays.length === 0;
+    } catch {
+      /* the section stays as it was */
+    }
+  };
+  ctx.onCleanup(onPlayRecorded(load));
+  load();
+  return el;
 }
 
 export function homeView(ctx) {
@@ -65,6 +93,8 @@ export function homeView(ctx) {
       h('h1', { class: 'page-title', tabindex: '-1' }, `Welcome, ${user.username}`)),
     shortcuts(),
     empty,
+    friendsActivityPanel(ctx),
+    recentlyPlayedSection(ctx),
     h('section', { class: 'page-section' }, h('div', { class: 'section-head' }, h('h2', { class: 'section-title' }, 'Albums'),
       h('a', { class: 'section-link', href: '#/library/albums' }, 'Show all')), shelf),
     recentSection);

@@ -1,5 +1,7 @@
-// Profile: identity, avatar, password, two-factor authentication, sign-in methods and sessions.
+// Profile: identity, avatar, privacy, password, two-factor authentication, sign-in methods and
+// sessions.
 import { gql, NO_RETRY, USER_FIELDS } from '../api.js';
+import { setActivitySharing } from '../data/activity.js';
 import { h, mount } from '../dom.js';
 import { icon } from '../icons.js';
 import { appLayout, avatar, signOutAndLeave } from '../layout.js';
@@ -69,6 +71,32 @@ function profileCard(alert, notice) {
   return card('Edit profile', form);
 }
 
+function privacyCard(alert) {
+  const hint = h('span', { class: 'field-hint', id: 'share-activity-hint' },
+    'Friends see the track you are playing while you play it. When this is off they see nothing, not even that it is off.');
+  const input = h('input', { type: 'checkbox', role: 'switch', class: 'switch', 'data-testid': 'share-activity', checked: store.user().shareActivity !== false,
+    'aria-describedby': 'share-activity-hint' });
+  const section = card('Privacy',
+    h('label', { class: 'switch-field' },
+      h('span', { class: 'check-text' }, h('span', { class: 'switch-label' }, 'Share what I’m listening to with friends'), hint),
+      input));
+  input.addEventListener('change', async () => {
+    const on = input.checked;
+    alert.clear();
+    input.disabled = true;
+    try {
+      await setActivitySharing(on);
+      store.setUser({ shareActivity: on });
+    } catch (err) {
+      input.checked = !on;
+      alert.show(err.message, section);
+    } finally {
+      input.disabled = false;
+    }
+  });
+  return section;
+}
+
 function passwordCard(alert, notice) {
   const form = h('form', { class: 'form', 'data-testid': 'password-form' },
     // Lets password managers tell which account the new password belongs to.
@@ -119,7 +147,7 @@ export function profileView(ctx) {
     top.el,
     h('div', { class: 'alerts' }, alert.el, notice.el),
     h('div', { class: 'card-grid' },
-      profileCard(alert, notice),
+      h('div', { class: 'card-stack' }, profileCard(alert, notice), privacyCard(alert)),
       h('div', { class: 'card-stack' }, twoFactorCard(alert, notice), linkedProvidersCard(ctx, alert, notice), passwordCard(alert, notice),
         sessionsCard(ctx, alert))));
 }
