@@ -1,6 +1,6 @@
 //! `/graphql` (POST and GET, GraphiQL in a browser) and `/graphql/ws` (subscriptions).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
@@ -84,41 +84,56 @@ async fn read_request(
     req: Request,
     ctx: &RequestContext,
 ) -> Result<async_graphql::Request, Response> {
-    let limits = &state.app.config.limits;
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    let max_json = limits.max_body_kb * 1024;
-    let json_too_large = || {
-        graphql_error(
+    match content_type.filter(|c| c.starts_with("multipart/form-data")) {
+        Some(content_type) => read_multipart(state, req, ctx, &content_type, declared).await,
+        None => read_json(state, req, declared).await,
+    }
+}
+
+async fn read_multipart(
+    state: &HttpState,
+    req: Request,
+    ctx: &RequestContext,
+    content_type: &str,
+    declared: Option<usize>,
+) -> Result<async_graphql::Request, Response> {
+    let limits = &state.app.config.limits;
+    if ctx.caller.is_none() {
+        return Err(graphql_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "sign in to upload"));
+    }
+    let max = limits.max_upload_mb * 1024 * 1024;
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large(limits.max_upload_mb));
+    }
+    let operations = limits.max_body_kb * 1024;
+    let part_limits = multipart::Limits { operations, map: 64 * 1024, file: max, files: 8, total: max };
+    multipart::read(req.into_body(), content_type, &part_limits).await.map_err(|e| match e {
+        MultipartError::TooLarge(what, limit) => graphql_error(
             StatusCode::PAYLOAD_TOO_LARGE,
             "BAD_USER_INPUT",
-            &format!("the request body exceeds {max_json} bytes"),
-        )
+            &format!("{what} is larger than {limit} bytes"),
+        ),
+        MultipartError::Invalid(message) => graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message),
+        MultipartError::Io(e) => crate::error::AppError::internal(e).into_response(),
+    })
+}
+
+async fn read_json(
+    state: &HttpState,
+    req: Request,
+    declared: Option<usize>,
+) -> Result<async_graphql::Request, Response> {
+    let max = state.app.config.limits.max_body_kb * 1024;
+    let too_large = || {
+        graphql_error(StatusCode::PAYLOAD_TOO_LARGE, "BAD_USER_INPUT", &format!("the request body exceeds {max} bytes"))
     };
-    if let Some(content_type) = content_type.filter(|c| c.starts_with("multipart/form-data")) {
-        if ctx.caller.is_none() {
-            return Err(graphql_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "sign in to upload"));
-        }
-        let max = limits.max_upload_mb * 1024 * 1024;
-        if declared.is_some_and(|n| n > max) {
-            return Err(too_large(limits.max_upload_mb));
-        }
-        let part_limits = multipart::Limits { operations: max_json, map: 64 * 1024, file: max, files: 8, total: max };
-        return multipart::read(req.into_body(), &content_type, &part_limits).await.map_err(|e| match e {
-            MultipartError::TooLarge(what, limit) => graphql_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "BAD_USER_INPUT",
-                &format!("{what} is larger than {limit} bytes"),
-            ),
-            MultipartError::Invalid(message) => graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message),
-            MultipartError::Io(e) => crate::error::AppError::internal(e).into_response(),
-        });
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large());
     }
-    if declared.is_some_and(|n| n > max_json) {
-        return Err(json_too_large());
-    }
-    let bytes = axum::body::to_bytes(req.into_body(), max_json).await.map_err(|_| json_too_large())?;
+    let bytes = axum::body::to_bytes(req.into_body(), max).await.map_err(|_| too_large())?;
     serde_json::from_slice::<async_graphql::Request>(&bytes).map_err(|e| {
         graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &format!("the request is not valid GraphQL JSON: {e}"))
     })
@@ -175,37 +190,48 @@ async fn graphql_ws(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let ip = client_ip(peer, &headers, state.app.config.server.trust_proxy_headers);
-    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
-        let _guard = super::health::SocketGauge::open("graphql");
-        let app = state.app.clone();
-        let shutdown = app.shutdown.clone();
-        let initialised = std::sync::Arc::new(tokio::sync::Notify::new());
-        let init_done = initialised.clone();
-        let connection = GraphQLWebSocket::new(socket, state.socket_schema.clone(), protocol)
-            .on_connection_init(move |payload| async move {
-                init_done.notify_one();
-                let token = payload.get("token").and_then(|t| t.as_str()).map(str::to_owned);
-                let caller = match token {
-                    Some(t) => Some(sessions::authenticate(&app, &t).await.map_err(async_graphql::Error::from)?),
-                    None => None,
-                };
-                let mut data = async_graphql::Data::default();
-                data.insert(RequestContext { ip, caller, token_rejected: false, login_binding: None, device: None });
-                Ok(data)
-            })
-            .serve();
-        // A socket that never says `connection_init` would otherwise be held open forever.
-        let silent = async {
-            if tokio::time::timeout(CONNECTION_INIT_TIMEOUT, initialised.notified()).await.is_ok() {
-                std::future::pending::<()>().await;
-            }
-        };
-        tokio::select! {
-            _ = connection => {}
-            _ = silent => tracing::debug!("closed a subscription socket that did not initialise in time"),
-            _ = shutdown.cancelled() => {}
+    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| serve_socket(state, socket, protocol, ip))
+}
+
+/// One subscription socket until it closes, fails to initialise in time, or the server stops.
+async fn serve_socket(state: HttpState, socket: axum::extract::ws::WebSocket, protocol: GraphQLProtocol, ip: IpAddr) {
+    let _guard = super::health::SocketGauge::open("graphql");
+    let shutdown = state.app.shutdown.clone();
+    let initialised = std::sync::Arc::new(tokio::sync::Notify::new());
+    let init_done = initialised.clone();
+    let app = state.app.clone();
+    let connection = GraphQLWebSocket::new(socket, state.socket_schema.clone(), protocol)
+        .on_connection_init(move |payload| async move {
+            init_done.notify_one();
+            socket_context(&app, ip, payload).await
+        })
+        .serve();
+    // A socket that never says `connection_init` would otherwise be held open forever.
+    let silent = async {
+        if tokio::time::timeout(CONNECTION_INIT_TIMEOUT, initialised.notified()).await.is_ok() {
+            std::future::pending::<()>().await;
         }
-    })
+    };
+    tokio::select! {
+        _ = connection => {}
+        _ = silent => tracing::debug!("closed a subscription socket that did not initialise in time"),
+        _ = shutdown.cancelled() => {}
+    }
+}
+
+/// The caller of a subscription socket, from the token in `connection_init` (never the URL).
+async fn socket_context(
+    app: &crate::state::SharedState,
+    ip: IpAddr,
+    payload: serde_json::Value,
+) -> async_graphql::Result<async_graphql::Data> {
+    let caller = match payload.get("token").and_then(|t| t.as_str()) {
+        Some(token) => Some(sessions::authenticate(app, token).await.map_err(async_graphql::Error::from)?),
+        None => None,
+    };
+    let mut data = async_graphql::Data::default();
+    data.insert(RequestContext { ip, caller, token_rejected: false, login_binding: None, device: None });
+    Ok(data)
 }
 
 /// graphql-transport-ws lets a server close sockets that do not initialise in time.

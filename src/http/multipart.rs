@@ -66,7 +66,8 @@ pub async fn read(body: Body, content_type: &str, limits: &Limits) -> Result<asy
     let mut map: Option<HashMap<String, Vec<String>>> = None;
     let mut files = 0;
     while let Some(field) = multipart.next_field().await? {
-        match field.name().unwrap_or_default() {
+        let part = field.name().unwrap_or_default().to_string();
+        match part.as_str() {
             "operations" if request.is_none() => {
                 let bytes = field.bytes().await?;
                 request = Some(
@@ -85,21 +86,32 @@ pub async fn read(body: Body, content_type: &str, limits: &Limits) -> Result<asy
                 let (Some(request), Some(map)) = (request.as_mut(), map.as_ref()) else {
                     return Err(invalid("the operations and map parts must come before any file"));
                 };
-                let paths = map.get(name).ok_or_else(|| invalid(format!("the part {name} is not in the map")))?;
                 files += 1;
                 if files > limits.files {
                     return Err(invalid(format!("at most {} files per request", limits.files)));
                 }
-                let upload = store_file(field).await?;
-                for path in paths {
-                    request.set_upload(path, upload.try_clone()?);
-                }
+                attach_file(request, map, name, field).await?;
             }
         }
     }
     let request = request.ok_or_else(|| invalid("the operations part is missing"))?;
     map.ok_or_else(|| invalid("the map part is missing"))?;
     Ok(request)
+}
+
+/// Stores one file part and puts it wherever the map says it goes.
+async fn attach_file(
+    request: &mut async_graphql::Request,
+    map: &HashMap<String, Vec<String>>,
+    name: &str,
+    field: multer::Field<'_>,
+) -> Result<(), MultipartError> {
+    let paths = map.get(name).ok_or_else(|| invalid(format!("the part {name} is not in the map")))?;
+    let upload = store_file(field).await?;
+    for path in paths {
+        request.set_upload(path, upload.try_clone()?);
+    }
+    Ok(())
 }
 
 /// Streams one file part into an anonymous temp file (deleted when the last handle closes).

@@ -111,19 +111,26 @@ async fn callback(
         return no_store(Redirect::to("/#loginError=invalid_state"));
     }
     match oauth::callback(&state.app, &csrf, &code).await {
-        Ok(CallbackOutcome::SignedIn { login_code, browser_binding }) => {
-            // No Max-Age=0 follows a successful exchange (a resolver cannot set cookies); the
-            // cookie is harmless once its one-time code is spent, and gone in 120 s anyway.
+        Ok(outcome) => back_to_the_app(&state, outcome),
+        Err(reason) => no_store(Redirect::to(&format!("/#loginError={}", reason.as_word()))),
+    }
+}
+
+/// The redirect into the web UI with the one-time code the round trip earned.
+fn back_to_the_app(state: &HttpState, outcome: CallbackOutcome) -> Response {
+    match outcome {
+        CallbackOutcome::SignedIn { login_code, browser_binding } => {
+            // Not cleared after the exchange: the cookie is harmless once its one-time code is
+            // spent, and gone in 120 s anyway.
             let cookie = format!(
                 "{LOGIN_COOKIE}={browser_binding}; Path=/graphql; Max-Age=120; HttpOnly; SameSite=Strict{}",
-                secure_flag(&state)
+                secure_flag(state)
             );
             with_cookie(no_store(Redirect::to(&format!("/#loginCode={login_code}"))), &cookie)
         }
-        Ok(CallbackOutcome::LinkPending { link_code }) => {
+        CallbackOutcome::LinkPending { link_code } => {
             no_store(Redirect::to(&format!("/#/profile?linkCode={link_code}")))
         }
-        Err(reason) => no_store(Redirect::to(&format!("/#loginError={}", reason.as_word()))),
     }
 }
 
