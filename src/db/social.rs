@@ -3,6 +3,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::domain::social::NotificationKind;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Friendship {
     None,
@@ -175,7 +177,7 @@ pub fn sever(conn: &Connection, x: &str, y: &str) -> rusqlite::Result<()> {
 pub struct NotificationRow {
     pub id: String,
     pub user_id: String,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub actor_id: Option<String>,
     pub room_id: Option<String>,
     pub created_at: String,
@@ -199,14 +201,14 @@ fn notification_from_row(r: &Row<'_>) -> rusqlite::Result<NotificationRow> {
 pub fn insert_notification(
     conn: &Connection,
     user: &str,
-    kind: &str,
+    kind: NotificationKind,
     actor: Option<&str>,
     room: Option<&str>,
 ) -> rusqlite::Result<NotificationRow> {
     let row = NotificationRow {
         id: super::new_id(),
         user_id: user.to_string(),
-        kind: kind.to_string(),
+        kind,
         actor_id: actor.map(str::to_string),
         room_id: room.map(str::to_string),
         created_at: super::now(),
@@ -265,7 +267,7 @@ pub fn prune_read(conn: &Connection, cutoff: &str) -> rusqlite::Result<usize> {
 /// Drops pending FRIEND_REQUEST_RECEIVED notifications that a withdrawn request left behind.
 pub fn delete_request_notification(conn: &Connection, receiver: &str, requester: &str) -> rusqlite::Result<usize> {
     conn.execute(
-        "DELETE FROM notifications WHERE user_id = ?1 AND actor_id = ?2 AND kind = 'FRIEND_REQUEST_RECEIVED' AND read_at IS NULL",
-        params![receiver, requester],
+        "DELETE FROM notifications WHERE user_id = ?1 AND actor_id = ?2 AND kind = ?3 AND read_at IS NULL",
+        params![receiver, requester, NotificationKind::FriendRequestReceived],
     )
 }

@@ -1,4 +1,5 @@
 //! Pure types and rules, no I/O.
 
 pub mod library;
+pub mod social;
 pub mod user;

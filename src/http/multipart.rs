@@ -43,6 +43,7 @@ impl From<multer::Error> for MultipartError {
                 MultipartError::TooLarge(format!("the part {}", field_name.unwrap_or_default()), limit)
             }
             multer::Error::StreamSizeExceeded { limit } => MultipartError::TooLarge("the request".into(), limit),
+            // multer's error is #[non_exhaustive]: every other failure is a malformed body.
             other => MultipartError::Invalid(format!("cannot read the multipart request: {other}")),
         }
     }

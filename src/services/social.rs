@@ -6,6 +6,7 @@
 //! block is never revealed.
 
 use crate::db::{self, social, users};
+pub use crate::domain::social::NotificationKind;
 use crate::error::{AppError, AppResult};
 use crate::services::accounts::UserView;
 use crate::services::events::Event;
@@ -43,41 +44,6 @@ pub struct UserSummary {
     pub row: users::UserRow,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotificationKind {
-    FriendRequestReceived,
-    FriendRequestAccepted,
-    RoomInvite,
-}
-
-impl NotificationKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            NotificationKind::FriendRequestReceived => "FRIEND_REQUEST_RECEIVED",
-            NotificationKind::FriendRequestAccepted => "FRIEND_REQUEST_ACCEPTED",
-            NotificationKind::RoomInvite => "ROOM_INVITE",
-        }
-    }
-
-    fn parse(s: &str) -> AppResult<Self> {
-        match s {
-            "FRIEND_REQUEST_RECEIVED" => Ok(NotificationKind::FriendRequestReceived),
-            "FRIEND_REQUEST_ACCEPTED" => Ok(NotificationKind::FriendRequestAccepted),
-            "ROOM_INVITE" => Ok(NotificationKind::RoomInvite),
-            other => Err(AppError::internal(anyhow::anyhow!("unknown notification kind {other:?}"))),
-        }
-    }
-
-    /// The sentence shown for it, about `who`.
-    pub fn message(self, who: &str) -> String {
-        match self {
-            NotificationKind::FriendRequestReceived => format!("{who} sent you a friend request"),
-            NotificationKind::FriendRequestAccepted => format!("{who} accepted your friend request"),
-            NotificationKind::RoomInvite => format!("{who} invited you to a room"),
-        }
-    }
-}
-
 /// An enabled account other than the caller's that neither blocked the other.
 fn reachable(conn: &rusqlite::Connection, caller: &Caller, other: &str) -> AppResult<users::UserRow> {
     if other == caller.user_id {
@@ -96,7 +62,7 @@ fn notify(
     kind: NotificationKind,
     actor: &users::UserRow,
 ) -> AppResult<Notification> {
-    let row = social::insert_notification(conn, user, kind.as_str(), Some(&actor.id), None)?;
+    let row = social::insert_notification(conn, user, kind, Some(&actor.id), None)?;
     let request_id = match kind {
         NotificationKind::FriendRequestReceived => social::request_between(conn, &actor.id, user)?.map(|r| r.id),
         NotificationKind::FriendRequestAccepted | NotificationKind::RoomInvite => None,
@@ -318,7 +284,7 @@ pub async fn notifications(
             rows.into_iter()
                 .map(|r| {
                     let actor = actors.iter().find(|u| Some(&u.id) == r.actor_id.as_ref()).cloned();
-                    let kind = NotificationKind::parse(&r.kind)?;
+                    let kind = r.kind;
                     let request_id = match (kind, &r.actor_id) {
                         (NotificationKind::FriendRequestReceived, Some(from)) => {
                             social::request_between(c, from, &me)?.map(|q| q.id)
