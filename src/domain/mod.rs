@@ -1,5 +1,6 @@
 //! Pure types and rules, no I/O.
 
+pub mod ids;
 pub mod library;
 pub mod social;
 pub mod user;

@@ -13,7 +13,7 @@ use crate::services::library;
 /// A media URL for the caller (see `services::media::grant_url`). `version` changes when the
 /// content does, so browsers can cache images by URL.
 pub fn media_url(ctx: &Context<'_>, resource: &str, version: Option<&str>) -> String {
-    let viewer = crate::graphql::caller_opt(ctx).map(|c| c.user_id.clone()).unwrap_or_default();
+    let viewer = crate::graphql::caller_opt(ctx).map(|c| c.user_id.to_string()).unwrap_or_default();
     media_url_for(ctx, &viewer, resource, version)
 }
 

@@ -175,7 +175,7 @@ impl LibraryQuery {
         after: Option<String>,
     ) -> GqlResult<Page<Track>> {
         let me = caller(ctx)?;
-        let filter = TrackFilter { favorites_of: Some(me.user_id), ..Default::default() };
+        let filter = TrackFilter { favorites_of: Some(me.user_id.to_string()), ..Default::default() };
         track_page(ctx, filter, Default::default(), first, after).await
     }
 

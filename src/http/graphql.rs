@@ -71,7 +71,7 @@ async fn graphql_post(
 
 /// Runs a request with its context and fresh dataloaders.
 async fn execute(state: &HttpState, request: async_graphql::Request, ctx: RequestContext) -> Response {
-    let user = ctx.caller.as_ref().map(|c| c.user_id.clone());
+    let user = ctx.caller.as_ref().map(|c| c.user_id.to_string());
     let request = crate::graphql::loaders::attach(request.data(ctx), &state.app, user);
     GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }

@@ -307,7 +307,7 @@ pub async fn change_password(state: &SharedState, caller: &Caller, current: Stri
     let hash = blocking(move || Ok(password::hash(&new)?)).await?;
     let id = user.id.clone();
     state.db.run(move |conn| Ok(users::set_password_hash(conn, &id, &hash)?)).await?;
-    sessions::revoke_all(state, &user.id, Some(caller.session_id.clone())).await?;
+    sessions::revoke_all(state, &user.id, Some(caller.session_id.to_string())).await?;
     tracing::info!(user_id = %user.id, "password changed; other sessions signed out");
     Ok(true)
 }

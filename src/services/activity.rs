@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::library::{self as db_library, TrackRow};
 use crate::db::{plays, social, users};
+use crate::domain::ids::UserId;
 use crate::error::{AppError, AppResult};
 use crate::services::events::Event;
 use crate::services::sessions::Caller;
@@ -144,8 +145,8 @@ pub async fn set_now_playing(
         None => None,
     };
     match &playing {
-        Some(p) => state.social.now_playing.insert(caller.user_id.clone(), p.clone()),
-        None => state.social.now_playing.invalidate(&caller.user_id),
+        Some(p) => state.social.now_playing.insert(caller.user_id.to_string(), p.clone()),
+        None => state.social.now_playing.invalidate(caller.user_id.as_str()),
     }
     tell_friends(state, &caller.user_id, playing).await?;
     Ok(true)
@@ -169,7 +170,7 @@ pub async fn tell_friends(state: &SharedState, user_id: &str, playing: Option<No
     let Some((me, friends)) = found else { return Ok(()) };
     let change = ActivityChange { friend: me, playing };
     for friend in friends {
-        state.events.send(&friend, Event::FriendActivity(Box::new(change.clone())));
+        state.events.send(&UserId::trusted(friend), Event::FriendActivity(Box::new(change.clone())));
     }
     Ok(())
 }
@@ -202,7 +203,7 @@ pub async fn set_sharing(state: &SharedState, caller: &Caller, on: bool) -> AppR
         tell_friends(state, &id, None).await?;
     }
     state.db.run(move |c| Ok(users::set_share_activity(c, &id, on)?)).await?;
-    if on && let Some(playing) = state.social.now_playing.get(&caller.user_id) {
+    if on && let Some(playing) = state.social.now_playing.get(caller.user_id.as_str()) {
         tell_friends(state, &caller.user_id, Some(playing)).await?;
     }
     Ok(())

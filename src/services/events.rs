@@ -18,6 +18,8 @@ use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use tokio::sync::mpsc;
 
+use crate::domain::ids::{SessionId, UserId};
+
 /// Events one client may have waiting; a client further behind is cut off.
 const QUEUE: usize = 64;
 
@@ -40,7 +42,7 @@ impl Event {
 
 struct Listener {
     id: u64,
-    session_id: String,
+    session_id: SessionId,
     sender: mpsc::Sender<Event>,
 }
 
@@ -51,35 +53,35 @@ pub struct EventHub {
 
 #[derive(Default)]
 struct Inner {
-    listeners: Mutex<HashMap<String, Vec<Listener>>>,
+    listeners: Mutex<HashMap<UserId, Vec<Listener>>>,
     next_id: AtomicU64,
 }
 
 impl EventHub {
     /// Registers a client of `user_id` signed in as `session_id`.
-    pub fn subscribe(&self, user_id: &str, session_id: &str) -> Subscription {
+    pub fn subscribe(&self, user_id: &UserId, session_id: &SessionId) -> Subscription {
         let (sender, receiver) = mpsc::channel(QUEUE);
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-        let listener = Listener { id, session_id: session_id.to_string(), sender };
-        self.lock().entry(user_id.to_string()).or_default().push(listener);
+        let listener = Listener { id, session_id: session_id.clone(), sender };
+        self.lock().entry(user_id.clone()).or_default().push(listener);
         metrics::gauge!("soundroom_event_listeners").increment(1.0);
-        Subscription { receiver, registration: Registration { hub: self.clone(), user_id: user_id.to_string(), id } }
+        Subscription { receiver, registration: Registration { hub: self.clone(), user_id: user_id.clone(), id } }
     }
 
     /// Delivers `event` to every open client of `user_id`.
-    pub fn send(&self, user_id: &str, event: Event) {
+    pub fn send(&self, user_id: &UserId, event: Event) {
         self.deliver(user_id, |_| true, &event, false);
     }
 
     /// Tells the clients of `user_id`'s sessions (all but `keep`) that they ended, then closes
     /// their streams.
-    pub fn end_sessions(&self, user_id: &str, keep: Option<&str>, farewell: Event) {
-        self.deliver(user_id, |l| Some(l.session_id.as_str()) != keep, &farewell, true);
+    pub fn end_sessions(&self, user_id: &UserId, keep: Option<&SessionId>, farewell: Event) {
+        self.deliver(user_id, |l| Some(&l.session_id) != keep, &farewell, true);
     }
 
     /// Tells the clients of one session it ended, then closes their streams.
-    pub fn end_session(&self, user_id: &str, session_id: &str, farewell: Event) {
-        self.deliver(user_id, |l| l.session_id == session_id, &farewell, true);
+    pub fn end_session(&self, user_id: &UserId, session_id: &SessionId, farewell: Event) {
+        self.deliver(user_id, |l| &l.session_id == session_id, &farewell, true);
     }
 
     /// Open clients, for tests and metrics.
@@ -87,7 +89,7 @@ impl EventHub {
         self.lock().values().map(Vec::len).sum()
     }
 
-    fn deliver(&self, user_id: &str, wanted: impl Fn(&Listener) -> bool, event: &Event, then_close: bool) {
+    fn deliver(&self, user_id: &UserId, wanted: impl Fn(&Listener) -> bool, event: &Event, then_close: bool) {
         let mut all = self.lock();
         let Some(listeners) = all.get_mut(user_id) else { return };
         let before = listeners.len();
@@ -98,7 +100,7 @@ impl EventHub {
             match l.sender.try_send(event.clone()) {
                 Ok(()) => !then_close,
                 Err(mpsc::error::TrySendError::Full(_)) => {
-                    tracing::warn!(user_id, "a live client fell {QUEUE} events behind; disconnecting it");
+                    tracing::warn!(user_id = %user_id, "a live client fell {QUEUE} events behind; disconnecting it");
                     metrics::counter!("soundroom_event_listeners_cut_off_total").increment(1);
                     false
                 }
@@ -112,7 +114,7 @@ impl EventHub {
         metrics::gauge!("soundroom_event_listeners").decrement(removed as f64);
     }
 
-    fn remove(&self, user_id: &str, id: u64) {
+    fn remove(&self, user_id: &UserId, id: u64) {
         let mut all = self.lock();
         let Some(listeners) = all.get_mut(user_id) else { return };
         let before = listeners.len();
@@ -123,7 +125,7 @@ impl EventHub {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Listener>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<UserId, Vec<Listener>>> {
         // Never held across an await; a panic while holding it leaves the map usable.
         self.inner.listeners.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -144,7 +146,7 @@ impl Stream for Subscription {
 }
 
 impl Subscription {
-    pub fn user_id(&self) -> &str {
+    pub fn user_id(&self) -> &UserId {
         &self.registration.user_id
     }
 }
@@ -152,7 +154,7 @@ impl Subscription {
 /// Removes its queue from the hub when the client goes away.
 struct Registration {
     hub: EventHub,
-    user_id: String,
+    user_id: UserId,
     id: u64,
 }
 
@@ -171,14 +173,16 @@ mod tests {
     #[tokio::test]
     async fn events_reach_only_their_user_and_ended_sessions_close() {
         let hub = EventHub::default();
-        let mut ann_phone = hub.subscribe("ann", "s1");
-        let mut ann_laptop = hub.subscribe("ann", "s2");
-        let bob = hub.subscribe("bob", "s3");
-        hub.end_sessions("ann", Some("s2"), Event::session_revoked("bye"));
+        let (ann, bob_id) = (UserId::trusted("ann"), UserId::trusted("bob"));
+        let session = |s: &str| SessionId::trusted(s);
+        let mut ann_phone = hub.subscribe(&ann, &session("s1"));
+        let mut ann_laptop = hub.subscribe(&ann, &session("s2"));
+        let bob = hub.subscribe(&bob_id, &session("s3"));
+        hub.end_sessions(&ann, Some(&session("s2")), Event::session_revoked("bye"));
         assert!(matches!(ann_phone.next().await, Some(Event::SessionRevoked { .. })));
         assert_eq!(ann_phone.next().await, None, "the revoked session's stream ends");
         assert_eq!(hub.listener_count(), 2, "the kept session and Bob stay");
-        hub.end_session("ann", "s2", Event::session_revoked("bye"));
+        hub.end_session(&ann, &session("s2"), Event::session_revoked("bye"));
         assert!(ann_laptop.next().await.is_some());
         assert_eq!(ann_laptop.next().await, None);
         drop(bob);
@@ -188,9 +192,10 @@ mod tests {
     #[tokio::test]
     async fn a_client_that_falls_behind_is_cut_off() {
         let hub = EventHub::default();
-        let mut slow = hub.subscribe("ann", "s1");
+        let ann = UserId::trusted("ann");
+        let mut slow = hub.subscribe(&ann, &SessionId::trusted("s1"));
         for _ in 0..=QUEUE {
-            hub.send("ann", Event::session_revoked("x"));
+            hub.send(&ann, Event::session_revoked("x"));
         }
         assert_eq!(hub.listener_count(), 0);
         let mut received = 0;

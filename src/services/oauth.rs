@@ -48,7 +48,7 @@ pub async fn begin_link(state: &SharedState, caller: &Caller, provider: &str) ->
         return Err(AppError::not_found("sign-in provider"));
     }
     let code = opaque::random_token();
-    state.auth.link_starts.insert(code.clone(), caller.user_id.clone());
+    state.auth.link_starts.insert(code.clone(), caller.user_id.to_string());
     Ok(format!("/auth/oauth/{provider}/start?link={code}"))
 }
 

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use crate::auth::jwt::TokenKind;
 use crate::auth::opaque;
 use crate::db::{self, tokens, users};
+use crate::domain::ids::{SessionId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::services::events::Event;
 use crate::state::{AppState, SharedState};
@@ -14,9 +15,9 @@ use crate::state::{AppState, SharedState};
 /// Who is asking, as proven by an access token.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub user_id: String,
+    pub user_id: UserId,
     pub is_admin: bool,
-    pub session_id: String,
+    pub session_id: SessionId,
 }
 
 impl Caller {
@@ -57,7 +58,11 @@ pub async fn authenticate(state: &AppState, access_token: &str) -> AppResult<Cal
     let (user, alive) =
         state.db.run(move |conn| Ok((users::by_id(conn, &claims.sub)?, tokens::family_active(conn, &family)?))).await?;
     match user {
-        Some(u) if !u.disabled && alive => Ok(Caller { user_id: u.id, is_admin: u.is_admin, session_id }),
+        Some(u) if !u.disabled && alive => Ok(Caller {
+            user_id: UserId::trusted(u.id),
+            is_admin: u.is_admin,
+            session_id: SessionId::trusted(session_id),
+        }),
         _ => Err(AppError::unauthenticated("your session has ended; sign in again")),
     }
 }
@@ -94,7 +99,8 @@ pub async fn refresh(state: &SharedState, ip: std::net::IpAddr, refresh_token: S
         Rotation::Rotated(session) => Ok(*session),
         Rotation::Reused(user_id, family) => {
             tracing::warn!(family = %family, "refresh token reuse detected; session family revoked");
-            state.events.end_session(&user_id, &family, Event::session_revoked("this session was used elsewhere"));
+            let (user, session) = (UserId::trusted(user_id), SessionId::trusted(family));
+            state.events.end_session(&user, &session, Event::session_revoked("this session was used elsewhere"));
             Err(AppError::unauthenticated("this session is no longer valid; sign in again"))
         }
         Rotation::Invalid => Err(AppError::unauthenticated("this session is no longer valid; sign in again")),
@@ -134,7 +140,8 @@ pub async fn logout(state: &AppState, refresh_token: String) -> AppResult<bool> 
         })
         .await?;
     if let Some((user_id, family)) = ended {
-        state.events.end_session(&user_id, &family, Event::session_revoked("you signed out"));
+        let (user, session) = (UserId::trusted(user_id), SessionId::trusted(family));
+        state.events.end_session(&user, &session, Event::session_revoked("you signed out"));
     }
     Ok(true)
 }
@@ -150,6 +157,7 @@ pub async fn revoke_all(state: &AppState, user_id: &str, keep: Option<String>) -
     let id = user_id.to_string();
     let kept = keep.clone();
     state.db.run(move |conn| Ok(tokens::revoke_user(conn, &id, kept.as_deref())?)).await?;
-    state.events.end_sessions(user_id, keep.as_deref(), Event::session_revoked("you were signed out"));
+    let keep = keep.map(SessionId::trusted);
+    state.events.end_sessions(&UserId::trusted(user_id), keep.as_ref(), Event::session_revoked("you were signed out"));
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! block is never revealed.
 
 use crate::db::{self, social, users};
+use crate::domain::ids::UserId;
 pub use crate::domain::social::NotificationKind;
 use crate::error::{AppError, AppResult};
 use crate::services::accounts::UserView;
@@ -81,7 +82,7 @@ fn notify(
 /// Pushes stored notifications to their people's open clients once the change has landed.
 fn deliver(state: &SharedState, sent: Vec<(String, Notification)>) {
     for (user, notification) in sent {
-        state.events.send(&user, Event::Notification(Box::new(notification)));
+        state.events.send(&UserId::trusted(user), Event::Notification(Box::new(notification)));
     }
 }
 
