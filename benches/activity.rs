@@ -136,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
             let frame = tokio::time::timeout(Duration::from_secs(10), async {
                 loop {
                     match receivers[friend].next().await {
-                        Some(Ok(Message::Text(t))) if t.contains(&ids[who]) => return Ok(()),
+                        Some(Ok(Message::Text(t))) if t.contains(ids[who].as_str()) => return Ok(()),
                         Some(Ok(_)) => continue,
                         other => return Err(anyhow::anyhow!("socket ended: {other:?}")),
                     }

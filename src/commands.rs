@@ -88,7 +88,7 @@ pub fn user_list(config: &Config) -> anyhow::Result<()> {
             println!("{:<38} {:<30} {:<20} {:<20} {}", u.id, u.email, u.username, u.tag, flags.join(","));
         }
         match page.last() {
-            Some(last) if page.len() == 500 => after = Some(last.id.clone()),
+            Some(last) if page.len() == 500 => after = Some(last.id.to_string()),
             _ => break,
         }
     }

@@ -2,9 +2,11 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::domain::ids::UserId;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub username: String,
     pub tag: String,

@@ -70,6 +70,13 @@ macro_rules! id_type {
             }
         }
 
+        // Rows are written only by this server, so an id read back is trusted.
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                Ok(Self(value.as_str()?.to_string()))
+            }
+        }
+
         impl rusqlite::types::ToSql for $name {
             fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
                 Ok(rusqlite::types::ToSqlOutput::from(self.0.as_str()))

@@ -29,7 +29,7 @@ impl Loader<String> for UserLoader {
     async fn load(&self, keys: &[String]) -> LoadResult<Self::Value> {
         let keys = keys.to_vec();
         let rows = self.0.db.run(move |c| Ok(crate::db::users::by_ids(c, &keys)?)).await?;
-        Ok(rows.into_iter().filter(|u| !u.disabled).map(|u| (u.id.clone(), u)).collect())
+        Ok(rows.into_iter().filter(|u| !u.disabled).map(|u| (u.id.to_string(), u)).collect())
     }
 }
 

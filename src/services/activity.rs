@@ -189,7 +189,7 @@ pub async fn friends_activity(state: &SharedState, caller: &Caller) -> AppResult
     Ok(friends
         .into_iter()
         .filter_map(|friend| {
-            let playing = state.social.now_playing.get(&friend.id).filter(|p| p.until > now)?;
+            let playing = state.social.now_playing.get(friend.id.as_str()).filter(|p| p.until > now)?;
             Some(ActivityChange { friend, playing: Some(playing) })
         })
         .collect())

@@ -287,17 +287,18 @@ pub async fn search(state: &SharedState, caller: &Caller, query: &str, first: us
             // Others' private playlists are filtered out after matching, so look further.
             let playlist_ids = ids("playlist", first * 5)?;
             let user_ids = ids("user", first * 2)?;
-            let mut playlists = keep_order(&playlist_ids, crate::db::playlists::by_ids(c, &playlist_ids)?, |p| &p.id);
+            let mut playlists =
+                keep_order(&playlist_ids, crate::db::playlists::by_ids(c, &playlist_ids)?, |p| p.id.as_str());
             playlists.retain(|p| crate::services::playlists::may_read(&caller, p));
             playlists.truncate(first);
-            let mut users = keep_order(&user_ids, crate::db::users::by_ids(c, &user_ids)?, |u| &u.id);
+            let mut users = keep_order(&user_ids, crate::db::users::by_ids(c, &user_ids)?, |u| u.id.as_str());
             let hidden = crate::db::social::blocked_either_way_ids(c, &caller.user_id)?;
-            users.retain(|u| !u.disabled && !hidden.contains(&u.id));
+            users.retain(|u| !u.disabled && !hidden.iter().any(|h| u.id == *h));
             users.truncate(first);
             Ok(SearchHits {
-                artists: keep_order(&artist_ids, db_library::artists_by_ids(c, &artist_ids)?, |a| &a.id),
-                albums: keep_order(&album_ids, db_library::albums_by_ids(c, &album_ids)?, |a| &a.id),
-                tracks: keep_order(&track_ids, db_library::tracks_by_ids(c, &track_ids)?, |t| &t.id),
+                artists: keep_order(&artist_ids, db_library::artists_by_ids(c, &artist_ids)?, |a| a.id.as_str()),
+                albums: keep_order(&album_ids, db_library::albums_by_ids(c, &album_ids)?, |a| a.id.as_str()),
+                tracks: keep_order(&track_ids, db_library::tracks_by_ids(c, &track_ids)?, |t| t.id.as_str()),
                 playlists,
                 users,
             })
@@ -305,7 +306,7 @@ pub async fn search(state: &SharedState, caller: &Caller, query: &str, first: us
         .await
 }
 
-fn keep_order<T>(ids: &[String], mut rows: Vec<T>, id: impl Fn(&T) -> &String) -> Vec<T> {
+fn keep_order<T>(ids: &[String], mut rows: Vec<T>, id: impl Fn(&T) -> &str) -> Vec<T> {
     rows.sort_by_key(|r| ids.iter().position(|i| i == id(r)));
     rows
 }

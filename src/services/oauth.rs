@@ -265,7 +265,7 @@ fn decide(
         }
         oauth::link(tx, &existing.id, provider, &id.issuer, &id.subject, Some(email.as_str()))?;
         tracing::info!(user_id = %existing.id, provider, "OAuth identity linked by verified email");
-        return Ok(existing.id);
+        return Ok(existing.id.to_string());
     }
     if !id.email_verified {
         return Err(SignInRefusal::UnverifiedEmail);
@@ -277,7 +277,7 @@ fn decide(
     users::mark_email_verified(tx, &user.id)?;
     oauth::link(tx, &user.id, provider, &id.issuer, &id.subject, Some(email.as_str()))?;
     tracing::info!(user_id = %user.id, provider, "account created through OAuth");
-    Ok(user.id)
+    Ok(user.id.to_string())
 }
 
 /// Refused when it would leave the account with no way to sign in.

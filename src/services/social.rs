@@ -148,7 +148,7 @@ pub async fn accept_request(state: &SharedState, caller: &Caller, request_id: St
             social::delete_request(tx, &request.id)?;
             social::befriend(tx, &me.user_id, &them.id)?;
             let note = notify(tx, &them.id, NotificationKind::FriendRequestAccepted, &mine)?;
-            Ok((UserView::seen_by(Some(&me), them.clone()), vec![(them.id, note)]))
+            Ok((UserView::seen_by(Some(&me), them.clone()), vec![(them.id.to_string(), note)]))
         })
         .await?;
     deliver(state, sent);
@@ -284,7 +284,7 @@ pub async fn notifications(
             let actors = users::by_ids(c, &actor_ids)?;
             rows.into_iter()
                 .map(|r| {
-                    let actor = actors.iter().find(|u| Some(&u.id) == r.actor_id.as_ref()).cloned();
+                    let actor = actors.iter().find(|u| r.actor_id.as_deref() == Some(u.id.as_str())).cloned();
                     let kind = r.kind;
                     let request_id = match (kind, &r.actor_id) {
                         (NotificationKind::FriendRequestReceived, Some(from)) => {
