@@ -1,5 +1,6 @@
 //! SQL for artists, albums and tracks, and the full-text search index over them.
 
+use crate::domain::ids::TrackId;
 use crate::domain::library::TrackSource;
 use std::collections::HashMap;
 
@@ -26,7 +27,7 @@ pub struct AlbumRow {
 
 #[derive(Debug, Clone)]
 pub struct TrackRow {
-    pub id: String,
+    pub id: TrackId,
     pub name: String,
     pub artist_id: Option<String>,
     pub album_id: Option<String>,

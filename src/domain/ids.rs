@@ -93,3 +93,19 @@ id_type!(
     /// One sign-in: the refresh-token family its access tokens name.
     SessionId
 );
+id_type!(
+    /// A track in the library.
+    TrackId
+);
+id_type!(
+    /// An album.
+    AlbumId
+);
+id_type!(
+    /// An artist.
+    ArtistId
+);
+id_type!(
+    /// A playlist.
+    PlaylistId
+);

@@ -37,7 +37,8 @@ impl FriendActivity {
     async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Track>> {
         let Some(playing) = &self.0.playing else { return Ok(None) };
         let id = playing.track_id.clone();
-        let row = state(ctx).db.run(move |c| Ok(crate::db::library::tracks_by_ids(c, &[id])?.pop())).await?;
+        let row =
+            state(ctx).db.run(move |c| Ok(crate::db::library::tracks_by_ids(c, &[id.to_string()])?.pop())).await?;
         Ok(row.map(Track))
     }
     async fn started_at(&self) -> Option<DateTime<Utc>> {

@@ -123,7 +123,7 @@ pub enum StreamFormat {
 #[Object]
 impl Track {
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.0.id.to_string())
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -174,7 +174,7 @@ impl Track {
         Ok(load_album(ctx, self.0.album_id.clone()).await?.and_then(|a| album_cover_url(ctx, &a)))
     }
     async fn is_favorite(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        Ok(ctx.data::<DataLoader<FavoriteLoader>>()?.load_one(self.0.id.clone()).await?.unwrap_or(false))
+        Ok(ctx.data::<DataLoader<FavoriteLoader>>()?.load_one(self.0.id.to_string()).await?.unwrap_or(false))
     }
     async fn created_at(&self) -> GqlResult<DateTime<Utc>> {
         Ok(crate::db::parse_db_time(&self.0.created_at)?)
@@ -219,7 +219,7 @@ impl Track {
 impl Track {
     async fn play_stats(&self, ctx: &Context<'_>) -> GqlResult<Option<(i64, String)>> {
         let loader = ctx.data::<async_graphql::dataloader::DataLoader<crate::graphql::loaders::PlayStatsLoader>>()?;
-        loader.load_one(self.0.id.clone()).await
+        loader.load_one(self.0.id.to_string()).await
     }
 }
 

@@ -64,7 +64,7 @@ impl Loader<String> for TrackLoader {
     type Value = TrackRow;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<TrackRow> {
-        by_id(&self.0, keys, library::tracks_by_ids, |r| r.id.clone()).await
+        by_id(&self.0, keys, library::tracks_by_ids, |r| r.id.to_string()).await
     }
 }
 

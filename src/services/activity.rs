@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::library::{self as db_library, TrackRow};
 use crate::db::{plays, social, users};
-use crate::domain::ids::UserId;
+use crate::domain::ids::{TrackId, UserId};
 use crate::error::{AppError, AppResult};
 use crate::services::events::Event;
 use crate::services::sessions::Caller;
@@ -109,7 +109,7 @@ pub async fn most_played(state: &SharedState, caller: &Caller, first: usize) -> 
 /// What someone is playing right now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NowPlaying {
-    pub track_id: String,
+    pub track_id: TrackId,
     pub started_at: DateTime<Utc>,
     /// Forgotten after this: the track would have ended (a player that vanished never says stop).
     pub until: DateTime<Utc>,
