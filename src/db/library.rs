@@ -1,6 +1,6 @@
 //! SQL for artists, albums and tracks, and the full-text search index over them.
 
-use crate::domain::ids::TrackId;
+use crate::domain::ids::{AlbumId, ArtistId, TrackId};
 use crate::domain::library::TrackSource;
 use std::collections::HashMap;
 
@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, typ
 
 #[derive(Debug, Clone)]
 pub struct ArtistRow {
-    pub id: String,
+    pub id: ArtistId,
     pub name: String,
     pub genre: Option<String>,
     pub image_path: Option<String>,
@@ -18,7 +18,7 @@ pub struct ArtistRow {
 
 #[derive(Debug, Clone)]
 pub struct AlbumRow {
-    pub id: String,
+    pub id: AlbumId,
     pub title: String,
     pub artist_id: Option<String>,
     pub year: Option<i64>,

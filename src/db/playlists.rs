@@ -7,12 +7,13 @@
 
 use std::collections::HashSet;
 
+use crate::domain::ids::{PlaylistId, UserId};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 #[derive(Debug, Clone)]
 pub struct PlaylistRow {
-    pub id: String,
-    pub owner_id: String,
+    pub id: PlaylistId,
+    pub owner_id: UserId,
     pub name: String,
     pub description: Option<String>,
     pub image_path: Option<String>,

@@ -29,7 +29,7 @@ pub struct Track(pub TrackRow);
 #[Object]
 impl Artist {
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.0.id.to_string())
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -47,24 +47,24 @@ impl Artist {
     async fn albums(&self, ctx: &Context<'_>) -> GqlResult<Vec<Album>> {
         let me = crate::graphql::caller(ctx)?;
         let (rows, _) =
-            library::albums(state(ctx), &me, None, Some(self.0.id.clone()), Default::default(), 0, 500).await?;
+            library::albums(state(ctx), &me, None, Some(self.0.id.to_string()), Default::default(), 0, 500).await?;
         Ok(rows.into_iter().map(Album).collect())
     }
     #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity + 1")]
     async fn tracks(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> GqlResult<Page<Track>> {
-        let filter = TrackFilter { artist_id: Some(self.0.id.clone()), ..Default::default() };
+        let filter = TrackFilter { artist_id: Some(self.0.id.to_string()), ..Default::default() };
         track_page(ctx, filter, Default::default(), first.unwrap_or(50), after).await
     }
     async fn track_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
         let loader = ctx.data::<DataLoader<ArtistTrackCountLoader>>()?;
-        Ok(loader.load_one(self.0.id.clone()).await?.unwrap_or(0))
+        Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or(0))
     }
 }
 
 #[Object]
 impl Album {
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.0.id.to_string())
     }
     async fn title(&self) -> &str {
         &self.0.title
@@ -81,7 +81,7 @@ impl Album {
     /// In disc and track order.
     #[graphql(complexity = "30 * child_complexity + 1")]
     async fn tracks(&self, ctx: &Context<'_>) -> GqlResult<Vec<Track>> {
-        let filter = TrackFilter { album_id: Some(self.0.id.clone()), ..Default::default() };
+        let filter = TrackFilter { album_id: Some(self.0.id.to_string()), ..Default::default() };
         let me = crate::graphql::caller(ctx)?;
         let (rows, _) = library::tracks(state(ctx), &me, filter, Default::default(), 0, 1000).await?;
         Ok(rows.into_iter().map(Track).collect())
@@ -89,7 +89,7 @@ impl Album {
     /// Total length in seconds.
     async fn duration(&self, ctx: &Context<'_>) -> GqlResult<f64> {
         let loader = ctx.data::<DataLoader<AlbumDurationLoader>>()?;
-        Ok(loader.load_one(self.0.id.clone()).await?.unwrap_or(0.0))
+        Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or(0.0))
     }
 }
 

@@ -48,7 +48,7 @@ impl Loader<String> for ArtistLoader {
     type Value = ArtistRow;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<ArtistRow> {
-        by_id(&self.0, keys, library::artists_by_ids, |r| r.id.clone()).await
+        by_id(&self.0, keys, library::artists_by_ids, |r| r.id.to_string()).await
     }
 }
 
@@ -56,7 +56,7 @@ impl Loader<String> for AlbumLoader {
     type Value = AlbumRow;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<AlbumRow> {
-        by_id(&self.0, keys, library::albums_by_ids, |r| r.id.clone()).await
+        by_id(&self.0, keys, library::albums_by_ids, |r| r.id.to_string()).await
     }
 }
 

@@ -18,7 +18,7 @@ pub struct PlaylistItem(pub ItemRow);
 #[Object]
 impl Playlist {
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.0.id.to_string())
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -35,7 +35,11 @@ impl Playlist {
         self.0.public
     }
     async fn owner(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
-        Ok(ctx.data::<DataLoader<UserLoader>>()?.load_one(self.0.owner_id.clone()).await?.map(|r| User::seen(ctx, r)))
+        Ok(ctx
+            .data::<DataLoader<UserLoader>>()?
+            .load_one(self.0.owner_id.to_string())
+            .await?
+            .map(|r| User::seen(ctx, r)))
     }
     /// In playlist order; a track may appear more than once.
     #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
@@ -46,7 +50,7 @@ impl Playlist {
         after: Option<String>,
     ) -> GqlResult<Page<PlaylistItem>> {
         let (offset, limit) = pagination::window(first, after.as_deref())?;
-        let rows = playlists::items(state(ctx), self.0.id.clone(), offset, limit).await?;
+        let rows = playlists::items(state(ctx), self.0.id.to_string(), offset, limit).await?;
         let total = self.stats(ctx).await?.0;
         Ok(pagination::page(rows.into_iter().map(PlaylistItem).collect(), offset, total))
     }
@@ -68,14 +72,14 @@ impl Playlist {
 impl Playlist {
     async fn stats(&self, ctx: &Context<'_>) -> GqlResult<(i64, f64)> {
         let loader = ctx.data::<DataLoader<PlaylistStatsLoader>>()?;
-        Ok(loader.load_one(self.0.id.clone()).await?.unwrap_or((0, 0.0)))
+        Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or((0, 0.0)))
     }
 }
 
 #[Object]
 impl PlaylistItem {
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.0.id.to_string())
     }
     async fn position(&self) -> i64 {
         self.0.position
