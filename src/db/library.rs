@@ -20,7 +20,7 @@ pub struct ArtistRow {
 pub struct AlbumRow {
     pub id: AlbumId,
     pub title: String,
-    pub artist_id: Option<String>,
+    pub artist_id: Option<ArtistId>,
     pub year: Option<i64>,
     pub cover_path: Option<String>,
 }
@@ -29,8 +29,8 @@ pub struct AlbumRow {
 pub struct TrackRow {
     pub id: TrackId,
     pub name: String,
-    pub artist_id: Option<String>,
-    pub album_id: Option<String>,
+    pub artist_id: Option<ArtistId>,
+    pub album_id: Option<AlbumId>,
     pub genre: Option<String>,
     pub track_number: Option<i64>,
     pub disc_number: Option<i64>,

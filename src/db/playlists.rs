@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use crate::domain::ids::{PlaylistId, UserId};
+use crate::domain::ids::{PlaylistId, TrackId, UserId};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 #[derive(Debug, Clone)]
@@ -25,7 +25,7 @@ pub struct PlaylistRow {
 #[derive(Debug, Clone)]
 pub struct ItemRow {
     pub id: String,
-    pub track_id: String,
+    pub track_id: TrackId,
     pub position: i64,
     pub added_at: String,
 }

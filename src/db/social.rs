@@ -3,6 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::domain::ids::UserId;
 use crate::domain::social::NotificationKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,8 +41,8 @@ pub fn are_friends(conn: &Connection, x: &str, y: &str) -> rusqlite::Result<bool
 #[derive(Debug, Clone)]
 pub struct RequestRow {
     pub id: String,
-    pub requester_id: String,
-    pub receiver_id: String,
+    pub requester_id: UserId,
+    pub receiver_id: UserId,
     pub created_at: String,
 }
 
@@ -69,8 +70,8 @@ pub fn request_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<Req
 pub fn insert_request(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<RequestRow> {
     let row = RequestRow {
         id: super::new_id(),
-        requester_id: from.to_string(),
-        receiver_id: to.to_string(),
+        requester_id: UserId::trusted(from),
+        receiver_id: UserId::trusted(to),
         created_at: super::now(),
     };
     conn.execute(
@@ -176,9 +177,9 @@ pub fn sever(conn: &Connection, x: &str, y: &str) -> rusqlite::Result<()> {
 #[derive(Debug, Clone)]
 pub struct NotificationRow {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub kind: NotificationKind,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub room_id: Option<String>,
     pub created_at: String,
     pub read_at: Option<String>,
@@ -207,9 +208,9 @@ pub fn insert_notification(
 ) -> rusqlite::Result<NotificationRow> {
     let row = NotificationRow {
         id: super::new_id(),
-        user_id: user.to_string(),
+        user_id: UserId::trusted(user),
         kind,
-        actor_id: actor.map(str::to_string),
+        actor_id: actor.map(UserId::trusted),
         room_id: room.map(str::to_string),
         created_at: super::now(),
         read_at: None,

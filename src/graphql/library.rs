@@ -5,6 +5,7 @@ use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 
 use crate::db::library::{AlbumRow, ArtistRow, TrackFilter, TrackRow};
+use crate::domain::ids::{AlbumId, ArtistId};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{self, Page};
 use crate::graphql::{GqlResult, state};
@@ -70,7 +71,7 @@ impl Album {
         &self.0.title
     }
     async fn artist(&self, ctx: &Context<'_>) -> GqlResult<Option<Artist>> {
-        load_artist(ctx, self.0.artist_id.clone()).await
+        load_artist(ctx, self.0.artist_id.as_ref()).await
     }
     async fn year(&self) -> Option<i64> {
         self.0.year
@@ -98,14 +99,14 @@ fn album_cover_url(ctx: &Context<'_>, album: &AlbumRow) -> Option<String> {
     Some(media_url(ctx, &format!("cover/album/{}", album.id), Some(&crate::auth::opaque::sha256_hex(path)[..8])))
 }
 
-async fn load_artist(ctx: &Context<'_>, id: Option<String>) -> GqlResult<Option<Artist>> {
+async fn load_artist(ctx: &Context<'_>, id: Option<&ArtistId>) -> GqlResult<Option<Artist>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(ctx.data::<DataLoader<ArtistLoader>>()?.load_one(id).await?.map(Artist))
+    Ok(ctx.data::<DataLoader<ArtistLoader>>()?.load_one(id.to_string()).await?.map(Artist))
 }
 
-async fn load_album(ctx: &Context<'_>, id: Option<String>) -> GqlResult<Option<AlbumRow>> {
+async fn load_album(ctx: &Context<'_>, id: Option<&AlbumId>) -> GqlResult<Option<AlbumRow>> {
     let Some(id) = id else { return Ok(None) };
-    ctx.data::<DataLoader<AlbumLoader>>()?.load_one(id).await
+    ctx.data::<DataLoader<AlbumLoader>>()?.load_one(id.to_string()).await
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
@@ -136,10 +137,10 @@ impl Track {
         self.0.duration
     }
     async fn artist(&self, ctx: &Context<'_>) -> GqlResult<Option<Artist>> {
-        load_artist(ctx, self.0.artist_id.clone()).await
+        load_artist(ctx, self.0.artist_id.as_ref()).await
     }
     async fn album(&self, ctx: &Context<'_>) -> GqlResult<Option<Album>> {
-        Ok(load_album(ctx, self.0.album_id.clone()).await?.map(Album))
+        Ok(load_album(ctx, self.0.album_id.as_ref()).await?.map(Album))
     }
     async fn track_number(&self) -> Option<i64> {
         self.0.track_number
@@ -171,7 +172,7 @@ impl Track {
         self.0.source.as_str()
     }
     async fn cover_url(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
-        Ok(load_album(ctx, self.0.album_id.clone()).await?.and_then(|a| album_cover_url(ctx, &a)))
+        Ok(load_album(ctx, self.0.album_id.as_ref()).await?.and_then(|a| album_cover_url(ctx, &a)))
     }
     async fn is_favorite(&self, ctx: &Context<'_>) -> GqlResult<bool> {
         Ok(ctx.data::<DataLoader<FavoriteLoader>>()?.load_one(self.0.id.to_string()).await?.unwrap_or(false))

@@ -85,7 +85,7 @@ impl PlaylistItem {
         self.0.position
     }
     async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Track>> {
-        Ok(ctx.data::<DataLoader<TrackLoader>>()?.load_one(self.0.track_id.clone()).await?.map(Track))
+        Ok(ctx.data::<DataLoader<TrackLoader>>()?.load_one(self.0.track_id.to_string()).await?.map(Track))
     }
     async fn added_at(&self) -> GqlResult<DateTime<Utc>> {
         Ok(crate::db::parse_db_time(&self.0.added_at)?)

@@ -62,7 +62,7 @@ pub async fn update(state: &SharedState, caller: &Caller, id: String, change: Al
                 may_edit(tx, &caller, &id)?;
                 let artist_id = match &artist {
                     Some(name) => Some(db_library::artist_id_for(tx, name)?),
-                    None => album.artist_id.clone(),
+                    None => album.artist_id.as_ref().map(|a| a.to_string()),
                 };
                 let new_title = title.clone().unwrap_or_else(|| album.title.clone());
                 let clash: Option<String> = tx

@@ -246,7 +246,7 @@ pub async fn requests(state: &SharedState, caller: &Caller, outgoing: bool) -> A
         .run(move |c| {
             let rows = social::requests_of(c, &me.user_id, outgoing)?;
             let mut ids: Vec<String> =
-                rows.iter().flat_map(|r| [r.requester_id.clone(), r.receiver_id.clone()]).collect();
+                rows.iter().flat_map(|r| [r.requester_id.to_string(), r.receiver_id.to_string()]).collect();
             ids.sort();
             ids.dedup();
             let people = users::by_ids(c, &ids)?;
@@ -278,7 +278,8 @@ pub async fn notifications(
             let cutoff = db::to_db_time(chrono::Utc::now() - chrono::Duration::days(KEEP_READ_DAYS));
             social::prune_read(c, &cutoff)?;
             let rows = social::notifications(c, &me, after.as_deref(), limit)?;
-            let mut actor_ids: Vec<String> = rows.iter().filter_map(|r| r.actor_id.clone()).collect();
+            let mut actor_ids: Vec<String> =
+                rows.iter().filter_map(|r| r.actor_id.as_ref().map(|a| a.to_string())).collect();
             actor_ids.sort();
             actor_ids.dedup();
             let actors = users::by_ids(c, &actor_ids)?;

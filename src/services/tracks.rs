@@ -221,7 +221,7 @@ pub async fn update(state: &SharedState, caller: &Caller, id: String, change: Tr
             may_edit(&caller, &track)?;
             let artist_id = match &change.artist_name {
                 Some(name) => Some(db_library::artist_id_for(tx, name.trim())?),
-                None => track.artist_id.clone(),
+                None => track.artist_id.as_ref().map(|a| a.to_string()),
             };
             let album_id = match &change.album_title {
                 Some(title) => {
@@ -229,7 +229,7 @@ pub async fn update(state: &SharedState, caller: &Caller, id: String, change: Tr
                     db_library::claim_new_album(tx, &album, &caller.user_id)?;
                     Some(album)
                 }
-                None => track.album_id.clone(),
+                None => track.album_id.as_ref().map(|a| a.to_string()),
             };
             tx.execute(
                 "UPDATE tracks SET name = coalesce(?2, name), genre = coalesce(?3, genre), artist_id = ?4, album_id = ?5,
