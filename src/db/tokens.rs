@@ -2,11 +2,13 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::domain::ids::{SessionId, UserId};
+
 #[derive(Debug, Clone)]
 pub struct RefreshRow {
     pub id: String,
-    pub user_id: String,
-    pub family_id: String,
+    pub user_id: UserId,
+    pub family_id: SessionId,
     pub expires_at: String,
     pub used_at: Option<String>,
     pub revoked_at: Option<String>,

@@ -97,9 +97,8 @@ pub async fn refresh(state: &SharedState, ip: std::net::IpAddr, refresh_token: S
         .await?;
     match outcome {
         Rotation::Rotated(session) => Ok(*session),
-        Rotation::Reused(user_id, family) => {
-            tracing::warn!(family = %family, "refresh token reuse detected; session family revoked");
-            let (user, session) = (UserId::trusted(user_id), SessionId::trusted(family));
+        Rotation::Reused(user, session) => {
+            tracing::warn!(family = %session, "refresh token reuse detected; session family revoked");
             state.events.end_session(&user, &session, Event::session_revoked("this session was used elsewhere"));
             Err(AppError::unauthenticated("this session is no longer valid; sign in again"))
         }
@@ -111,7 +110,7 @@ enum Rotation {
     Rotated(Box<Session>),
     Invalid,
     /// (user id, family id) of a copied token's sign-in.
-    Reused(String, String),
+    Reused(UserId, SessionId),
 }
 
 fn rotate(conn: &Connection, state: &AppState, hash: &str) -> AppResult<Rotation> {
@@ -139,8 +138,7 @@ pub async fn logout(state: &AppState, refresh_token: String) -> AppResult<bool> 
             Ok(Some((row.user_id, row.family_id)))
         })
         .await?;
-    if let Some((user_id, family)) = ended {
-        let (user, session) = (UserId::trusted(user_id), SessionId::trusted(family));
+    if let Some((user, session)) = ended {
         state.events.end_session(&user, &session, Event::session_revoked("you signed out"));
     }
     Ok(true)
