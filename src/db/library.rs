@@ -230,6 +230,14 @@ pub fn library_files(conn: &Connection) -> rusqlite::Result<HashMap<String, (Str
     rows.collect()
 }
 
+/// Ids of library tracks at `path` or below it.
+pub fn library_tracks_under(conn: &Connection, path: &str) -> rusqlite::Result<Vec<String>> {
+    let prefix = format!("{}/", path.trim_end_matches('/'));
+    conn.prepare("SELECT id FROM tracks WHERE source = 'library' AND (path = ?1 OR substr(path, 1, length(?2)) = ?2)")?
+        .query_map(params![path, prefix], |r| r.get(0))?
+        .collect()
+}
+
 /// Deletes a track; its playlist items and favourites go with it (foreign keys). Playlist
 /// positions are ranks, so the others need no renumbering.
 pub fn delete_track(conn: &Connection, id: &str) -> rusqlite::Result<usize> {

@@ -1,6 +1,7 @@
 //! SQLite behind an r2d2 pool. `Db::run` is the one async boundary: rusqlite is blocking, so
 //! every query runs on tokio's blocking pool, never on an async worker.
 
+pub mod edits;
 pub mod invites;
 pub mod library;
 pub mod migrations;

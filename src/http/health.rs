@@ -15,7 +15,7 @@ use super::HttpState;
 
 /// 200 `ok` when the database answers.
 pub async fn healthz(State(state): State<HttpState>) -> Response {
-    match state.app.db.run(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).await {
+    match state.app.db.run(|conn| Ok(crate::db::edits::ping(conn)?)).await {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             e.log_if_internal();

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 use crate::db::library;
 use crate::media::scanner::{Scan, ScanProgress};
@@ -73,12 +73,7 @@ impl Scan<'_> {
 
 /// Deletes library tracks at `path` or below it (a deleted or moved-away folder).
 fn remove_under(conn: &Connection, path: &Path) -> rusqlite::Result<u64> {
-    let exact = path.display().to_string();
-    let prefix = format!("{}/", exact.trim_end_matches('/'));
-    let ids: Vec<String> = conn
-        .prepare("SELECT id FROM tracks WHERE source = 'library' AND (path = ?1 OR substr(path, 1, length(?2)) = ?2)")?
-        .query_map(params![exact, prefix], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let ids = library::library_tracks_under(conn, &path.display().to_string())?;
     for id in &ids {
         library::delete_track(conn, id)?;
     }

@@ -1,8 +1,7 @@
 //! Editing albums. Admins edit any album; a person may edit an album they created by
 //! uploading, as long as no library file is in it.
 
-use rusqlite::{OptionalExtension, params};
-
+use crate::db::edits;
 use crate::db::library::{self as db_library, AlbumRow};
 use crate::error::{AppError, AppResult};
 use crate::services::accounts::{ImageUpload, with_image};
@@ -22,12 +21,7 @@ fn may_edit(tx: &rusqlite::Connection, caller: &Caller, album_id: &str) -> AppRe
     if caller.is_admin {
         return Ok(());
     }
-    let (creator, library_files): (Option<String>, i64) = tx.query_row(
-        "SELECT created_by, (SELECT count(*) FROM tracks WHERE album_id = ?1 AND source = 'library')
-         FROM albums WHERE id = ?1",
-        params![album_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (creator, library_files) = edits::album_creator_and_library_tracks(tx, album_id)?;
     if creator.as_deref() == Some(caller.user_id.as_str()) && library_files == 0 {
         Ok(())
     } else {
@@ -65,21 +59,10 @@ pub async fn update(state: &SharedState, caller: &Caller, id: String, change: Al
                     None => album.artist_id.as_ref().map(|a| a.to_string()),
                 };
                 let new_title = title.clone().unwrap_or_else(|| album.title.clone());
-                let clash: Option<String> = tx
-                    .query_row(
-                        "SELECT id FROM albums WHERE title = ?1 COLLATE NOCASE AND artist_id IS ?2 AND id <> ?3",
-                        params![new_title, artist_id, id],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if clash.is_some() {
+                if edits::album_title_taken(tx, &new_title, artist_id.as_deref(), &id)? {
                     return Err(AppError::conflict("this artist already has an album with that title"));
                 }
-                tx.execute(
-                    "UPDATE albums SET title = ?2, artist_id = ?3, year = coalesce(?4, year),
-                       cover_path = coalesce(?5, cover_path), updated_at = ?6 WHERE id = ?1",
-                    params![id, new_title, artist_id, year, cover, crate::db::now()],
-                )?;
+                edits::update_album(tx, &id, &new_title, artist_id.as_deref(), year, cover.as_deref())?;
                 db_library::prune_orphans(tx)?;
                 let updated = db_library::albums_by_ids(tx, &[id])?.pop().expect("exists");
                 Ok((updated, album.cover_path))

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::db::edits;
 use crate::db::library::{self as db_library, ArtistRow, TrackRow};
 use crate::error::{AppError, AppResult};
 use crate::media::scanner::{TrackFile, store_track};
@@ -231,22 +232,16 @@ pub async fn update(state: &SharedState, caller: &Caller, id: String, change: Tr
                 }
                 None => track.album_id.as_ref().map(|a| a.to_string()),
             };
-            tx.execute(
-                "UPDATE tracks SET name = coalesce(?2, name), genre = coalesce(?3, genre), artist_id = ?4, album_id = ?5,
-                   track_number = coalesce(?6, track_number), disc_number = coalesce(?7, disc_number),
-                   year = coalesce(?8, year), updated_at = ?9 WHERE id = ?1",
-                rusqlite::params![
-                    id,
-                    change.name.as_deref().map(str::trim),
-                    change.genre.as_deref().map(str::trim),
-                    artist_id,
-                    album_id,
-                    change.track_number,
-                    change.disc_number,
-                    change.year,
-                    crate::db::now()
-                ],
-            )?;
+            let edit = edits::TrackEdit {
+                name: change.name.as_deref().map(str::trim),
+                genre: change.genre.as_deref().map(str::trim),
+                artist_id: artist_id.as_deref(),
+                album_id: album_id.as_deref(),
+                track_number: change.track_number,
+                disc_number: change.disc_number,
+                year: change.year,
+            };
+            edits::update_track(tx, &id, &edit)?;
             db_library::prune_orphans(tx)?;
             Ok(db_library::tracks_by_ids(tx, &[id])?.pop().expect("exists"))
         })
@@ -295,19 +290,11 @@ pub async fn create_artist(state: &SharedState, caller: &Caller, change: ArtistC
         state
             .db
             .transaction(move |tx| {
-                let exists: bool = tx.query_row(
-                    "SELECT EXISTS(SELECT 1 FROM artists WHERE name = ?1 COLLATE NOCASE)",
-                    [&name],
-                    |r| r.get(0),
-                )?;
-                if exists {
+                if edits::artist_name_taken(tx, &name, None)? {
                     return Err(AppError::conflict("an artist with this name exists"));
                 }
                 let id = db_library::artist_id_for(tx, &name)?;
-                tx.execute(
-                    "UPDATE artists SET genre = ?2, created_by = ?3, image_path = ?4 WHERE id = ?1",
-                    rusqlite::params![id, genre.as_deref().map(str::trim), user, image],
-                )?;
+                edits::set_artist_creator(tx, &id, genre.as_deref().map(str::trim), &user, image.as_deref())?;
                 Ok((db_library::artists_by_ids(tx, &[id])?.pop().expect("exists"), None))
             })
             .await
@@ -322,10 +309,7 @@ fn may_edit_artist(tx: &rusqlite::Connection, caller: &Caller, artist: &ArtistRo
     if caller.is_admin {
         return Ok(());
     }
-    let library_files: i64 =
-        tx.query_row("SELECT count(*) FROM tracks WHERE artist_id = ?1 AND source = 'library'", [&artist.id], |r| {
-            r.get(0)
-        })?;
+    let library_files = edits::library_tracks_of_artist(tx, &artist.id)?;
     if artist.created_by.as_deref() == Some(caller.user_id.as_str()) && library_files == 0 {
         Ok(())
     } else {
@@ -348,21 +332,12 @@ pub async fn update_artist(
             .transaction(move |tx| {
                 let artist = find_artist(tx, &id)?;
                 may_edit_artist(tx, &caller, &artist)?;
-                if let Some(name) = &name {
-                    let clash: Option<String> = rusqlite::OptionalExtension::optional(tx.query_row(
-                        "SELECT id FROM artists WHERE name = ?1 COLLATE NOCASE AND id <> ?2",
-                        [name.as_str(), id.as_str()],
-                        |r| r.get(0),
-                    ))?;
-                    if clash.is_some() {
-                        return Err(AppError::conflict("an artist with this name exists"));
-                    }
+                if let Some(name) = &name
+                    && edits::artist_name_taken(tx, name, Some(&id))?
+                {
+                    return Err(AppError::conflict("an artist with this name exists"));
                 }
-                tx.execute(
-                    "UPDATE artists SET name = coalesce(?2, name), sort_name = coalesce(?2, sort_name),
-                       genre = coalesce(?3, genre), image_path = coalesce(?4, image_path), updated_at = ?5 WHERE id = ?1",
-                    rusqlite::params![id, name, genre.as_deref().map(str::trim), image, crate::db::now()],
-                )?;
+                edits::update_artist(tx, &id, name.as_deref(), genre.as_deref().map(str::trim), image.as_deref())?;
                 let updated = db_library::artists_by_ids(tx, &[id])?.pop().expect("exists");
                 Ok((updated, artist.image_path))
             })
@@ -378,7 +353,7 @@ pub async fn delete_artist(state: &SharedState, caller: &Caller, id: String) -> 
         .transaction(move |tx| {
             let artist = find_artist(tx, &id)?;
             may_edit_artist(tx, &caller, &artist)?;
-            tx.execute("DELETE FROM artists WHERE id = ?1", [&id])?;
+            edits::delete_artist(tx, &id)?;
             Ok(artist.image_path)
         })
         .await?;
