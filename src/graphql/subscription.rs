@@ -35,7 +35,13 @@ impl Subscription {
         // Progress stops flowing to a session that was signed out or disabled meanwhile.
         let alive = BroadcastStream::new(receiver).take_while(move |_| {
             let (st, me) = (st.clone(), me.clone());
-            async move { sessions::still_valid(&st, &me).await }
+            async move {
+                // A database failure ends the stream too (logged as what it is, not a sign-out).
+                sessions::still_valid(&st, &me).await.unwrap_or_else(|e| {
+                    e.log_if_internal();
+                    false
+                })
+            }
         });
         Ok(alive
             .filter_map(|p| {

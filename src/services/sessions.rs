@@ -68,14 +68,13 @@ pub async fn authenticate(state: &AppState, access_token: &str) -> AppResult<Cal
 }
 
 /// Whether a caller's account is still enabled and their session not revoked (for long-lived
-/// subscriptions, which authenticated once). A database error counts as "no".
-pub async fn still_valid(state: &AppState, caller: &Caller) -> bool {
+/// subscriptions, which authenticated once).
+pub async fn still_valid(state: &AppState, caller: &Caller) -> AppResult<bool> {
     let (user, family) = (caller.user_id.clone(), caller.session_id.clone());
     state
         .db
         .run(move |c| Ok(users::by_id(c, &user)?.is_some_and(|u| !u.disabled) && tokens::family_active(c, &family)?))
         .await
-        .unwrap_or(false)
 }
 
 /// Rotates a refresh token. Presenting one that was already used means it was copied:
