@@ -1,13 +1,11 @@
 //! Listening history and friends' activity.
 
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use serde_json::json;
 
 use crate::fixtures;
-use crate::helpers::{Session, TestApp, error_code};
+use crate::helpers::{Session, TestApp, error_code, next_data, subscribe};
 
+const ACTIVITY: &str = "subscription { friendActivity { user { username } track { id } startedAt } }";
 const RECORD: &str = "mutation($t: ID!, $s: Float!, $at: DateTime) { recordPlay(trackId: $t, heardSeconds: $s, playedAt: $at) { playedAt track { id } } }";
 
 /// A server with one 2-second track; returns its id.
@@ -72,55 +70,16 @@ async fn befriend(app: &TestApp, a: &Session, b: &Session) {
     app.gql_ok(Some(&b.access), send, json!({ "u": a.user_id })).await;
 }
 
-async fn activity_socket(
-    app: &TestApp,
-    who: &Session,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let before = app.state.events.listener_count();
-    let mut request = app.url("/graphql/ws").replace("http://", "ws://").into_client_request().unwrap();
-    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    ws.send(Message::text(json!({ "type": "connection_init", "payload": { "token": who.access } }).to_string()))
-        .await
-        .unwrap();
-    let query = "subscription { friendActivity { user { username } track { id } startedAt } }";
-    ws.send(Message::text(json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string()))
-        .await
-        .unwrap();
-    for _ in 0..1000 {
-        if app.state.events.listener_count() > before {
-            return ws;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    panic!("the subscription never registered");
-}
-
-async fn next_activity<S>(ws: &mut S) -> Value
-where
-    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
-{
-    loop {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next()).await.expect("an event");
-        if let Message::Text(t) = frame.unwrap().unwrap() {
-            let v: Value = serde_json::from_str(&t).unwrap();
-            if v["type"] == "next" {
-                return v["payload"]["data"]["friendActivity"].clone();
-            }
-        }
-    }
-}
-
 #[tokio::test]
 async fn friends_see_what_i_play_live_unless_i_stop_sharing() {
     let (app, ann, track, _music) = with_a_track().await;
     let bob = app.register("bob@example.org", "Bob").await;
     let carol = app.register("carol@example.org", "Carol").await;
     befriend(&app, &ann, &bob).await;
-    let mut bob_ws = activity_socket(&app, &bob).await;
+    let mut bob_ws = subscribe(&app, &bob.access, ACTIVITY).await;
     let now = "mutation($t: ID) { setNowPlaying(trackId: $t) }";
     app.gql_ok(Some(&ann.access), now, json!({ "t": track })).await;
-    let live = next_activity(&mut bob_ws).await;
+    let live = next_data(&mut bob_ws, "friendActivity").await;
     assert_eq!(live["user"]["username"], "Admin");
     assert_eq!(live["track"]["id"], json!(track));
     let list = "{ friendsActivity { user { username } track { id } } }";
@@ -132,20 +91,20 @@ async fn friends_see_what_i_play_live_unless_i_stop_sharing() {
     );
 
     app.gql_ok(Some(&ann.access), now, json!({ "t": null })).await;
-    assert!(next_activity(&mut bob_ws).await["track"].is_null(), "stopping is live too");
+    assert!(next_data(&mut bob_ws, "friendActivity").await["track"].is_null(), "stopping is live too");
     assert_eq!(app.gql_ok(Some(&bob.access), list, json!({})).await["friendsActivity"], json!([]));
 
     app.gql_ok(Some(&ann.access), now, json!({ "t": track })).await;
-    assert_eq!(next_activity(&mut bob_ws).await["track"]["id"], json!(track));
+    assert_eq!(next_data(&mut bob_ws, "friendActivity").await["track"]["id"], json!(track));
     app.gql_ok(Some(&ann.access), "mutation { setActivitySharing(on: false) }", json!({})).await;
     assert_eq!(
         app.gql_ok(Some(&ann.access), "{ me { shareActivity } }", json!({})).await["me"]["shareActivity"],
         false
     );
-    assert!(next_activity(&mut bob_ws).await["track"].is_null(), "turning sharing off clears it");
+    assert!(next_data(&mut bob_ws, "friendActivity").await["track"].is_null(), "turning sharing off clears it");
     assert_eq!(app.gql_ok(Some(&bob.access), list, json!({})).await["friendsActivity"], json!([]));
     app.gql_ok(Some(&ann.access), "mutation { setActivitySharing(on: true) }", json!({})).await;
-    assert_eq!(next_activity(&mut bob_ws).await["track"]["id"], json!(track), "and on again shows it");
+    assert_eq!(next_data(&mut bob_ws, "friendActivity").await["track"]["id"], json!(track), "and on again shows it");
 
     app.gql_ok(Some(&ann.access), "mutation($u: ID!) { blockUser(userId: $u) }", json!({ "u": bob.user_id })).await;
     assert_eq!(app.gql_ok(Some(&bob.access), list, json!({})).await["friendsActivity"], json!([]), "blocked: nothing");

@@ -1,15 +1,14 @@
 //! Friends: requests, friendships, blocks and notifications, through the public API.
 
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::helpers::{Session, TestApp, error_code};
+use crate::helpers::{Session, TestApp, error_code, next_data, subscribe};
 
 const SEND: &str = "mutation($u: ID!) { sendFriendRequest(userId: $u) { id status requester { id } receiver { id } } }";
 const ACCEPT: &str = "mutation($r: ID!) { acceptFriendRequest(requestId: $r) { id username } }";
 const FRIENDS: &str = "{ friends { id } }";
+const NOTIFICATIONS: &str =
+    "subscription { notifications { id type message read friendRequestId user { id username email } } }";
 
 fn ids(list: &Value) -> Vec<String> {
     list.as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap().to_string()).collect()
@@ -172,54 +171,14 @@ async fn pending_requests_are_capped_and_sending_is_rate_limited() {
     assert_eq!(error_code(&limited), "RATE_LIMITED", "the fifth attempt in an hour waits: {limited}");
 }
 
-/// A `notifications` subscription, once the server registered it.
-async fn subscribe(
-    app: &TestApp,
-    who: &Session,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let before = app.state.events.listener_count();
-    let mut request = app.url("/graphql/ws").replace("http://", "ws://").into_client_request().unwrap();
-    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    ws.send(Message::text(json!({ "type": "connection_init", "payload": { "token": who.access } }).to_string()))
-        .await
-        .unwrap();
-    let query = "subscription { notifications { id type message read friendRequestId user { id username email } } }";
-    ws.send(Message::text(json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string()))
-        .await
-        .unwrap();
-    for _ in 0..1000 {
-        if app.state.events.listener_count() > before {
-            return ws;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    panic!("the subscription never registered");
-}
-
-async fn next_notification<S>(ws: &mut S) -> Value
-where
-    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
-{
-    loop {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next()).await.expect("a frame");
-        if let Message::Text(t) = frame.unwrap().unwrap() {
-            let v: Value = serde_json::from_str(&t).unwrap();
-            if v["type"] == "next" {
-                return v["payload"]["data"]["notifications"].clone();
-            }
-        }
-    }
-}
-
 #[tokio::test]
 async fn notifications_arrive_live_and_wait_for_whoever_was_offline() {
     let app = TestApp::spawn().await;
     let ann = app.register("ann@example.org", "Ann").await;
     let bob = app.register("bob@example.org", "Bob").await;
-    let mut bob_ws = subscribe(&app, &bob).await;
+    let mut bob_ws = subscribe(&app, &bob.access, NOTIFICATIONS).await;
     let request = send(&app, &ann, &bob).await["data"]["sendFriendRequest"]["id"].clone();
-    let live = next_notification(&mut bob_ws).await;
+    let live = next_data(&mut bob_ws, "notifications").await;
     assert_eq!(live["type"], "FRIEND_REQUEST_RECEIVED");
     assert_eq!(live["user"]["username"], "Ann");
     assert!(live["user"]["email"].is_null(), "a notification shows a profile, not the account");

@@ -148,3 +148,48 @@ impl From<&Value> for Session {
 pub fn error_code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {body}"))
 }
+
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A graphql-transport-ws socket on `/graphql/ws` signed in with `token` and running `query`,
+/// returned once the server has registered it with the event hub (so no event is missed).
+pub async fn subscribe(app: &TestApp, token: &str, query: &str) -> Socket {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let before = app.state.events.listener_count();
+    let mut request = app.url("/graphql/ws").replace("http://", "ws://").into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.expect("ws connects");
+    ws.send(Message::text(json!({ "type": "connection_init", "payload": { "token": token } }).to_string()))
+        .await
+        .unwrap();
+    match ws.next().await {
+        Some(Ok(Message::Text(t))) if t.contains("connection_ack") => {}
+        other => panic!("expected connection_ack, got {other:?}"),
+    }
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
+    ws.send(Message::text(subscribe.to_string())).await.unwrap();
+    for _ in 0..1000 {
+        if app.state.events.listener_count() > before {
+            return ws;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("the subscription never registered");
+}
+
+/// The `data.<field>` of the next `next` message (at most 10 s away).
+pub async fn next_data(ws: &mut Socket, field: &str) -> Value {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next()).await.expect("a message");
+        if let Message::Text(t) = frame.expect("socket open").expect("frame") {
+            let v: Value = serde_json::from_str(&t).unwrap();
+            if v["type"] == "next" {
+                return v["payload"]["data"][field].clone();
+            }
+        }
+    }
+}

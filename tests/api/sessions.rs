@@ -3,7 +3,7 @@ use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::helpers::{PASSWORD, Session, TestApp, error_code};
+use crate::helpers::{PASSWORD, Session, TestApp, error_code, subscribe};
 
 const REFRESH: &str =
     "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { id } } }";
@@ -186,39 +186,14 @@ async fn mutations_are_refused_over_get() {
     assert_eq!(res.status(), 405);
 }
 
-/// A socket subscribed to `notifications`, once the server has registered it with the hub.
-async fn notifications_socket(
-    app: &TestApp,
-    token: &str,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let listening = app.state.events.listener_count();
-    let mut request = app.url("/graphql/ws").replace("http://", "ws://").into_client_request().unwrap();
-    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.expect("ws connects");
-    ws.send(Message::text(json!({ "type": "connection_init", "payload": { "token": token } }).to_string()))
-        .await
-        .unwrap();
-    assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
-    let subscribe =
-        json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { notifications { type } }" } });
-    ws.send(Message::text(subscribe.to_string())).await.unwrap();
-    for _ in 0..1000 {
-        if app.state.events.listener_count() > listening {
-            return ws;
-        }
-        tokio::task::yield_now().await;
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    panic!("the subscription never registered");
-}
-
 #[tokio::test]
 async fn signing_out_one_session_ends_its_subscriptions_and_no_others() {
     let app = TestApp::spawn().await;
     let phone = app.register("ann@example.org", "Ann").await;
     let laptop = Session::from(&app.login("ann@example.org", PASSWORD).await["data"]["login"]);
-    let mut phone_ws = notifications_socket(&app, &phone.access).await;
-    let _laptop_ws = notifications_socket(&app, &laptop.access).await;
+    let query = "subscription { notifications { type } }";
+    let mut phone_ws = subscribe(&app, &phone.access, query).await;
+    let _laptop_ws = subscribe(&app, &laptop.access, query).await;
     app.gql_ok(None, "mutation($t: String!) { logout(refreshToken: $t) }", json!({ "t": phone.refresh })).await;
     let event = next_json(&mut phone_ws).await;
     assert_eq!(event["payload"]["data"]["notifications"]["type"], "SESSION_REVOKED", "{event}");
