@@ -34,3 +34,17 @@ where
     .await
     .map_err(|e| AppError::internal(anyhow::anyhow!("blocking task failed: {e}")))?
 }
+
+/// Starts `f` on the blocking pool inside `span` without waiting for it (a transcode that
+/// streams as it runs). A panic is caught and logged; it never takes a worker or the server.
+pub fn spawn_blocking_job<F>(span: tracing::Span, f: F)
+where
+    F: FnOnce() + Send + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err() {
+            tracing::error!("a background job panicked; it was stopped");
+        }
+    });
+}

@@ -118,6 +118,7 @@ async fn read_multipart(
         ),
         MultipartError::Invalid(message) => graphql_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &message),
         MultipartError::Io(e) => crate::error::AppError::internal(e).into_response(),
+        MultipartError::Internal(e) => e.into_response(),
     })
 }
 

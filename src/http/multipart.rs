@@ -28,6 +28,8 @@ pub enum MultipartError {
     TooLarge(String, u64),
     Invalid(String),
     Io(std::io::Error),
+    /// Storing a part failed on the server's side.
+    Internal(crate::error::AppError),
 }
 
 impl From<std::io::Error> for MultipartError {
@@ -119,20 +121,19 @@ async fn attach_file(
 async fn store_file(mut field: multer::Field<'_>) -> Result<UploadValue, MultipartError> {
     let filename = field.file_name().unwrap_or_default().to_string();
     let content_type = field.content_type().map(ToString::to_string);
-    let mut file = tokio::fs::File::from_std(
-        tokio::task::spawn_blocking(tempfile::tempfile).await.map_err(std::io::Error::other)??,
-    );
+    let created = crate::telemetry::blocking(|| Ok(tempfile::tempfile()?)).await;
+    let mut file = tokio::fs::File::from_std(created.map_err(MultipartError::Internal)?);
     while let Some(chunk) = field.chunk().await? {
         file.write_all(&chunk).await?;
     }
     file.flush().await?;
     let mut content = file.into_std().await;
-    tokio::task::spawn_blocking(move || {
+    let content = crate::telemetry::blocking(move || {
         use std::io::Seek;
-        content.rewind().map(|_| content)
+        content.rewind()?;
+        Ok(content)
     })
     .await
-    .map_err(std::io::Error::other)?
-    .map(|content| UploadValue { filename, content_type, content })
-    .map_err(MultipartError::Io)
+    .map_err(MultipartError::Internal)?;
+    Ok(UploadValue { filename, content_type, content })
 }

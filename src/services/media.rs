@@ -139,8 +139,7 @@ async fn transcode(
     let (tx, chunks) = mpsc::channel(8);
     let span = tracing::info_span!("transcode", track = %track.id, ?format, bitrate, offset);
     let st = state.clone();
-    tokio::task::spawn_blocking(move || {
-        let _span = span.enter();
+    crate::telemetry::spawn_blocking_job(span, move || {
         run_transcode(&st, transcoder, tx, staged, &key);
         drop(permit);
     });
