@@ -3,4 +3,5 @@
 pub mod ids;
 pub mod library;
 pub mod social;
+pub mod time;
 pub mod user;

@@ -16,7 +16,7 @@ impl Play {
         Track(self.0.track.clone())
     }
     async fn played_at(&self) -> GqlResult<DateTime<Utc>> {
-        Ok(crate::db::parse_db_time(&self.0.played_at)?)
+        Ok(crate::domain::time::parse_stored(&self.0.played_at)?)
     }
 }
 
@@ -37,9 +37,7 @@ impl FriendActivity {
     async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Track>> {
         let Some(playing) = &self.0.playing else { return Ok(None) };
         let id = playing.track_id.clone();
-        let row =
-            state(ctx).db.run(move |c| Ok(crate::db::library::tracks_by_ids(c, &[id.to_string()])?.pop())).await?;
-        Ok(row.map(Track))
+        Ok(crate::services::library::track(state(ctx), &caller(ctx)?, id.to_string()).await?.map(Track))
     }
     async fn started_at(&self) -> Option<DateTime<Utc>> {
         self.0.playing.as_ref().map(|p| p.started_at)

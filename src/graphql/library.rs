@@ -4,12 +4,12 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 
-use crate::db::library::{AlbumRow, ArtistRow, TrackFilter, TrackRow};
 use crate::domain::ids::{AlbumId, ArtistId};
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{self, Page};
 use crate::graphql::{GqlResult, state};
 use crate::services::library;
+use crate::services::library::{AlbumRow, ArtistRow, TrackFilter, TrackRow};
 
 /// A media URL for the caller (see `services::media::grant_url`). `version` changes when the
 /// content does, so browsers can cache images by URL.
@@ -178,7 +178,7 @@ impl Track {
         Ok(ctx.data::<DataLoader<FavoriteLoader>>()?.load_one(self.0.id.to_string()).await?.unwrap_or(false))
     }
     async fn created_at(&self) -> GqlResult<DateTime<Utc>> {
-        Ok(crate::db::parse_db_time(&self.0.created_at)?)
+        Ok(crate::domain::time::parse_stored(&self.0.created_at)?)
     }
     /// How many times you played it.
     async fn play_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
@@ -187,7 +187,7 @@ impl Track {
     /// When you last played it.
     async fn last_played_at(&self, ctx: &Context<'_>) -> GqlResult<Option<DateTime<Utc>>> {
         match self.play_stats(ctx).await? {
-            Some((_, at)) => Ok(Some(crate::db::parse_db_time(&at)?)),
+            Some((_, at)) => Ok(Some(crate::domain::time::parse_stored(&at)?)),
             None => Ok(None),
         }
     }
@@ -227,7 +227,7 @@ impl Track {
 pub async fn track_page(
     ctx: &Context<'_>,
     filter: TrackFilter,
-    sort: crate::db::library::TrackSort,
+    sort: crate::services::library::TrackSort,
     first: i32,
     after: Option<String>,
 ) -> GqlResult<Page<Track>> {

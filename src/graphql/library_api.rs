@@ -3,12 +3,12 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Upload};
 use chrono::{DateTime, Utc};
 
-use crate::db::library::TrackFilter;
 use crate::graphql::library::{Album, Artist, Track, track_page};
 use crate::graphql::pagination::{self, Page};
 use crate::graphql::playlists::Playlist;
 use crate::graphql::types::User;
 use crate::graphql::{GqlResult, caller, state};
+use crate::services::library::TrackFilter;
 use crate::services::{albums, library, tracks};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
@@ -19,7 +19,7 @@ pub enum TrackSort {
     Year,
 }
 
-impl From<TrackSort> for crate::db::library::TrackSort {
+impl From<TrackSort> for crate::services::library::TrackSort {
     fn from(s: TrackSort) -> Self {
         match s {
             TrackSort::Name => Self::Name,
@@ -39,7 +39,7 @@ pub enum AlbumSort {
     MostPlayed,
 }
 
-impl From<AlbumSort> for crate::db::library::AlbumSort {
+impl From<AlbumSort> for crate::services::library::AlbumSort {
     fn from(s: AlbumSort) -> Self {
         match s {
             AlbumSort::Title => Self::Title,
@@ -78,7 +78,7 @@ pub struct LibraryStatus {
 
 async fn library_status(ctx: &Context<'_>, status: library::ScanStatus) -> GqlResult<LibraryStatus> {
     let counts = library::counts(state(ctx)).await?;
-    let time = |t: Option<String>| t.map(|t| crate::db::parse_db_time(&t)).transpose();
+    let time = |t: Option<String>| t.map(|t| crate::domain::time::parse_stored(&t)).transpose();
     Ok(LibraryStatus {
         scanning: status.scanning,
         tracks: counts.tracks,
@@ -92,7 +92,7 @@ async fn library_status(ctx: &Context<'_>, status: library::ScanStatus) -> GqlRe
 }
 
 fn search_filter(search: Option<String>) -> Option<String> {
-    search.as_deref().and_then(crate::db::library::fts_query)
+    search.as_deref().and_then(crate::services::library::fts_query)
 }
 
 #[derive(Default)]

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 
-use crate::db::library::{self, AlbumRow, ArtistRow, TrackRow};
-use crate::db::playlists;
+use crate::services::accounts::UserRow;
+use crate::services::batch::{self, AlbumRow, ArtistRow, TrackRow};
 use crate::state::SharedState;
 
 type LoadResult<V> = Result<HashMap<String, V>, async_graphql::Error>;
@@ -24,31 +24,19 @@ pub struct PlaylistStatsLoader(SharedState);
 pub struct UserLoader(SharedState);
 
 impl Loader<String> for UserLoader {
-    type Value = crate::db::users::UserRow;
+    type Value = UserRow;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<Self::Value> {
-        let keys = keys.to_vec();
-        let rows = self.0.db.run(move |c| Ok(crate::db::users::by_ids(c, &keys)?)).await?;
-        Ok(rows.into_iter().filter(|u| !u.disabled).map(|u| (u.id.to_string(), u)).collect())
+        let rows = batch::users(&self.0, keys.to_vec()).await?;
+        Ok(rows.into_iter().map(|u| (u.id.to_string(), u)).collect())
     }
-}
-
-async fn by_id<V: Send + 'static>(
-    state: &SharedState,
-    keys: &[String],
-    fetch: fn(&rusqlite::Connection, &[String]) -> rusqlite::Result<Vec<V>>,
-    id: fn(&V) -> String,
-) -> LoadResult<V> {
-    let keys = keys.to_vec();
-    let rows = state.db.run(move |c| Ok(fetch(c, &keys)?)).await?;
-    Ok(rows.into_iter().map(|r| (id(&r), r)).collect())
 }
 
 impl Loader<String> for ArtistLoader {
     type Value = ArtistRow;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<ArtistRow> {
-        by_id(&self.0, keys, library::artists_by_ids, |r| r.id.to_string()).await
+        Ok(batch::artists(&self.0, keys.to_vec()).await?.into_iter().map(|r| (r.id.to_string(), r)).collect())
     }
 }
 
@@ -56,7 +44,7 @@ impl Loader<String> for AlbumLoader {
     type Value = AlbumRow;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<AlbumRow> {
-        by_id(&self.0, keys, library::albums_by_ids, |r| r.id.to_string()).await
+        Ok(batch::albums(&self.0, keys.to_vec()).await?.into_iter().map(|r| (r.id.to_string(), r)).collect())
     }
 }
 
@@ -64,7 +52,7 @@ impl Loader<String> for TrackLoader {
     type Value = TrackRow;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<TrackRow> {
-        by_id(&self.0, keys, library::tracks_by_ids, |r| r.id.to_string()).await
+        Ok(batch::tracks(&self.0, keys.to_vec()).await?.into_iter().map(|r| (r.id.to_string(), r)).collect())
     }
 }
 
@@ -72,8 +60,7 @@ impl Loader<String> for AlbumDurationLoader {
     type Value = f64;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<f64> {
-        let keys = keys.to_vec();
-        Ok(self.0.db.run(move |c| Ok(library::album_durations(c, &keys)?)).await?)
+        Ok(batch::album_durations(&self.0, keys.to_vec()).await?)
     }
 }
 
@@ -81,8 +68,7 @@ impl Loader<String> for ArtistTrackCountLoader {
     type Value = i64;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<i64> {
-        let keys = keys.to_vec();
-        Ok(self.0.db.run(move |c| Ok(library::artist_track_counts(c, &keys)?)).await?)
+        Ok(batch::artist_track_counts(&self.0, keys.to_vec()).await?)
     }
 }
 
@@ -91,8 +77,7 @@ impl Loader<String> for FavoriteLoader {
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<bool> {
         let Some(user) = self.1.clone() else { return Ok(HashMap::new()) };
-        let keys = keys.to_vec();
-        let found = self.0.db.run(move |c| Ok(playlists::favorited_among(c, &user, &keys)?)).await?;
+        let found = batch::favorites_among(&self.0, user, keys.to_vec()).await?;
         Ok(found.into_iter().map(|id| (id, true)).collect())
     }
 }
@@ -101,8 +86,7 @@ impl Loader<String> for PlaylistStatsLoader {
     type Value = (i64, f64);
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<(i64, f64)> {
-        let keys = keys.to_vec();
-        let rows = self.0.db.run(move |c| Ok(playlists::stats(c, &keys)?)).await?;
+        let rows = batch::playlist_stats(&self.0, keys.to_vec()).await?;
         Ok(rows.into_iter().map(|(id, n, d)| (id, (n, d))).collect())
     }
 }
@@ -115,8 +99,7 @@ impl Loader<String> for PlayStatsLoader {
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[String]) -> LoadResult<(i64, String)> {
         let Some(user) = self.1.clone() else { return Ok(HashMap::new()) };
-        let keys = keys.to_vec();
-        Ok(self.0.db.run(move |c| Ok(crate::db::plays::stats(c, &user, &keys)?)).await?)
+        Ok(batch::play_stats(&self.0, user, keys.to_vec()).await?)
     }
 }
 

@@ -4,13 +4,13 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, InputObject, Object, Upload};
 use chrono::{DateTime, Utc};
 
-use crate::db::playlists::{ItemRow, PlaylistRow};
 use crate::graphql::library::Track;
 use crate::graphql::loaders::{PlaylistStatsLoader, TrackLoader, UserLoader};
 use crate::graphql::pagination::{self, Page};
 use crate::graphql::types::User;
 use crate::graphql::{GqlResult, caller, state};
 use crate::services::playlists;
+use crate::services::playlists::{ItemRow, PlaylistRow};
 
 pub struct Playlist(pub PlaylistRow);
 pub struct PlaylistItem(pub ItemRow);
@@ -62,10 +62,10 @@ impl Playlist {
         Ok(self.stats(ctx).await?.1)
     }
     async fn created_at(&self) -> GqlResult<DateTime<Utc>> {
-        Ok(crate::db::parse_db_time(&self.0.created_at)?)
+        Ok(crate::domain::time::parse_stored(&self.0.created_at)?)
     }
     async fn updated_at(&self) -> GqlResult<DateTime<Utc>> {
-        Ok(crate::db::parse_db_time(&self.0.updated_at)?)
+        Ok(crate::domain::time::parse_stored(&self.0.updated_at)?)
     }
 }
 
@@ -88,7 +88,7 @@ impl PlaylistItem {
         Ok(ctx.data::<DataLoader<TrackLoader>>()?.load_one(self.0.track_id.to_string()).await?.map(Track))
     }
     async fn added_at(&self) -> GqlResult<DateTime<Utc>> {
-        Ok(crate::db::parse_db_time(&self.0.added_at)?)
+        Ok(crate::domain::time::parse_stored(&self.0.added_at)?)
     }
 }
 

@@ -35,7 +35,7 @@ pub struct Notification {
     pub message: String,
     pub created_at: DateTime<Utc>,
     pub read: bool,
-    pub actor: Option<crate::db::users::UserRow>,
+    pub actor: Option<crate::services::accounts::UserRow>,
     pub room_id: Option<String>,
     pub request_id: Option<String>,
 }
@@ -47,7 +47,7 @@ impl Notification {
             message: n.kind.message(who),
             id: Some(n.id),
             kind: n.kind.into(),
-            created_at: crate::db::parse_db_time(&n.created_at)?,
+            created_at: crate::domain::time::parse_stored(&n.created_at)?,
             read: n.read,
             actor: n.actor.map(|a| a.row),
             room_id: n.room_id,
@@ -108,7 +108,7 @@ impl FriendRequest {
         User::from(self.0.receiver.clone())
     }
     async fn created_at(&self) -> GqlResult<DateTime<Utc>> {
-        Ok(crate::db::parse_db_time(&self.0.row.created_at)?)
+        Ok(crate::domain::time::parse_stored(&self.0.row.created_at)?)
     }
     async fn status(&self) -> FriendRequestStatus {
         if self.0.accepted { FriendRequestStatus::Accepted } else { FriendRequestStatus::Pending }

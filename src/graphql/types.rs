@@ -3,11 +3,14 @@
 use async_graphql::{ComplexObject, Context, Enum, Object, SimpleObject, Union};
 use chrono::{DateTime, Utc};
 
-use crate::db::{self, invites::InviteRow, users::UserRow};
+use crate::domain::time::parse_stored;
 use crate::graphql::GqlResult;
 use crate::graphql::{caller_opt, state};
+use crate::services::accounts::UserRow;
 use crate::services::accounts::UserView;
+use crate::services::admin::InviteRow;
 use crate::services::sessions::Session;
+use crate::services::social::Friendship;
 
 /// A person, as the accounts service lets the caller see them.
 pub struct User(UserView);
@@ -91,20 +94,19 @@ impl User {
         self.0.disabled().unwrap_or(false)
     }
     async fn created_at(&self) -> GqlResult<DateTime<Utc>> {
-        Ok(db::parse_db_time(self.0.created_at())?)
+        Ok(parse_stored(self.0.created_at())?)
     }
     async fn friendship(&self, ctx: &Context<'_>) -> GqlResult<FriendshipStatus> {
         let Some(me) = caller_opt(ctx) else { return Ok(FriendshipStatus::None) };
         if me.user_id == self.0.id() {
             return Ok(FriendshipStatus::Myself);
         }
-        let (a, b) = (me.user_id.clone(), self.0.id().to_string());
-        let status = state(ctx).db.run(move |conn| Ok(db::social::friendship(conn, &a, &b)?)).await?;
+        let status = crate::services::social::friendship(state(ctx), me, self.0.id().to_string()).await?;
         Ok(match status {
-            db::social::Friendship::None => FriendshipStatus::None,
-            db::social::Friendship::Friends => FriendshipStatus::Friends,
-            db::social::Friendship::RequestSent => FriendshipStatus::RequestSent,
-            db::social::Friendship::RequestReceived => FriendshipStatus::RequestReceived,
+            Friendship::None => FriendshipStatus::None,
+            Friendship::Friends => FriendshipStatus::Friends,
+            Friendship::RequestSent => FriendshipStatus::RequestSent,
+            Friendship::RequestReceived => FriendshipStatus::RequestReceived,
         })
     }
     /// OAuth providers linked to this account; only the account itself sees them.
@@ -204,7 +206,7 @@ impl TryFrom<InviteRow> for Invite {
             code: r.code,
             uses: r.uses,
             max_uses: r.max_uses,
-            expires_at: db::parse_db_time(&r.expires_at)?,
+            expires_at: parse_stored(&r.expires_at)?,
             created_by_id: r.created_by,
         })
     }

@@ -15,7 +15,7 @@ use super::HttpState;
 
 /// 200 `ok` when the database answers.
 pub async fn healthz(State(state): State<HttpState>) -> Response {
-    match state.app.db.run(|conn| Ok(crate::db::edits::ping(conn)?)).await {
+    match crate::services::admin::database_answers(&state.app).await {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             e.log_if_internal();

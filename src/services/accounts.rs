@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::auth::password;
+pub use crate::db::users::UserRow;
 use crate::db::{oauth, tokens, users};
 use crate::domain::user::{Tag, Username, check_password};
 use crate::error::{AppError, AppResult};

@@ -3,6 +3,7 @@
 use chrono::Duration;
 
 use crate::auth::opaque;
+pub use crate::db::invites::InviteRow;
 use crate::db::{self, invites, users};
 use crate::error::{AppError, AppResult};
 use crate::services::sessions::{self, Caller};
@@ -16,6 +17,11 @@ pub async fn list_users(
 ) -> AppResult<Vec<users::UserRow>> {
     caller.require_admin()?;
     state.db.run(move |conn| Ok(users::page(conn, after.as_deref(), limit)?)).await
+}
+
+/// The database answers (for `/healthz`).
+pub async fn database_answers(state: &SharedState) -> AppResult<()> {
+    state.db.run(|c| Ok(crate::db::edits::ping(c)?)).await
 }
 
 pub async fn count_users(state: &SharedState) -> AppResult<i64> {

@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use tokio::sync::broadcast;
 
-use crate::db::library::{self as db_library, AlbumRow, ArtistRow, TrackFilter, TrackRow, TrackSort};
+use crate::db::library as db_library;
+pub use crate::db::library::{AlbumRow, AlbumSort, ArtistRow, TrackFilter, TrackRow, TrackSort, fts_query};
 use crate::error::{AppError, AppResult};
 use crate::media::scanner::{Scan, ScanProgress};
 use crate::services::sessions::Caller;

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod admin;
 pub mod albums;
 pub mod auth;
+pub mod batch;
 pub mod events;
 pub mod library;
 pub mod media;

@@ -2,7 +2,8 @@
 //! every signed-in user, private ones by the owner alone.
 
 use crate::db::library as db_library;
-use crate::db::playlists::{self as db, ItemRow, PlaylistRow};
+use crate::db::playlists as db;
+pub use crate::db::playlists::{ItemRow, PlaylistRow};
 use crate::error::{AppError, AppResult};
 use crate::services::accounts::{ImageUpload, remove_owned_image, with_image};
 use crate::services::sessions::Caller;

@@ -5,6 +5,7 @@
 //! second finds the other's request and accepts it. A blocked person is told "not found", so a
 //! block is never revealed.
 
+pub use crate::db::social::Friendship;
 use crate::db::{self, social, users};
 use crate::domain::ids::UserId;
 pub use crate::domain::social::NotificationKind;
@@ -320,6 +321,12 @@ pub async fn mark_read(state: &SharedState, caller: &Caller, ids: Vec<String>) -
     }
     let me = caller.user_id.clone();
     state.db.transaction(move |tx| Ok(social::mark_read(tx, &me, &ids)? as i64)).await
+}
+
+/// How `other` relates to the caller (friends, a request either way, or nothing).
+pub async fn friendship(state: &SharedState, caller: &Caller, other: String) -> AppResult<Friendship> {
+    let me = caller.user_id.clone();
+    state.db.run(move |c| Ok(social::friendship(c, &me, &other)?)).await
 }
 
 /// Whether `viewer` may see or find `other` at all (neither blocked the other).
