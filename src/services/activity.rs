@@ -46,9 +46,7 @@ pub async fn record_play(
     state
         .db
         .transaction(move |tx| {
-            let track = db_library::tracks_by_ids(tx, std::slice::from_ref(&track_id))?
-                .pop()
-                .ok_or_else(|| AppError::not_found("track"))?;
+            let track = crate::services::tracks::find_track(tx, &track_id)?;
             let needed = play_threshold_secs(track.duration);
             // A little slack: players report time heard a few frames short.
             if heard_secs < needed * 0.98 || heard_secs > track.duration + 5.0 {

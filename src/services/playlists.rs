@@ -224,9 +224,7 @@ pub async fn set_favorite(
     state
         .db
         .transaction(move |tx| {
-            let track = db_library::tracks_by_ids(tx, std::slice::from_ref(&track_id))?
-                .pop()
-                .ok_or_else(|| AppError::not_found("track"))?;
+            let track = crate::services::tracks::find_track(tx, &track_id)?;
             if on {
                 db::favorite(tx, &user, &track_id)?;
             } else {

@@ -204,7 +204,8 @@ fn extension_for(filename: &str, codec: &str) -> String {
     ext.to_string()
 }
 
-fn find_track(conn: &rusqlite::Connection, id: &str) -> AppResult<TrackRow> {
+/// The track with this id, or NOT_FOUND.
+pub(crate) fn find_track(conn: &rusqlite::Connection, id: &str) -> AppResult<TrackRow> {
     db_library::tracks_by_ids(conn, &[id.to_string()])?.pop().ok_or_else(|| AppError::not_found("track"))
 }
 

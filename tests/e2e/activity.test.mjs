@@ -10,11 +10,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { apiLogin, consoleErrors, createAccount, expectVisible, graphql, inviteCode, serverAndBrowser, UI_TIMEOUT_MS } from './harness.mjs';
+import { ADA, adaAndBen, apiLogin, BEN, expectVisible, graphql, serverAndBrowser, UI_TIMEOUT_MS } from './harness.mjs';
 import { toneWav } from './wav.mjs';
 
-const ADA = { username: 'Ada', email: 'ada@example.com', password: 'correct horse battery staple' };
-const BEN = { username: 'Ben', email: 'ben@example.com', password: 'another horse battery staple' };
 const TRACK = 'Evening Tone';
 const SHOTS = process.env.E2E_SCREENSHOTS;
 const VIEWPORT = { width: 1280, height: 800 };
@@ -22,17 +20,8 @@ const VIEWPORT = { width: 1280, height: 800 };
 const env = serverAndBrowser();
 
 test('a friend sees what you play live, your plays land in Recently played, and sharing off hides you', { timeout: 180_000 }, async () => {
-  const base = env.server.baseUrl;
-  const ada = await (await env.browser.newContext({ viewport: VIEWPORT })).newPage();
-  const ben = await (await env.browser.newContext({ viewport: VIEWPORT })).newPage();
-  const errors = { ada: consoleErrors(ada), ben: consoleErrors(ben) };
+  const { base, ada, ben, errors } = await adaAndBen(env, VIEWPORT);
   try {
-    await ada.goto(base);
-    await createAccount(await expectVisible(ada, 'setup-form'), ADA);
-    await expectVisible(ada, 'profile-username');
-    await ben.goto(`${base}/#/signup?invite=${encodeURIComponent(await inviteCode(base, ADA))}`);
-    await createAccount(await expectVisible(ben, 'signup-form'), BEN);
-    await expectVisible(ben, 'profile-username');
     const benId = (await apiLogin(base, BEN)).user.id;
     await becomeFriends(ada, ben);
 

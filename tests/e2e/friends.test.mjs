@@ -8,29 +8,16 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { consoleErrors, createAccount, expectVisible, inviteCode, serverAndBrowser, UI_TIMEOUT_MS } from './harness.mjs';
+import { adaAndBen, expectVisible, serverAndBrowser, UI_TIMEOUT_MS } from './harness.mjs';
 
-const ADA = { username: 'Ada', email: 'ada@example.com', password: 'correct horse battery staple' };
-const BEN = { username: 'Ben', email: 'ben@example.com', password: 'another horse battery staple' };
 const SHOTS = process.env.E2E_SCREENSHOTS;
 const VIEWPORT = { width: 1280, height: 800 };
 
 const env = serverAndBrowser();
 
 test('two people become friends with live notifications, then one blocks the other', { timeout: 180_000 }, async () => {
-  const base = env.server.baseUrl;
-  const ada = await (await env.browser.newContext({ viewport: VIEWPORT })).newPage();
-  const ben = await (await env.browser.newContext({ viewport: VIEWPORT })).newPage();
-  const errors = { ada: consoleErrors(ada), ben: consoleErrors(ben) };
+  const { base, ada, ben, errors } = await adaAndBen(env, VIEWPORT);
   try {
-    // Ada is the first account (admin); the server is invite-only, so she makes Ben a code.
-    await ada.goto(base);
-    await createAccount(await expectVisible(ada, 'setup-form'), ADA);
-    await expectVisible(ada, 'profile-username');
-    const code = await inviteCode(base, ADA);
-    await ben.goto(`${base}/#/signup?invite=${encodeURIComponent(code)}`);
-    await createAccount(await expectVisible(ben, 'signup-form'), BEN);
-    await expectVisible(ben, 'profile-username');
     await expectLive(ada);
     await expectLive(ben);
     assert.equal(await ben.getByTestId('notification-count').isVisible(), false, 'Ben starts with no unread notifications');

@@ -152,3 +152,25 @@ export async function inviteCode(baseUrl, admin) {
   const { createInvite } = await graphql(baseUrl, 'mutation { createInvite(maxUses: 1, expiresInHours: 1) { code } }', {}, accessToken);
   return createInvite.code;
 }
+
+export const ADA = { username: 'Ada', email: 'ada@example.com', password: 'correct horse battery staple' };
+export const BEN = { username: 'Ben', email: 'ben@example.com', password: 'another horse battery staple' };
+
+/**
+ * Two people, each in a browser context of their own and signed in: Ada sets the server up
+ * (the first account is the admin) and, as the server is invite-only, invites Ben, who signs
+ * up. `errors` collects each page's console errors from the start.
+ */
+export async function adaAndBen(env, viewport) {
+  const base = env.server.baseUrl;
+  const ada = await (await env.browser.newContext({ viewport })).newPage();
+  const ben = await (await env.browser.newContext({ viewport })).newPage();
+  const errors = { ada: consoleErrors(ada), ben: consoleErrors(ben) };
+  await ada.goto(base);
+  await createAccount(await expectVisible(ada, 'setup-form'), ADA);
+  await expectVisible(ada, 'profile-username');
+  await ben.goto(`${base}/#/signup?invite=${encodeURIComponent(await inviteCode(base, ADA))}`);
+  await createAccount(await expectVisible(ben, 'signup-form'), BEN);
+  await expectVisible(ben, 'profile-username');
+  return { base, ada, ben, errors };
+}

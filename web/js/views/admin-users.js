@@ -1,36 +1,23 @@
 // Admin: every account, with promote/demote and disable/enable.
 import { confirmDialog } from '../components/dialog.js';
-import { toastError } from '../components/toast.js';
+import { actionButton } from '../components/person.js';
 import * as admin from '../data/admin.js';
 import { h, mount } from '../dom.js';
 import { icon } from '../icons.js';
 import { avatar } from '../layout.js';
 import * as store from '../store.js';
-import { busy } from '../ui.js';
-
-function actionButton(label, testid, cls, work) {
-  const button = h('button', { type: 'button', class: `btn btn-sm ${cls}`, 'data-testid': testid }, label);
-  button.addEventListener('click', async () => {
-    try {
-      await busy(button, work);
-    } catch (err) {
-      toastError(err);
-    }
-  });
-  return button;
-}
 
 function userRow(user, replace) {
   const self = user.id === store.user()?.id;
-  const toggleAdmin = actionButton(user.isAdmin ? 'Remove admin' : 'Make admin', 'toggle-admin', 'btn-outline',
+  const toggleAdmin = actionButton(user.isAdmin ? 'Remove admin' : 'Make admin', 'toggle-admin',
     async () => replace(await admin.setAdmin(user.id, !user.isAdmin)));
-  const toggleDisabled = actionButton(user.disabled ? 'Enable' : 'Disable', 'toggle-disabled', user.disabled ? 'btn-outline' : 'btn-danger-outline', async () => {
+  const toggleDisabled = actionButton(user.disabled ? 'Enable' : 'Disable', 'toggle-disabled', async () => {
     if (!user.disabled) {
       const sure = await confirmDialog({ title: `Disable ${user.username}?`, text: 'They are signed out everywhere at once and cannot sign in until enabled again.', confirmLabel: 'Disable', danger: true });
       if (!sure) return;
     }
     replace(await admin.setDisabled(user.id, !user.disabled));
-  });
+  }, { kind: user.disabled ? 'btn-outline' : 'btn-danger-outline' });
   return h('li', { class: `user-row${user.disabled ? ' is-disabled' : ''}`, 'data-testid': 'user-row', 'data-user-id': user.id },
     avatar(user),
     h('div', { class: 'user-text' },
