@@ -14,6 +14,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod media;
+pub mod rooms;
 pub mod services;
 pub mod state;
 pub mod telemetry;

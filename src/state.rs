@@ -27,6 +27,8 @@ pub struct AppState {
     pub social: crate::services::social::SocialState,
     /// Live events to each person's open clients.
     pub events: EventHub,
+    /// Live rooms, one actor each.
+    pub rooms: crate::rooms::RoomHub,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// Cancelled on shutdown so long-lived sockets close and the server can stop.
     pub shutdown: tokio_util::sync::CancellationToken,
@@ -105,6 +107,7 @@ impl AppState {
                 thumbnails: crate::services::media::thumbnail_cache(),
             },
             events: EventHub::default(),
+            rooms: crate::rooms::RoomHub::default(),
             library: Default::default(),
             social: crate::services::social::SocialState::new(limits.friend_requests_per_hour),
             metrics,

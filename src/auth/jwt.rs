@@ -12,6 +12,8 @@ pub enum TokenKind {
     Media,
     /// A browser that signed into an account before (the sign-in limiter trusts it more).
     Device,
+    /// A guest's pass into one room (no account): `sub` is the guest, `res` the room.
+    Guest,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

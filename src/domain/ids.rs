@@ -109,3 +109,7 @@ id_type!(
     /// A playlist.
     PlaylistId
 );
+id_type!(
+    /// A listening room.
+    RoomId
+);

@@ -10,6 +10,7 @@ mod limits;
 pub mod loaders;
 mod pagination;
 pub mod playlists;
+mod rooms;
 mod server;
 mod social;
 mod socket;
@@ -36,6 +37,7 @@ pub struct Query(
     playlists::PlaylistQuery,
     social::SocialQuery,
     activity::ActivityQuery,
+    rooms::RoomQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -46,6 +48,7 @@ pub struct Mutation(
     library_api::LibraryMutation,
     playlists::PlaylistMutation,
     social::SocialMutation,
+    rooms::RoomMutation,
     activity::ActivityMutation,
 );
 

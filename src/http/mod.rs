@@ -24,6 +24,7 @@ use crate::graphql::AppSchema;
 use crate::state::SharedState;
 
 pub use client::client_ip;
+pub use health::SocketGauge;
 
 /// Shared by every handler: the application state and the built schema.
 #[derive(Clone)]
@@ -42,6 +43,7 @@ pub fn router(app: SharedState) -> Router {
         .merge(graphql::routes(&state))
         .merge(oauth::routes())
         .merge(media::routes())
+        .route("/ws/rooms", get(crate::rooms::ws::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
         .fallback(assets::serve)

@@ -11,7 +11,7 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use crate::auth::jwt::TokenKind;
-use crate::db::{library, playlists, users};
+use crate::db::{library, playlists, rooms, users};
 use crate::error::{AppError, AppResult};
 use crate::media::confine::Confinement;
 use crate::media::transcode::cache::TranscodeCache;
@@ -42,6 +42,11 @@ pub async fn check_grant(state: &SharedState, token: Option<&str>, resource: &st
         return Err(refused());
     }
     let viewer = claims.sub;
+    // Links issued to a room open its tracks for every member (guests too) while it is open.
+    if let Some(room) = viewer.strip_prefix("room:").map(str::to_string) {
+        let open = state.db.run(move |c| Ok(rooms::by_id(c, &room)?.is_some_and(|r| r.closed_at.is_none()))).await?;
+        return if open { Ok(()) } else { Err(refused()) };
+    }
     let enabled = state.db.run(move |c| Ok(users::by_id(c, &viewer)?.is_some_and(|u| !u.disabled))).await?;
     if enabled { Ok(()) } else { Err(refused()) }
 }

@@ -11,6 +11,7 @@ pub mod library;
 pub mod media;
 pub mod oauth;
 pub mod playlists;
+pub mod rooms;
 pub mod sessions;
 pub mod social;
 pub mod tracks;

@@ -80,8 +80,27 @@ fn notify(
     })
 }
 
+/// Stores a ROOM_INVITE for `user` from `actor`; deliver it with `deliver` once committed.
+pub(crate) fn room_invite(
+    conn: &rusqlite::Connection,
+    user: &str,
+    actor: &users::UserRow,
+    room_id: &str,
+) -> AppResult<Notification> {
+    let row = social::insert_notification(conn, user, NotificationKind::RoomInvite, Some(&actor.id), Some(room_id))?;
+    Ok(Notification {
+        id: row.id,
+        kind: NotificationKind::RoomInvite,
+        request_id: None,
+        actor: Some(UserSummary { row: actor.clone() }),
+        room_id: Some(room_id.to_string()),
+        created_at: row.created_at,
+        read: false,
+    })
+}
+
 /// Pushes stored notifications to their people's open clients once the change has landed.
-fn deliver(state: &SharedState, sent: Vec<(String, Notification)>) {
+pub(crate) fn deliver(state: &SharedState, sent: Vec<(String, Notification)>) {
     for (user, notification) in sent {
         state.events.send(&UserId::trusted(user), Event::Notification(Box::new(notification)));
     }

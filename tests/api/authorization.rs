@@ -24,6 +24,7 @@ enum Area {
     Library,
     Playlists,
     Social,
+    Rooms,
 }
 
 struct Rule {
@@ -38,6 +39,8 @@ const ADMIN_ONLY: Expect = ["unauth", "unauth", "forbidden", "forbidden", "ok"];
 const OWNER_OR_ADMIN: Expect = ["unauth", "unauth", "forbidden", "ok", "ok"];
 /// Private playlists: nobody but the owner learns they exist, administrators included.
 const PLAYLIST_OWNER: Expect = ["unauth", "unauth", "notfound", "ok", "notfound"];
+/// A private room: its owner and admins manage it; to anyone else it does not exist.
+const ROOM_MANAGER: Expect = ["unauth", "unauth", "notfound", "ok", "ok"];
 const ANYONE: Expect = ["ok", "-", "-", "-", "-"];
 
 /// Operations checked by their own tests, with the test that does it.
@@ -390,6 +393,51 @@ const RULES: &[Rule] = &[
         doc: "mutation($bob: ID!) { unblockUser(userId: $bob) }",
         expect: SIGNED_IN,
     },
+    // rooms: Ann's room is private, so a stranger cannot tell it exists
+    Rule {
+        area: Area::Rooms,
+        op: "room",
+        doc: "query($room: ID!) { room(id: $room) { id } }",
+        expect: ["unauth", "unauth", "hidden", "ok", "ok"],
+    },
+    Rule {
+        area: Area::Rooms,
+        op: "roomByCode",
+        doc: "query($roomCode: String!) { roomByCode(code: $roomCode) { id } }",
+        expect: ["unauth", "unauth", "hidden", "ok", "ok"],
+    },
+    Rule { area: Area::Rooms, op: "rooms", doc: "{ rooms { id } }", expect: SIGNED_IN },
+    Rule {
+        area: Area::Rooms,
+        op: "createRoom",
+        doc: "mutation($name: String!) { createRoom(input: {name: $name}) { id } }",
+        expect: SIGNED_IN,
+    },
+    Rule {
+        area: Area::Rooms,
+        op: "updateRoom",
+        doc: "mutation($room: ID!) { updateRoom(id: $room, input: {controlMode: EVERYONE}) { id } }",
+        expect: ROOM_MANAGER,
+    },
+    Rule {
+        area: Area::Rooms,
+        op: "closeRoom",
+        doc: "mutation($room: ID!) { closeRoom(id: $room) }",
+        expect: ROOM_MANAGER,
+    },
+    Rule {
+        area: Area::Rooms,
+        op: "inviteToRoom",
+        doc: "mutation($room: ID!, $bob: ID!) { inviteToRoom(roomId: $room, userId: $bob) }",
+        expect: ["unauth", "unauth", "notfound", "ok", "ok"],
+    },
+    // Ann's room does not let guests in, whoever asks.
+    Rule {
+        area: Area::Rooms,
+        op: "joinRoomAsGuest",
+        doc: "mutation($roomCode: String!) { joinRoomAsGuest(code: $roomCode, name: \"Guest\") { token } }",
+        expect: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    },
 ];
 
 /// A server with an administrator, Ann (who owns an upload, its album, an artist and a private
@@ -435,6 +483,11 @@ async fn world() -> World {
         "invite": invite["createInvite"]["id"],
         "request": request["sendFriendRequest"]["id"],
     });
+    let room = "mutation { createRoom(input: {name: \"Ann's room\", visibility: PRIVATE}) { id code } }";
+    let room = app.gql_ok(Some(&ann.access), room, json!({})).await;
+    let mut vars = vars;
+    vars["room"] = room["createRoom"]["id"].clone();
+    vars["roomCode"] = room["createRoom"]["code"].clone();
     let token = |s: &Session| Some(s.access.clone());
     World { tokens: [None, token(&dan), token(&bob), token(&ann), token(&admin)], app, vars }
 }
@@ -520,6 +573,11 @@ async fn playlists_follow_the_table() {
 #[tokio::test]
 async fn friends_follow_the_table() {
     check_area(Area::Social).await;
+}
+
+#[tokio::test]
+async fn rooms_follow_the_table() {
+    check_area(Area::Rooms).await;
 }
 
 #[tokio::test]

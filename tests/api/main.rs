@@ -15,6 +15,7 @@ mod library;
 mod media;
 mod oauth;
 mod playlists;
+mod rooms;
 mod security;
 mod sessions;
 mod transcode;

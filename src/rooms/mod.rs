@@ -1,0 +1,11 @@
+//! Listening together: live rooms. `hub` finds or starts a room's actor, `actor` is the room
+//! (one task each), `protocol` its frames, `ws` the socket loop. The rules (who may see, join
+//! and manage a room) live in `services::rooms`.
+
+pub mod actor;
+mod bucket;
+pub mod hub;
+pub mod protocol;
+pub mod ws;
+
+pub use hub::RoomHub;
