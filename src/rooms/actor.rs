@@ -36,6 +36,9 @@ const RESTART_AFTER_MS: i64 = 3_000;
 const MAX_CHAT: usize = 500;
 const MAX_EMOJI: usize = 16;
 const MAX_ADD: usize = 100;
+/// Up to this many members, presence changes send the whole `members` list; beyond it, one
+/// `memberUpdated` frame (so a change costs one small frame per member, not the whole list).
+const FULL_LIST_UP_TO: usize = 64;
 /// Signed media links are renewed after this (they last 4 hours).
 const URL_RENEW: Duration = Duration::from_secs(3600);
 
@@ -146,7 +149,8 @@ struct Member {
     name: String,
     guest: bool,
     user_id: Option<UserId>,
-    avatar: bool,
+    /// Signed once when the member arrives (links last 4 hours).
+    avatar_url: Option<String>,
     joined_at: i64,
     ready: bool,
     sockets: usize,
@@ -376,8 +380,7 @@ impl Room {
                 member.sockets += 1;
                 // Back within the grace period: no leave/join, just "connected" again.
                 if member.away_until.take().is_some() {
-                    let frame = ServerFrame::Members { members: self.members_info() };
-                    self.broadcast_except(conn.id, &frame);
+                    self.member_changed(&id, Some(conn.id));
                 }
             }
             None => {
@@ -385,7 +388,8 @@ impl Room {
                     name: identity.name().to_string(),
                     guest: identity.is_guest(),
                     user_id: identity.caller().map(|c| c.user_id.clone()),
-                    avatar: matches!(&identity, Identity::User { row, .. } if row.avatar_path.is_some()),
+                    avatar_url: matches!(&identity, Identity::User { row, .. } if row.avatar_path.is_some())
+                        .then(|| self.url(&format!("cover/user/{id}"))),
                     id: id.clone(),
                     joined_at: now_ms(),
                     ready: false,
@@ -411,7 +415,8 @@ impl Room {
         if member.sockets == 0 {
             if grace {
                 member.away_until = Some(Instant::now() + GRACE);
-                self.broadcast_members();
+                let id = member_id.to_string();
+                self.member_changed(&id, None);
             } else {
                 self.remove_member(member_id).await;
             }
@@ -443,7 +448,6 @@ impl Room {
         }
         self.row.host_id = host.clone();
         self.broadcast(&ServerFrame::HostChanged { user_id: host.to_string() });
-        self.broadcast_members();
     }
 
     fn may_control(&self, member: &str) -> bool {
@@ -493,7 +497,7 @@ impl Room {
                     && m.ready != ready
                 {
                     m.ready = ready;
-                    self.broadcast_members();
+                    self.member_changed(member, None);
                 }
                 self.maybe_start().await;
                 Ok(())
@@ -667,7 +671,11 @@ impl Room {
         }
         self.pending = self.current.is_some().then_some(Pending { deadline_ms: now + READY_WAIT_MS, autoplay });
         self.changed(by).await;
-        self.broadcast_members();
+        // Everyone's `ready` is false again; clients know that from the new item, so only a
+        // small room gets the list (a big one would get a frame per member per member).
+        if self.members.len() <= FULL_LIST_UP_TO {
+            self.broadcast_members();
+        }
         self.maybe_start().await;
     }
 
@@ -957,15 +965,11 @@ impl Room {
     }
 
     fn member_info(&self, m: &Member) -> MemberInfo {
-        let avatar_url = (m.avatar).then(|| {
-            let viewer = format!("room:{}", self.row.id);
-            crate::services::media::grant_url(&self.state, &viewer, &format!("cover/user/{}", m.id), None)
-        });
         MemberInfo {
             id: m.id.clone(),
             name: m.name.clone(),
             guest: m.guest,
-            avatar_url,
+            avatar_url: m.avatar_url.clone(),
             is_host: self.row.host_id == m.id,
             ready: m.ready,
             connected: m.away_until.is_none(),
@@ -1023,6 +1027,18 @@ impl Room {
                 })
                 .collect(),
         }
+    }
+
+    /// Tells everyone (but `skip`) that one member's ready or connected state changed: the
+    /// full list in a small room (as the protocol began), just that member in a big one.
+    fn member_changed(&mut self, id: &str, skip: Option<u64>) {
+        let frame = if self.members.len() <= FULL_LIST_UP_TO {
+            ServerFrame::Members { members: self.members_info() }
+        } else {
+            let Some(member) = self.members.iter().find(|m| m.id == id) else { return };
+            ServerFrame::MemberUpdated { member: self.member_info(member) }
+        };
+        self.broadcast_text(frame.text(), skip);
     }
 
     fn broadcast_members(&mut self) {

@@ -147,6 +147,10 @@ pub enum ServerFrame {
         member: MemberInfo,
         user: MemberInfo,
     },
+    /// One member's ready or connected state changed (rooms larger than 64 members).
+    MemberUpdated {
+        member: MemberInfo,
+    },
     MemberLeft {
         user_id: String,
     },

@@ -1,0 +1,287 @@
+//! Rooms under load: how fast a host's command reaches every member of a big room, and what
+//! idle room connections cost the server.
+//!
+//!     cargo bench --bench rooms -- [members] [rounds] [idle]      (defaults 1000 200 10000)
+//!
+//! Starts the real `soundroom` binary (bench profile) on 127.0.0.1 with a temp data dir and one
+//! short track, so the server's memory is its own. Phase 1: `members` guests join one room over
+//! real WebSockets; the host then seeks `rounds` times and each round is timed from sending the
+//! command until the last member has the `playback` frame (p50/p99/max). Phase 2: `idle` more
+//! guests join a second room and stay idle; the server's RSS is read from /proc before and
+//! after. The clients run in this process and share the machine's cores with the server.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// A 30-second mono WAV, written directly.
+fn write_wav(path: &std::path::Path) -> std::io::Result<()> {
+    let rate = 8000u32;
+    let n = 30 * rate;
+    let mut data = Vec::with_capacity(44 + 2 * n as usize);
+    data.extend_from_slice(b"RIFF");
+    data.extend_from_slice(&(36 + 2 * n).to_le_bytes());
+    data.extend_from_slice(b"WAVEfmt ");
+    data.extend_from_slice(&16u32.to_le_bytes());
+    data.extend_from_slice(&1u16.to_le_bytes());
+    data.extend_from_slice(&1u16.to_le_bytes());
+    data.extend_from_slice(&rate.to_le_bytes());
+    data.extend_from_slice(&(rate * 2).to_le_bytes());
+    data.extend_from_slice(&2u16.to_le_bytes());
+    data.extend_from_slice(&16u16.to_le_bytes());
+    data.extend_from_slice(b"data");
+    data.extend_from_slice(&(2 * n).to_le_bytes());
+    for i in 0..n {
+        let sample = ((i as f64 * 440.0 * std::f64::consts::TAU / f64::from(rate)).sin() * 8000.0) as i16;
+        data.extend_from_slice(&sample.to_le_bytes());
+    }
+    std::fs::write(path, data)
+}
+
+async fn gql(addr: &str, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
+    let mut request = reqwest::Client::new()
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let body: Value = request.send().await?.json().await?;
+    anyhow::ensure!(body["errors"].is_null(), "GraphQL error: {body}");
+    Ok(body["data"].clone())
+}
+
+/// Joins `room` with `token`; returns the socket once `welcome` arrived.
+async fn join(addr: &str, token: &str, room: &str) -> anyhow::Result<Socket> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/rooms")).await?;
+    ws.send(Message::text(json!({ "type": "hello", "token": token, "roomId": room }).to_string())).await?;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(30), ws.next()).await? {
+            Some(Ok(Message::Text(t))) if t.starts_with(r#"{"type":"welcome""#) => return Ok(ws),
+            Some(Ok(Message::Close(c))) => anyhow::bail!("refused: {c:?}"),
+            Some(Ok(_)) => continue,
+            other => anyhow::bail!("socket ended: {other:?}"),
+        }
+    }
+}
+
+async fn guests(addr: &str, code: &str, n: usize) -> anyhow::Result<Vec<String>> {
+    let mut tokens = Vec::with_capacity(n);
+    let pass = "mutation($c: String!, $n: String!) { joinRoomAsGuest(code: $c, name: $n) { token } }";
+    for i in 0..n {
+        let data = gql(addr, None, pass, json!({ "c": code, "n": format!("Guest {i}") })).await?;
+        tokens.push(data["joinRoomAsGuest"]["token"].as_str().unwrap_or_default().to_string());
+    }
+    Ok(tokens)
+}
+
+/// Opens one socket per token, a few at a time.
+async fn join_all(addr: &str, tokens: &[String], room: &str) -> anyhow::Result<Vec<Socket>> {
+    let mut sockets = Vec::with_capacity(tokens.len());
+    for chunk in tokens.chunks(50) {
+        let joins = chunk.iter().map(|t| join(addr, t, room));
+        for socket in futures_util::future::join_all(joins).await {
+            sockets.push(socket?);
+        }
+    }
+    Ok(sockets)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let members = *args.first().unwrap_or(&1000);
+    let rounds = *args.get(1).unwrap_or(&200);
+    let idle = *args.get(2).unwrap_or(&10_000);
+
+    let dir = tempfile::tempdir()?;
+    let music = dir.path().join("music");
+    std::fs::create_dir_all(&music)?;
+    write_wav(&music.join("tone.wav"))?;
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\nmax_connections = {}\n[limits]\nauth_attempts_per_ip_per_minute = 1000000\n",
+            members + idle + 200
+        ),
+    )?;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_soundroom"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .arg("--music-dir")
+        .arg(&music)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn,soundroom=info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()?;
+    let stderr = child.stderr.take().expect("piped");
+    let server = Server(child);
+    let pid = server.0.id();
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines.next().ok_or_else(|| anyhow::anyhow!("the server exited"))??;
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.trim().trim_start_matches("http://").to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+
+    let host = gql(
+        &addr,
+        None,
+        "mutation { register(input: {email: \"host@example.org\", password: \"correct horse battery\", username: \"Host\"}) { accessToken } }",
+        json!({}),
+    )
+    .await?;
+    let host_token = host["register"]["accessToken"].as_str().unwrap_or_default().to_string();
+    // The server scans the music folder on start; wait for the track.
+    let track = loop {
+        let data = gql(&addr, Some(&host_token), "{ tracks(first: 1) { edges { node { id } } } }", json!({})).await?;
+        if let Some(id) = data["tracks"]["edges"][0]["node"]["id"].as_str() {
+            break id.to_string();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let create = "mutation($n: String!) { createRoom(input: {name: $n, allowGuests: true}) { id code } }";
+    let room = gql(&addr, Some(&host_token), create, json!({ "n": "Big room" })).await?;
+    let (room_id, code) = (
+        room["createRoom"]["id"].as_str().unwrap_or_default().to_string(),
+        room["createRoom"]["code"].as_str().unwrap_or_default().to_string(),
+    );
+
+    // Phase 1: fan-out to `members`.
+    let started = Instant::now();
+    let tokens = guests(&addr, &code, members).await?;
+    let sockets = join_all(&addr, &tokens, &room_id).await?;
+    println!("{members} members joined in {:.1} s; server RSS {:.1} MB", started.elapsed().as_secs_f64(), rss_mb(pid));
+    let (arrivals, mut arrived) = mpsc::unbounded_channel::<(i64, Instant)>();
+    let mut readers = Vec::new();
+    for ws in sockets {
+        let arrivals = arrivals.clone();
+        readers.push(tokio::spawn(async move {
+            let (_write, mut read) = ws.split();
+            while let Some(Ok(message)) = read.next().await {
+                if let Message::Text(t) = message
+                    && t.starts_with(r#"{"type":"playback""#)
+                {
+                    let at = Instant::now();
+                    let frame: Value = serde_json::from_str(&t).unwrap_or_default();
+                    let _ = arrivals.send((frame["positionMs"].as_i64().unwrap_or(-1), at));
+                }
+            }
+            drop(_write);
+        }));
+    }
+    let mut host = join(&addr, &host_token, &room_id).await?;
+    host.send(Message::text(json!({ "type": "queueAdd", "trackIds": [track] }).to_string())).await?;
+    // The added track becomes current: one playback frame each, not timed.
+    for _ in 0..members {
+        tokio::time::timeout(Duration::from_secs(30), arrived.recv()).await?;
+    }
+    let mut latencies = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let position = 1000 + round as i64;
+        let sent = Instant::now();
+        host.send(Message::text(json!({ "type": "seek", "positionMs": position }).to_string())).await?;
+        let mut last = sent;
+        let mut got = 0;
+        while got < members {
+            let (pos, at) = tokio::time::timeout(Duration::from_secs(30), arrived.recv())
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("members went away"))?;
+            if pos == position {
+                got += 1;
+                last = last.max(at);
+            }
+        }
+        latencies.push(last.duration_since(sent).as_secs_f64() * 1000.0);
+        // Drain the host's own copy so its socket never backs up.
+        while let Ok(Some(_)) = tokio::time::timeout(Duration::from_millis(1), host.next()).await {}
+    }
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "host command → last of {members} members: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({rounds} rounds)",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or(0.0)
+    );
+    for reader in readers {
+        reader.abort();
+    }
+    drop(host);
+
+    // Phase 2: idle connections, in rooms of 100 (a welcome carries the member list, so one
+    // room of 10,000 would be a different test: presence for a crowd).
+    if idle > 0 {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let before = rss_mb(pid);
+        let started = Instant::now();
+        let mut sockets = Vec::with_capacity(idle);
+        for r in 0..idle.div_ceil(100) {
+            let room = gql(&addr, Some(&host_token), create, json!({ "n": format!("Idle room {r}") })).await?;
+            let (room_id, code) = (
+                room["createRoom"]["id"].as_str().unwrap_or_default().to_string(),
+                room["createRoom"]["code"].as_str().unwrap_or_default().to_string(),
+            );
+            let n = 100.min(idle - r * 100);
+            let tokens = guests(&addr, &code, n).await?;
+            sockets.extend(join_all(&addr, &tokens, &room_id).await?);
+        }
+        // Read what is pending (each join was announced to the room) so no socket backs up.
+        let mut readers = Vec::new();
+        for ws in sockets {
+            readers.push(tokio::spawn(async move {
+                let mut ws = ws;
+                while let Some(Ok(_)) = ws.next().await {}
+            }));
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let after = rss_mb(pid);
+        println!(
+            "{idle} idle room connections (in rooms of 100) open in {:.1} s: server RSS {:.1} MB before, {:.1} MB with them ({:.1} KB each)",
+            started.elapsed().as_secs_f64(),
+            before,
+            after,
+            (after - before) * 1024.0 / idle as f64
+        );
+        for reader in readers {
+            reader.abort();
+        }
+    }
+    Ok(())
+}
