@@ -106,16 +106,27 @@ async fn guests(addr: &str, code: &str, n: usize) -> anyhow::Result<Vec<String>>
     Ok(tokens)
 }
 
-/// Opens one socket per token, a few at a time.
-async fn join_all(addr: &str, tokens: &[String], room: &str) -> anyhow::Result<Vec<Socket>> {
-    let mut sockets = Vec::with_capacity(tokens.len());
+/// Opens one socket per token, a few at a time, handing each to `joined` at once.
+async fn join_all(addr: &str, tokens: &[String], room: &str, mut joined: impl FnMut(Socket)) -> anyhow::Result<()> {
     for chunk in tokens.chunks(50) {
         let joins = chunk.iter().map(|t| join(addr, t, room));
         for socket in futures_util::future::join_all(joins).await {
-            sockets.push(socket?);
+            joined(socket?);
         }
     }
-    Ok(sockets)
+    Ok(())
+}
+
+/// Reads a socket until it closes, passing each text frame to `seen`.
+fn read_all(ws: Socket, seen: impl Fn(&str) + Send + 'static) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ws = ws;
+        while let Some(Ok(message)) = ws.next().await {
+            if let Message::Text(t) = message {
+                seen(&t);
+            }
+        }
+    })
 }
 
 #[tokio::main]
@@ -159,7 +170,14 @@ async fn main() -> anyhow::Result<()> {
             break rest.trim().trim_start_matches("http://").to_string();
         }
     };
-    std::thread::spawn(move || for _ in lines {});
+    // The server's warnings (a member dropped for falling behind, say) belong in the report.
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if line.contains("WARN") || line.contains("ERROR") {
+                eprintln!("server: {line}");
+            }
+        }
+    });
 
     let host = gql(
         &addr,
@@ -184,46 +202,53 @@ async fn main() -> anyhow::Result<()> {
         room["createRoom"]["code"].as_str().unwrap_or_default().to_string(),
     );
 
-    // Phase 1: fan-out to `members`.
+    // Phase 1: fan-out to `members`. Every socket is read from the moment it joins (each join
+    // is announced to the whole room; a member that stopped reading would be dropped).
     let started = Instant::now();
     let tokens = guests(&addr, &code, members).await?;
-    let sockets = join_all(&addr, &tokens, &room_id).await?;
-    println!("{members} members joined in {:.1} s; server RSS {:.1} MB", started.elapsed().as_secs_f64(), rss_mb(pid));
     let (arrivals, mut arrived) = mpsc::unbounded_channel::<(i64, Instant)>();
     let mut readers = Vec::new();
-    for ws in sockets {
+    join_all(&addr, &tokens, &room_id, |ws| {
         let arrivals = arrivals.clone();
-        readers.push(tokio::spawn(async move {
-            let (_write, mut read) = ws.split();
-            while let Some(Ok(message)) = read.next().await {
-                if let Message::Text(t) = message
-                    && t.starts_with(r#"{"type":"playback""#)
-                {
-                    let at = Instant::now();
-                    let frame: Value = serde_json::from_str(&t).unwrap_or_default();
-                    let _ = arrivals.send((frame["positionMs"].as_i64().unwrap_or(-1), at));
-                }
+        readers.push(read_all(ws, move |t| {
+            // Cheap on purpose: the clients share the cores with the server being measured.
+            if t.starts_with(r#"{"type":"playback""#) {
+                let at = Instant::now();
+                let position = t
+                    .split(r#""positionMs":"#)
+                    .nth(1)
+                    .and_then(|rest| rest.split([',', '}']).next())
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(-1);
+                let _ = arrivals.send((position, at));
             }
-            drop(_write);
         }));
-    }
+    })
+    .await?;
+    println!("{members} members joined in {:.1} s; server RSS {:.1} MB", started.elapsed().as_secs_f64(), rss_mb(pid));
     let mut host = join(&addr, &host_token, &room_id).await?;
     host.send(Message::text(json!({ "type": "queueAdd", "trackIds": [track] }).to_string())).await?;
     // The added track becomes current: one playback frame each, not timed.
-    for _ in 0..members {
-        tokio::time::timeout(Duration::from_secs(30), arrived.recv()).await?;
+    for i in 0..members {
+        if tokio::time::timeout(Duration::from_secs(30), arrived.recv()).await.is_err() {
+            anyhow::bail!("only {i} of {members} members had the first playback frame");
+        }
     }
     let mut latencies = Vec::with_capacity(rounds);
+    // A socket may send 20 frames a second; a host pressing buttons is far slower.
+    let mut pace = tokio::time::interval(Duration::from_millis(100));
     for round in 0..rounds {
+        pace.tick().await;
         let position = 1000 + round as i64;
         let sent = Instant::now();
         host.send(Message::text(json!({ "type": "seek", "positionMs": position }).to_string())).await?;
         let mut last = sent;
         let mut got = 0;
         while got < members {
-            let (pos, at) = tokio::time::timeout(Duration::from_secs(30), arrived.recv())
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("members went away"))?;
+            let Ok(next) = tokio::time::timeout(Duration::from_secs(30), arrived.recv()).await else {
+                anyhow::bail!("round {round}: only {got} of {members} members had the seek");
+            };
+            let (pos, at) = next.ok_or_else(|| anyhow::anyhow!("members went away"))?;
             if pos == position {
                 got += 1;
                 last = last.max(at);
@@ -251,7 +276,7 @@ async fn main() -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_secs(2)).await;
         let before = rss_mb(pid);
         let started = Instant::now();
-        let mut sockets = Vec::with_capacity(idle);
+        let mut readers = Vec::with_capacity(idle);
         for r in 0..idle.div_ceil(100) {
             let room = gql(&addr, Some(&host_token), create, json!({ "n": format!("Idle room {r}") })).await?;
             let (room_id, code) = (
@@ -260,15 +285,7 @@ async fn main() -> anyhow::Result<()> {
             );
             let n = 100.min(idle - r * 100);
             let tokens = guests(&addr, &code, n).await?;
-            sockets.extend(join_all(&addr, &tokens, &room_id).await?);
-        }
-        // Read what is pending (each join was announced to the room) so no socket backs up.
-        let mut readers = Vec::new();
-        for ws in sockets {
-            readers.push(tokio::spawn(async move {
-                let mut ws = ws;
-                while let Some(Ok(_)) = ws.next().await {}
-            }));
+            join_all(&addr, &tokens, &room_id, |ws| readers.push(read_all(ws, |_| {}))).await?;
         }
         tokio::time::sleep(Duration::from_secs(3)).await;
         let after = rss_mb(pid);

@@ -37,11 +37,36 @@ export function serverAndBrowser() {
 }
 
 export function launchBrowser() {
+  return launchBrowserWith([]);
+}
+
+/** launchBrowser() with more Chromium flags (e.g. '--autoplay-policy=no-user-gesture-required'). */
+export function launchBrowserWith(extraArgs) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+      '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
   });
+}
+
+/**
+ * serverAndBrowser() with extra flags: `serverArgs` for `soundroom serve` (e.g. ['--music-dir',
+ * dir]; a function gets the data dir), `browserArgs` for Chromium.
+ */
+export function serverAndBrowserWith({ serverArgs = [], browserArgs = [] } = {}) {
+  const env = { server: null, browser: null, dataDir: null };
+  before(async () => {
+    env.dataDir = await mkdtemp(path.join(tmpdir(), 'soundroom-e2e-'));
+    const args = typeof serverArgs === 'function' ? await serverArgs(env.dataDir) : serverArgs;
+    env.server = await startServerWith(env.dataDir, args);
+    env.browser = await launchBrowserWith(browserArgs);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+    if (env.dataDir) await rm(env.dataDir, { recursive: true, force: true });
+  });
+  return env;
 }
 
 /**
@@ -70,7 +95,12 @@ function serverEnv() {
 
 /** Starts `soundroom serve` on a free port and resolves once it prints its address. */
 export function startServer(dir) {
-  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir], {
+  return startServerWith(dir, []);
+}
+
+/** startServer() with more command-line flags after `serve` (e.g. ['--music-dir', dir]). */
+export function startServerWith(dir, extraArgs) {
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...serverEnv(), NO_COLOR: '1' },
   });
@@ -173,4 +203,22 @@ export async function adaAndBen(env, viewport) {
   await createAccount(await expectVisible(ben, 'signup-form'), BEN);
   await expectVisible(ben, 'profile-username');
   return { base, ada, ben, errors };
+}
+
+/**
+ * Uploads one audio file through the GraphQL multipart API (as the owner of `token`);
+ * resolves to the new track's { id, name, duration }.
+ */
+export async function uploadTrackFile(baseUrl, token, fileName, bytes, type = 'audio/wav') {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({
+    query: 'mutation UploadTrack($file: Upload!) { uploadTrack(file: $file) { id name duration } }',
+    variables: { file: null },
+  }));
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', new Blob([bytes], { type }), fileName);
+  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+  const body = await response.json();
+  if (body.errors?.length) throw new Error(`upload failed: ${body.errors[0].message}`);
+  return body.data.uploadTrack;
 }

@@ -6,6 +6,8 @@ import { h, mount } from './dom.js';
 import { connectMediaSession } from './media-session.js';
 import { onNotification, watchNotifications } from './notifications.js';
 import * as player from './player.js';
+import { guestPass } from './room/guest.js';
+import { roomPill } from './room/pill.js';
 import { followPlayer } from './scrobble.js';
 import { exchangeLoginCode, loadServerInfo, restoreSession } from './session.js';
 import * as store from './store.js';
@@ -17,11 +19,13 @@ import { friendsView } from './views/friends.js';
 import { genreView } from './views/genre.js';
 import { homeView } from './views/home.js';
 import { LIBRARY_TABS, libraryView } from './views/library.js';
-import { placeholderView } from './views/placeholder.js';
+import { joinView } from './views/join.js';
 import { playlistView } from './views/playlist.js';
 import { playlistsView } from './views/playlists.js';
 import { profileView } from './views/profile.js';
 import { closeQueue, toggleQueue } from './views/queue.js';
+import { roomView } from './views/room.js';
+import { roomsView } from './views/rooms.js';
 import { searchView } from './views/search.js';
 import { setupView } from './views/setup.js';
 import { signinView } from './views/signin.js';
@@ -29,7 +33,9 @@ import { signupView } from './views/signup.js';
 import { twofactorView } from './views/twofactor.js';
 import { uploadView } from './views/upload.js';
 
-// access: who may see the route; the guard sends everyone else somewhere sensible.
+// access: who may see the route (setup, guest, challenge, user, admin; `room`: a user, or a
+// guest whose pass names that room; `public`: anyone); the guard sends everyone else somewhere
+// sensible. A room guest sees their room and nothing else of the app.
 // `:name` segments become ctx.params; `valid` can refuse parameters (then the route 404s).
 const ROUTES = {
   '/setup': { view: setupView, access: 'setup', title: 'Welcome' },
@@ -49,7 +55,11 @@ const ROUTES = {
   '/friends': { view: friendsView, access: 'user', title: 'Friends' },
   '/upload': { view: uploadView, access: 'user', title: 'Upload' },
   '/admin': { view: adminView, access: 'admin', title: 'Administration' },
-  '/rooms': { view: placeholderView('/rooms'), access: 'user', title: 'Rooms' },
+  '/rooms': { view: roomsView, access: 'user', title: 'Rooms' },
+  // A guest with a pass for this room may be here too (see guard()).
+  '/room/:id': { view: roomView, access: 'room', title: 'Room' },
+  // Signed in or not: the join link works for both.
+  '/join/:code': { view: joinView, access: 'public', title: 'Join a room' },
   '/profile': { view: profileView, access: 'user', title: 'Profile' },
 };
 
@@ -78,6 +88,7 @@ const root = document.getElementById('app');
 let cleanups = [];
 let currentPath = null;
 let returnTo = null; // where a signed-out visitor was headed
+let pill = null; // the "back to your room" chip
 
 const ctx = {
   navigate,
@@ -89,14 +100,36 @@ const ctx = {
     returnTo = null;
     return path;
   },
+  /** Replaces the current history entry (a page that only forwards elsewhere). */
+  redirect(path) {
+    history.replaceState(null, '', `#${path}`);
+    render();
+  },
+  /** Sends a signed-out visitor to sign in, and back to `path` afterwards. */
+  requireSignIn(path) {
+    returnTo = path;
+    navigate('/signin');
+  },
 };
 
 function guard(path) {
   const user = store.user();
-  const route = match(path)?.route;
+  const found = match(path);
+  const route = found?.route;
   if (store.serverInfo().needsSetup && !user) return '/setup';
+  // A room guest: their room, the join page and the sign-in pages; nothing else.
+  const pass = user ? null : guestPass();
+  if (pass && (!route || ['user', 'admin', 'setup'].includes(route.access) || (route.access === 'room' && found.params.id !== pass.roomId))) {
+    return `/room/${encodeURIComponent(pass.roomId)}`;
+  }
   if (!route) return user ? '/home' : '/signin';
   switch (route.access) {
+    case 'public':
+      return path;
+    case 'room':
+      if (user || pass) return path;
+      returnTo = path;
+      return '/signin';
     case 'setup':
       return user ? '/home' : '/signin';
     case 'guest':
@@ -126,6 +159,7 @@ function render() {
   document.title = `${route.title} · ${store.serverInfo().name || 'Soundroom'}`;
   if (currentPath !== null) focusView();
   currentPath = path;
+  pill?.refresh();
 }
 
 // Move focus into the new view so keyboard and screen-reader users land on it.
@@ -215,7 +249,10 @@ async function boot() {
   followPlayer();
   // One live notifications stream per signed-in user; friend news also pops up as a toast.
   watchNotifications();
-  onNotification((n) => ['FRIEND_REQUEST_RECEIVED', 'FRIEND_REQUEST_ACCEPTED'].includes(n.type) && toast(n.message));
+  onNotification((n) => ['FRIEND_REQUEST_RECEIVED', 'FRIEND_REQUEST_ACCEPTED', 'ROOM_INVITE'].includes(n.type) && toast(n.message));
+  // "You are in a room": a way back to it from anywhere else in the app.
+  pill = roomPill();
+  document.body.append(pill.el);
   let signedIn = Boolean(store.user());
   // If the session ends underneath us (refresh refused, another tab signed out), re-route.
   store.subscribe(() => {
@@ -224,7 +261,7 @@ async function boot() {
       player.reset();
       closeQueue();
     }
-    if (signedIn && !now && ['user', 'admin'].includes(match(currentPath)?.route.access)) navigate('/signin');
+    if (signedIn && !now && ['user', 'admin', 'room'].includes(match(currentPath)?.route.access)) navigate('/signin');
     signedIn = now;
   });
   window.addEventListener('hashchange', () => {

@@ -106,6 +106,8 @@ function item(n, incoming, reload) {
     h('div', { class: 'notification-text' },
       h('p', { class: 'notification-message' }, n.message),
       h('time', { class: 'notification-time muted', datetime: n.createdAt, title: new Date(n.createdAt).toLocaleString() }, timeAgo(n.createdAt)),
+      n.type === 'ROOM_INVITE' && n.roomId && h('div', { class: 'notification-actions' },
+        h('a', { class: 'btn btn-sm btn-primary', href: `#/room/${encodeURIComponent(n.roomId)}`, 'data-testid': 'open-room' }, icon('rooms', 'icon icon-sm'), 'Join the room')),
       request && h('div', { class: 'notification-actions' },
         actionButton('Accept', 'accept-request', () => answered(() => social.acceptRequest(request.id)), { kind: 'btn-primary', iconName: 'check', label: `Accept ${n.user.username}’s request` }),
         actionButton('Decline', 'decline-request', () => answered(() => social.declineRequest(request.id)), { kind: 'btn-ghost', label: `Decline ${n.user.username}’s request` }))),
