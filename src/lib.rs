@@ -17,6 +17,7 @@ pub mod media;
 pub mod rooms;
 pub mod services;
 pub mod state;
+pub mod subsonic;
 pub mod telemetry;
 
 use std::future::Future;

@@ -37,6 +37,8 @@ pub struct AppState {
 /// Sign-in: token signing, throttling, and OAuth round trips in flight.
 pub struct AuthState {
     pub signer: Signer,
+    /// Seals stored Subsonic app passwords; lives in the data directory, never the database.
+    pub seal_key: crate::services::app_passwords::SealKey,
     pub limiter: AuthRateLimiter,
     pub oidc: Oidc,
     /// OAuth round trips in flight, keyed by their `state` parameter; taken once.
@@ -81,6 +83,9 @@ impl AppState {
         Ok(Arc::new(AppState {
             auth: AuthState {
                 signer: Signer::new(&secret),
+                seal_key: crate::services::app_passwords::SealKey::from_secret(&load_or_create_secret(
+                    &data_dir.join("subsonic-key"),
+                )?),
                 limiter: AuthRateLimiter::new(
                     limits.auth_attempts_per_ip_per_minute,
                     limits.auth_attempts_per_account_per_minute,

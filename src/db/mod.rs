@@ -10,6 +10,7 @@ pub mod playlists;
 pub mod plays;
 pub mod rooms;
 pub mod social;
+pub mod subsonic;
 pub mod tokens;
 pub mod users;
 

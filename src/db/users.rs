@@ -84,6 +84,13 @@ pub fn by_tag(conn: &Connection, tag: &str) -> rusqlite::Result<Option<UserRow>>
     one(conn, "tag", tag)
 }
 
+/// Display names are not unique: every account with this one (case-insensitive).
+pub fn by_username(conn: &Connection, name: &str) -> rusqlite::Result<Vec<UserRow>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE username = ?1 COLLATE NOCASE LIMIT 2"))?;
+    stmt.query_map([name], from_row)?.collect()
+}
+
 pub fn by_ids(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<UserRow>> {
     let placeholders = vec!["?"; ids.len()].join(",");
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id IN ({placeholders})");

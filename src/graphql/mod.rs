@@ -15,6 +15,7 @@ mod server;
 mod social;
 mod socket;
 mod subscription;
+mod subsonic;
 pub mod types;
 
 use std::net::IpAddr;
@@ -38,6 +39,7 @@ pub struct Query(
     social::SocialQuery,
     activity::ActivityQuery,
     rooms::RoomQuery,
+    subsonic::SubsonicQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -49,6 +51,7 @@ pub struct Mutation(
     playlists::PlaylistMutation,
     social::SocialMutation,
     rooms::RoomMutation,
+    subsonic::SubsonicMutation,
     activity::ActivityMutation,
 );
 

@@ -49,7 +49,7 @@ async fn stream(
 }
 
 /// A file with Range support; 404 if it vanished from disk.
-async fn serve_file(path: &std::path::Path, mime: &str, req: Request) -> Response {
+pub(crate) async fn serve_file(path: &std::path::Path, mime: &str, req: Request) -> Response {
     let serve = tower_http::services::ServeFile::new_with_mime(path, &mime.parse().expect("valid mime"));
     match serve.oneshot(req).await {
         Ok(response) if response.status() == StatusCode::NOT_FOUND => {
@@ -66,7 +66,7 @@ async fn serve_file(path: &std::path::Path, mime: &str, req: Request) -> Respons
 }
 
 /// A transcode streamed as it is encoded: no length, no Range, not cached by the browser.
-fn live(
+pub(crate) fn live(
     chunks: tokio::sync::mpsc::Receiver<Result<bytes::Bytes, std::io::Error>>,
     content_type: &'static str,
 ) -> Response {

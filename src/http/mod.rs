@@ -5,7 +5,7 @@ mod client;
 mod error;
 mod graphql;
 mod health;
-mod media;
+pub(crate) mod media;
 mod multipart;
 mod oauth;
 pub mod server;
@@ -43,6 +43,7 @@ pub fn router(app: SharedState) -> Router {
         .merge(graphql::routes(&state))
         .merge(oauth::routes())
         .merge(media::routes())
+        .merge(crate::subsonic::routes())
         .route("/ws/rooms", get(crate::rooms::ws::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))

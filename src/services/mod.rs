@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod activity;
 pub mod admin;
 pub mod albums;
+pub mod app_passwords;
 pub mod auth;
 pub mod batch;
 pub mod events;

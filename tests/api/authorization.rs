@@ -431,6 +431,20 @@ const RULES: &[Rule] = &[
         doc: "mutation($room: ID!, $bob: ID!) { inviteToRoom(roomId: $room, userId: $bob) }",
         expect: ["unauth", "unauth", "notfound", "ok", "ok"],
     },
+    // Subsonic app passwords: each person's own
+    Rule { area: Area::Rooms, op: "subsonicPasswords", doc: "{ subsonicPasswords { id } }", expect: SIGNED_IN },
+    Rule {
+        area: Area::Rooms,
+        op: "createSubsonicPassword",
+        doc: "mutation { createSubsonicPassword(label: \"Phone\") { id } }",
+        expect: SIGNED_IN,
+    },
+    Rule {
+        area: Area::Rooms,
+        op: "revokeSubsonicPassword",
+        doc: "mutation { revokeSubsonicPassword(id: \"made-up\") }",
+        expect: ["unauth", "unauth", "notfound", "notfound", "notfound"],
+    },
     // Ann's room does not let guests in, whoever asks.
     Rule {
         area: Area::Rooms,

@@ -18,6 +18,7 @@ mod playlists;
 mod rooms;
 mod security;
 mod sessions;
+mod subsonic;
 mod transcode;
 mod two_factor;
 mod uploads;

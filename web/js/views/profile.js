@@ -1,5 +1,5 @@
-// Profile: identity, avatar, privacy, password, two-factor authentication, sign-in methods and
-// sessions.
+// Profile: identity, avatar, privacy, app passwords, password, two-factor authentication,
+// sign-in methods and sessions.
 import { gql, NO_RETRY, USER_FIELDS } from '../api.js';
 import { setActivitySharing } from '../data/activity.js';
 import { h, mount } from '../dom.js';
@@ -8,6 +8,7 @@ import { appLayout, avatar, signOutAndLeave } from '../layout.js';
 import { reloadMe, signOutEverywhere } from '../session.js';
 import * as store from '../store.js';
 import { alertBox, busy, field, noticeBox, onSubmit } from '../ui.js';
+import { appsCard } from './apps-settings.js';
 import { linkedProvidersCard } from './linked-providers.js';
 import { twoFactorCard } from './twofactor-settings.js';
 
@@ -147,7 +148,7 @@ export function profileView(ctx) {
     top.el,
     h('div', { class: 'alerts' }, alert.el, notice.el),
     h('div', { class: 'card-grid' },
-      h('div', { class: 'card-stack' }, profileCard(alert, notice), privacyCard(alert)),
+      h('div', { class: 'card-stack' }, profileCard(alert, notice), privacyCard(alert), appsCard(ctx, alert, notice)),
       h('div', { class: 'card-stack' }, twoFactorCard(alert, notice), linkedProvidersCard(ctx, alert, notice), passwordCard(alert, notice),
         sessionsCard(ctx, alert))));
 }

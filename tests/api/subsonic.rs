@@ -1,0 +1,212 @@
+//! The Subsonic API at `/rest`: app passwords, every authentication method and error code,
+//! XML and JSON, browsing, streaming, favourites, scrobbles and privacy between two people.
+
+use md5::{Digest, Md5};
+use serde_json::{Value, json};
+
+use crate::fixtures;
+use crate::helpers::{Session, TestApp};
+
+struct App {
+    app: TestApp,
+    admin: Session,
+    ann: Session,
+    bob: Session,
+    _music: tempfile::TempDir,
+}
+
+async fn setup() -> App {
+    let music = tempfile::tempdir().unwrap();
+    fixtures::wav(&music.path().join("Band/Record/01 - First.wav"), 1.0);
+    fixtures::wav(&music.path().join("Band/Record/02 - Second.wav"), 1.0);
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    app.scan().await;
+    App { app, admin, ann, bob, _music: music }
+}
+
+/// A new app password: (password, apiKey, id).
+async fn app_password(app: &TestApp, who: &Session, label: &str) -> (String, String, String) {
+    let made = app
+        .gql_ok(
+            Some(&who.access),
+            "mutation($l: String!) { createSubsonicPassword(label: $l) { id label password apiKey createdAt } }",
+            json!({ "l": label }),
+        )
+        .await;
+    let m = &made["createSubsonicPassword"];
+    (m["password"].as_str().unwrap().into(), m["apiKey"].as_str().unwrap().into(), m["id"].as_str().unwrap().into())
+}
+
+async fn tag(app: &TestApp, who: &Session) -> String {
+    app.gql_ok(Some(&who.access), "{ me { tag } }", json!({})).await["me"]["tag"].as_str().unwrap().to_string()
+}
+
+/// GET /rest/<method> with these parameters and `f=json`; the `subsonic-response`.
+async fn rest(app: &TestApp, method: &str, params: &[(&str, &str)]) -> Value {
+    let mut all: Vec<(&str, &str)> = vec![("v", "1.16.1"), ("c", "test"), ("f", "json")];
+    all.extend_from_slice(params);
+    let response = app.client.get(app.url(&format!("/rest/{method}"))).query(&all).send().await.unwrap();
+    assert_eq!(response.status(), 200, "Subsonic errors are HTTP 200");
+    response.json::<Value>().await.unwrap()["subsonic-response"].clone()
+}
+
+fn token(password: &str, salt: &str) -> String {
+    hex::encode(Md5::digest(format!("{password}{salt}").as_bytes()))
+}
+
+fn code(r: &Value) -> i64 {
+    assert_eq!(r["status"], "failed", "{r}");
+    r["error"]["code"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn app_passwords_open_rest_by_every_method_and_stop_when_revoked() {
+    let s = setup().await;
+    let (password, api_key, id) = app_password(&s.app, &s.ann, "Phone").await;
+    let ann = tag(&s.app, &s.ann).await;
+    let salt = "c19b2d";
+    let t = token(&password, salt);
+    let hex_password = format!("enc:{}", hex::encode(&password));
+    for creds in [
+        vec![("u", ann.as_str()), ("p", password.as_str())],
+        vec![("u", ann.as_str()), ("p", hex_password.as_str())],
+        vec![("u", ann.as_str()), ("t", t.as_str()), ("s", salt)],
+        vec![("u", "ann@example.org"), ("t", t.as_str()), ("s", salt)],
+        vec![("apiKey", api_key.as_str())],
+    ] {
+        let r = rest(&s.app, "ping.view", &creds).await;
+        assert_eq!(r["status"], "ok", "{creds:?}: {r}");
+        assert_eq!(r["version"], "1.16.1");
+        assert_eq!(r["openSubsonic"], true);
+        assert_eq!(r["type"], "soundroom");
+    }
+    // The account password never opens /rest.
+    assert_eq!(code(&rest(&s.app, "ping", &[("u", &ann), ("p", crate::helpers::PASSWORD)]).await), 40);
+    assert_eq!(code(&rest(&s.app, "ping", &[("u", &ann), ("t", &token("wrong", salt)), ("s", salt)]).await), 40);
+    assert_eq!(code(&rest(&s.app, "ping", &[("u", &ann)]).await), 10);
+    assert_eq!(code(&rest(&s.app, "ping", &[]).await), 10);
+    assert_eq!(code(&rest(&s.app, "ping", &[("apiKey", &api_key), ("u", &ann)]).await), 43);
+    assert_eq!(code(&rest(&s.app, "ping", &[("apiKey", "made-up")]).await), 44);
+    // Listed without secrets, with when it was last used.
+    let listed = s.app.gql_ok(Some(&s.ann.access), "{ subsonicPasswords { id label lastUsedAt } }", json!({})).await;
+    assert_eq!(listed["subsonicPasswords"][0]["label"], "Phone");
+    assert!(listed["subsonicPasswords"][0]["lastUsedAt"].is_string());
+    // Bob cannot revoke Ann's; Ann's revocation works at once.
+    let revoke = "mutation($i: ID!) { revokeSubsonicPassword(id: $i) }";
+    let theirs = s.app.gql(Some(&s.bob.access), revoke, json!({ "i": id })).await;
+    assert_eq!(crate::helpers::error_code(&theirs), "NOT_FOUND");
+    s.app.gql_ok(Some(&s.ann.access), revoke, json!({ "i": id })).await;
+    assert_eq!(code(&rest(&s.app, "ping", &[("u", &ann), ("p", &password)]).await), 40);
+    assert_eq!(code(&rest(&s.app, "ping", &[("apiKey", &api_key)]).await), 44);
+    // Extensions need no credentials.
+    let ext = rest(&s.app, "getOpenSubsonicExtensions", &[]).await;
+    let names: Vec<&str> =
+        ext["openSubsonicExtensions"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"apiKeyAuthentication") && names.contains(&"formPost"), "{names:?}");
+}
+
+#[tokio::test]
+async fn a_disabled_account_is_refused_and_the_password_is_stored_sealed() {
+    let s = setup().await;
+    let (password, api_key, _) = app_password(&s.app, &s.bob, "Laptop").await;
+    // Neither secret is in the database as written.
+    let db = s.app.state.config.database_path();
+    let bytes = std::fs::read(&db).unwrap();
+    let wal = std::fs::read(db.with_extension("db-wal")).unwrap_or_default();
+    for haystack in [&bytes, &wal] {
+        assert!(!haystack.windows(password.len()).any(|w| w == password.as_bytes()));
+        assert!(!haystack.windows(api_key.len()).any(|w| w == api_key.as_bytes()));
+    }
+    let disable = "mutation($u: ID!) { setUserDisabled(userId: $u, disabled: true) { id } }";
+    s.app.gql_ok(Some(&s.admin.access), disable, json!({ "u": s.bob.user_id })).await;
+    assert_eq!(code(&rest(&s.app, "ping", &[("apiKey", &api_key)]).await), 44);
+}
+
+#[tokio::test]
+async fn browsing_streaming_favourites_and_scrobbles_share_the_web_players_data() {
+    let s = setup().await;
+    let (_, key, _) = app_password(&s.app, &s.ann, "Phone").await;
+    let auth = [("apiKey", key.as_str())];
+    let with = |extra: &[(&'static str, String)]| {
+        let mut v: Vec<(&str, String)> = auth.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        v.extend(extra.iter().cloned());
+        v
+    };
+    let call = |method: &'static str, extra: Vec<(&'static str, String)>| {
+        let app = &s.app;
+        async move {
+            let params: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            rest(app, method, &params).await
+        }
+    };
+    let artists = call("getArtists", with(&[])).await;
+    let artist = &artists["artists"]["index"][0]["artist"][0];
+    assert_eq!(artist["name"], "Band");
+    let artist = call("getArtist", with(&[("id", artist["id"].as_str().unwrap().into())])).await;
+    let album_id = artist["artist"]["album"][0]["id"].as_str().unwrap().to_string();
+    let album = call("getAlbum", with(&[("id", album_id.clone())])).await;
+    let songs = album["album"]["song"].as_array().unwrap();
+    let titles: Vec<&str> = songs.iter().map(|s| s["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["First", "Second"], "disc and track order");
+    assert_eq!(album["album"]["songCount"], 2);
+    let song_id = songs[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(call("getAlbum", with(&[("id", "nope".into())])).await["error"]["code"], 70);
+
+    // An empty search3 pages through everything, as syncing apps expect.
+    let page =
+        call("search3", with(&[("query", "".into()), ("songCount", "1".into()), ("songOffset", "1".into())])).await;
+    assert_eq!(page["searchResult3"]["song"][0]["title"], "Second");
+    let found = call("search3", with(&[("query", "first".into())])).await;
+    assert_eq!(found["searchResult3"]["song"][0]["id"], song_id.as_str());
+
+    // Starring here is a favourite in the web UI.
+    call("star", with(&[("id", song_id.clone())])).await;
+    let favs = s.app.gql_ok(Some(&s.ann.access), "{ favorites(first: 5) { edges { node { id } } } }", json!({})).await;
+    assert_eq!(favs["favorites"]["edges"][0]["node"]["id"], song_id.as_str());
+    let song = call("getSong", with(&[("id", song_id.clone())])).await;
+    assert!(song["song"]["starred"].is_string());
+    // A submitted scrobble is a play in the same history; streaming is not.
+    let audio =
+        s.app.client.get(s.app.url("/rest/stream")).query(&[("apiKey", key.as_str()), ("id", song_id.as_str())]);
+    let audio = audio.header("range", "bytes=0-99").send().await.unwrap();
+    assert_eq!(audio.status(), 206, "originals stream with Range");
+    assert_eq!(audio.bytes().await.unwrap().len(), 100);
+    call("scrobble", with(&[("id", song_id.clone()), ("submission", "true".into())])).await;
+    let recent = s.app.gql_ok(Some(&s.ann.access), "{ recentlyPlayed { track { id } } }", json!({})).await;
+    assert_eq!(recent["recentlyPlayed"].as_array().unwrap().len(), 1);
+
+    // XML is the default, with lists as repeated elements.
+    let xml = s
+        .app
+        .client
+        .get(s.app.url("/rest/getAlbum.view"))
+        .query(&[("apiKey", key.as_str()), ("id", album_id.as_str())]);
+    let xml = xml.send().await.unwrap().text().await.unwrap();
+    assert!(xml.contains(r#"<subsonic-response xmlns="http://subsonic.org/restapi" status="ok""#), "{xml}");
+    assert_eq!(xml.matches("<song ").count(), 2);
+    // formPost: the same parameters in a urlencoded body.
+    let posted = s.app.client.post(s.app.url("/rest/ping")).form(&[("apiKey", key.as_str()), ("f", "json")]);
+    let posted: Value = posted.send().await.unwrap().json().await.unwrap();
+    assert_eq!(posted["subsonic-response"]["status"], "ok");
+    // Unknown methods are Subsonic errors, not 404 pages.
+    assert_eq!(code(&call("getPodcasts", with(&[])).await), 0);
+}
+
+#[tokio::test]
+async fn another_persons_private_playlist_is_invisible() {
+    let s = setup().await;
+    let playlist = s
+        .app
+        .gql_ok(Some(&s.ann.access), "mutation { createPlaylist(input: {name: \"Ann's\"}) { id } }", json!({}))
+        .await;
+    let id = playlist["createPlaylist"]["id"].as_str().unwrap().to_string();
+    let (_, ann_key, _) = app_password(&s.app, &s.ann, "Phone").await;
+    let (_, bob_key, _) = app_password(&s.app, &s.bob, "Phone").await;
+    let mine = rest(&s.app, "getPlaylists", &[("apiKey", &ann_key)]).await;
+    assert_eq!(mine["playlists"]["playlist"][0]["name"], "Ann's");
+    let theirs = rest(&s.app, "getPlaylists", &[("apiKey", &bob_key)]).await;
+    assert_eq!(theirs["playlists"]["playlist"], json!([]));
+    assert_eq!(code(&rest(&s.app, "getPlaylist", &[("apiKey", &bob_key), ("id", &id)]).await), 70);
+}

@@ -1,0 +1,32 @@
+// App passwords for the Subsonic API (/rest): the GraphQL operations behind Profile → Apps.
+// Server messages ("a label has 1 to 64 characters") are turned into sentences, as in social.js.
+
+import { ApiError, gql } from '../api.js';
+import { sentence } from './social.js';
+
+const PASSWORD = 'id label createdAt lastUsedAt';
+
+async function run(query, variables) {
+  try {
+    return await gql(query, variables);
+  } catch (err) {
+    if (err.name === 'ApiError') throw new ApiError(sentence(err.message), err.code);
+    throw err;
+  }
+}
+
+/** Your app passwords, without their secrets: [{ id, label, createdAt, lastUsedAt }]. */
+export async function passwords() {
+  return (await run(`query SubsonicPasswords { subsonicPasswords { ${PASSWORD} } }`)).subsonicPasswords;
+}
+
+/** A new app password; `password` and `apiKey` come back this once and never again. */
+export async function createPassword(label) {
+  const data = await run(`mutation CreateSubsonicPassword($label: String!) {
+    createSubsonicPassword(label: $label) { id label password apiKey createdAt } }`, { label });
+  return data.createSubsonicPassword;
+}
+
+export async function revokePassword(id) {
+  await run('mutation RevokeSubsonicPassword($id: ID!) { revokeSubsonicPassword(id: $id) }', { id });
+}
