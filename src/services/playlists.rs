@@ -9,6 +9,7 @@ use crate::services::accounts::{ImageUpload, remove_owned_image, with_image};
 use crate::services::sessions::Caller;
 use crate::state::SharedState;
 
+#[derive(Default)]
 pub struct PlaylistChange {
     pub name: Option<String>,
     pub description: Option<String>,

@@ -43,8 +43,6 @@ pub async fn call(state: &SharedState, caller: &Caller, method: &str, p: &Params
             let songs = songs(state, caller, vec![track], "song").await?;
             tree(songs.into_iter().next().expect("one song"))
         }
-        "getAlbumList2" => tree(album_list(state, caller, p).await?),
-        "search3" => tree(search(state, caller, p).await?),
         "stream" | "download" => stream(state, caller, p, request, method == "download").await,
         "getCoverArt" => cover(state, p).await,
         "star" | "unstar" => {
@@ -59,6 +57,80 @@ pub async fn call(state: &SharedState, caller: &Caller, method: &str, p: &Params
         "getScanStatus" => {
             let status = library::scan_status(caller, state)?;
             tree(Node::new("scanStatus").attr("scanning", Value::from(status.scanning)))
+        }
+        "getGenres" => {
+            let genres = library::genres(state, caller).await?;
+            let nodes = genres.into_iter().map(|g| Node::new("genre").attr("value", Value::from(g))).collect();
+            tree(Node::new("genres").list("genre", nodes))
+        }
+        "getAlbumList" => {
+            let list = album_list(state, caller, p).await?;
+            tree(
+                Node::new("albumList")
+                    .list("album", list.into_iter().map(|a| a.attr("isDir", Value::from(true))).collect()),
+            )
+        }
+        "getAlbumList2" => tree(Node::new("albumList2").list("album", album_list(state, caller, p).await?)),
+        "search2" | "search3" => {
+            let (artists, albums, songs) = search(state, caller, p).await?;
+            let name = if method == "search2" { "searchResult2" } else { "searchResult3" };
+            tree(Node::new(name).list("artist", artists).list("album", albums).list("song", songs))
+        }
+        "getSongsByGenre" => {
+            let filter = TrackFilter { genre: Some(p.required("genre")?.to_string()), ..TrackFilter::default() };
+            let count = p.number::<usize>("count")?.unwrap_or(10).min(500);
+            let offset = p.number::<usize>("offset")?.unwrap_or(0);
+            let (tracks, _) = library::tracks(state, caller, filter, TrackSort::Name, offset, count).await?;
+            tree(Node::new("songsByGenre").list("song", songs(state, caller, tracks, "song").await?))
+        }
+        "getRandomSongs" => {
+            let size = p.number::<usize>("size")?.unwrap_or(10).min(500);
+            let filter = TrackFilter { genre: p.get("genre").map(str::to_string), ..TrackFilter::default() };
+            let (_, total) = library::tracks(state, caller, filter.clone(), TrackSort::Name, 0, 0).await?;
+            let start = if total as usize > size { rand::random::<usize>() % (total as usize - size + 1) } else { 0 };
+            let (mut tracks, _) = library::tracks(state, caller, filter, TrackSort::Name, start, size).await?;
+            use rand::seq::SliceRandom;
+            tracks.shuffle(&mut rand::thread_rng());
+            tree(Node::new("randomSongs").list("song", songs(state, caller, tracks, "song").await?))
+        }
+        "getStarred" | "getStarred2" => {
+            let filter = TrackFilter { favorites_of: Some(caller.user_id.to_string()), ..TrackFilter::default() };
+            let (tracks, _) = library::tracks(state, caller, filter, TrackSort::Name, 0, ALL).await?;
+            let name = if method == "getStarred" { "starred" } else { "starred2" };
+            let songs = songs(state, caller, tracks, "song").await?;
+            tree(Node::new(name).list("artist", vec![]).list("album", vec![]).list("song", songs))
+        }
+        "getNowPlaying" => tree(now_playing(state, caller).await?),
+        // Soundroom knows no similar artists or biographies (it never calls the internet).
+        "getArtistInfo" | "getArtistInfo2" => tree(
+            Node::new(if method == "getArtistInfo" { "artistInfo" } else { "artistInfo2" })
+                .list("similarArtist", vec![]),
+        ),
+        "getAlbumInfo" | "getAlbumInfo2" => tree(Node::new("albumInfo")),
+        "getTopSongs" => tree(Node::new("topSongs").list("song", vec![])),
+        "getSimilarSongs" | "getSimilarSongs2" => tree(
+            Node::new(if method == "getSimilarSongs" { "similarSongs" } else { "similarSongs2" }).list("song", vec![]),
+        ),
+        "createPlaylist" => create_playlist(state, caller, p).await,
+        "updatePlaylist" => update_playlist(state, caller, p).await,
+        "deletePlaylist" => {
+            playlists::delete(state, caller, p.required("id")?.to_string()).await?;
+            Ok(Answer::Empty)
+        }
+        "startScan" => {
+            caller.require_admin()?;
+            library::start_scan(state);
+            tree(Node::new("scanStatus").attr("scanning", Value::from(true)))
+        }
+        // What Soundroom does not have, answered the way clients expect: empty lists.
+        "getPodcasts" => tree(Node::new("podcasts").list("channel", vec![])),
+        "getNewestPodcasts" => tree(Node::new("newestPodcasts").list("episode", vec![])),
+        "getInternetRadioStations" => tree(Node::new("internetRadioStations").list("internetRadioStation", vec![])),
+        "getShares" => tree(Node::new("shares").list("share", vec![])),
+        "getChatMessages" => tree(Node::new("chatMessages").list("chatMessage", vec![])),
+        "getVideos" => tree(Node::new("videos").list("video", vec![])),
+        "getUsers" | "createUser" | "updateUser" | "deleteUser" | "changePassword" => {
+            Err(Failure::new(50, "manage accounts in Soundroom's web UI"))
         }
         _ => Err(Failure::new(0, format!("Soundroom does not support the method '{method}'"))),
     }
@@ -210,7 +282,7 @@ async fn songs(state: &SharedState, caller: &Caller, tracks: Vec<TrackRow>, elem
         .collect())
 }
 
-async fn album_list(state: &SharedState, caller: &Caller, p: &Params) -> Result<Node> {
+async fn album_list(state: &SharedState, caller: &Caller, p: &Params) -> Result<Vec<Node>> {
     let size = p.number::<usize>("size")?.unwrap_or(10).min(500);
     let offset = p.number::<usize>("offset")?.unwrap_or(0);
     let sort = match p.required("type")? {
@@ -221,10 +293,10 @@ async fn album_list(state: &SharedState, caller: &Caller, p: &Params) -> Result<
         other => return Err(Failure::new(0, format!("unknown list type '{other}'"))),
     };
     let (albums, _) = library::albums(state, caller, None, None, sort, offset, size).await?;
-    Ok(Node::new("albumList2").list("album", album_nodes(state, albums).await?))
+    album_nodes(state, albums).await
 }
 
-async fn search(state: &SharedState, caller: &Caller, p: &Params) -> Result<Node> {
+async fn search(state: &SharedState, caller: &Caller, p: &Params) -> Result<(Vec<Node>, Vec<Node>, Vec<Node>)> {
     let query = p.get("query").unwrap_or("").trim_matches('"').trim().to_string();
     let count = |k: &str| p.number::<usize>(k).map(|n| n.unwrap_or(20).min(500));
     let offset = |k: &str| p.number::<usize>(k).map(|n| n.unwrap_or(0));
@@ -235,17 +307,18 @@ async fn search(state: &SharedState, caller: &Caller, p: &Params) -> Result<Node
     let search = (!query.is_empty()).then(|| query.clone());
     let fts = search.as_deref().and_then(crate::services::library::fts_query);
     if search.is_some() && fts.is_none() {
-        return Ok(Node::new("searchResult3").list("artist", vec![]).list("album", vec![]).list("song", vec![]));
+        return Ok((vec![], vec![], vec![]));
     }
     let (artists, _) = library::artists(state, caller, search.clone(), None, artist_offset, artist_count).await?;
     let (albums, _) =
         library::albums(state, caller, search.clone(), None, AlbumSort::Title, album_offset, album_count).await?;
     let filter = TrackFilter { search: fts, ..TrackFilter::default() };
     let (tracks, _) = library::tracks(state, caller, filter, TrackSort::Name, song_offset, song_count).await?;
-    Ok(Node::new("searchResult3")
-        .list("artist", artists.iter().map(|a| artist_node(a, None)).collect())
-        .list("album", album_nodes(state, albums).await?)
-        .list("song", songs(state, caller, tracks, "song").await?))
+    Ok((
+        artists.iter().map(|a| artist_node(a, None)).collect(),
+        album_nodes(state, albums).await?,
+        songs(state, caller, tracks, "song").await?,
+    ))
 }
 
 async fn stream(state: &SharedState, caller: &Caller, p: &Params, request: Request, original: bool) -> Result<Answer> {
@@ -352,4 +425,78 @@ async fn playlist(state: &SharedState, caller: &Caller, id: &str) -> Result<Node
     let count = tracks.len() as i64;
     let entries = songs(state, caller, tracks, "entry").await?;
     Ok(playlist_node(&pl, count, duration, &owner).list("entry", entries))
+}
+
+/// What friends (who share it) and the caller are playing now.
+async fn now_playing(state: &SharedState, caller: &Caller) -> Result<Node> {
+    let friends = activity::friends_activity(state, caller).await?;
+    let mut entries = Vec::new();
+    for change in friends {
+        let Some(playing) = change.playing else { continue };
+        let Some(track) = library::track(state, caller, playing.track_id.to_string()).await? else { continue };
+        let minutes = (chrono::Utc::now() - playing.started_at).num_minutes().max(0);
+        let node = songs(state, caller, vec![track], "entry").await?.pop().expect("one song");
+        entries.push(
+            node.attr("username", Value::from(change.friend.tag.clone()))
+                .attr("minutesAgo", Value::from(minutes))
+                .attr("playerId", Value::from(0)),
+        );
+    }
+    Ok(Node::new("nowPlaying").list("entry", entries))
+}
+
+async fn create_playlist(state: &SharedState, caller: &Caller, p: &Params) -> Result<Answer> {
+    let songs_to_add: Vec<String> = p.all("songId").into_iter().map(str::to_string).collect();
+    let id = match (p.get("playlistId"), p.get("name")) {
+        // With playlistId, the list's tracks are replaced (the Subsonic way to save a playlist).
+        (Some(id), _) => {
+            let existing =
+                playlists::get(state, caller, id.to_string()).await?.ok_or_else(|| Failure::not_found("playlist"))?;
+            let items = playlists::items(state, id.to_string(), 0, ALL).await?;
+            if !items.is_empty() {
+                playlists::remove_items(state, caller, id.to_string(), items.into_iter().map(|i| i.id).collect())
+                    .await?;
+            }
+            existing.id.to_string()
+        }
+        (None, Some(name)) => {
+            let change =
+                playlists::PlaylistChange { name: Some(name.to_string()), ..playlists::PlaylistChange::default() };
+            playlists::create(state, caller, change).await?.id.to_string()
+        }
+        (None, None) => return Err(Failure::new(10, "required parameter 'name' or 'playlistId' is missing")),
+    };
+    if !songs_to_add.is_empty() {
+        playlists::add_tracks(state, caller, id.clone(), songs_to_add, None).await?;
+    }
+    Ok(Answer::Tree(playlist(state, caller, &id).await?))
+}
+
+async fn update_playlist(state: &SharedState, caller: &Caller, p: &Params) -> Result<Answer> {
+    let id = p.required("playlistId")?.to_string();
+    playlists::get(state, caller, id.clone()).await?.ok_or_else(|| Failure::not_found("playlist"))?;
+    let change = playlists::PlaylistChange {
+        name: p.get("name").map(str::to_string),
+        description: p.get("comment").map(str::to_string),
+        public: p.flag("public"),
+        image: None,
+    };
+    if change.name.is_some() || change.description.is_some() || change.public.is_some() {
+        playlists::update(state, caller, id.clone(), change).await?;
+    }
+    // Indexes refer to the list as it was before this call.
+    let remove: Vec<usize> = p.all("songIndexToRemove").iter().filter_map(|i| i.parse().ok()).collect();
+    if !remove.is_empty() {
+        let items = playlists::items(state, id.clone(), 0, ALL).await?;
+        let ids: Vec<String> = remove.iter().filter_map(|&i| items.get(i).map(|item| item.id.clone())).collect();
+        if ids.len() != remove.len() {
+            return Err(Failure::new(0, "songIndexToRemove is past the end of the playlist"));
+        }
+        playlists::remove_items(state, caller, id.clone(), ids).await?;
+    }
+    let add: Vec<String> = p.all("songIdToAdd").into_iter().map(str::to_string).collect();
+    if !add.is_empty() {
+        playlists::add_tracks(state, caller, id, add, None).await?;
+    }
+    Ok(Answer::Empty)
 }

@@ -191,7 +191,7 @@ async fn browsing_streaming_favourites_and_scrobbles_share_the_web_players_data(
     let posted: Value = posted.send().await.unwrap().json().await.unwrap();
     assert_eq!(posted["subsonic-response"]["status"], "ok");
     // Unknown methods are Subsonic errors, not 404 pages.
-    assert_eq!(code(&call("getPodcasts", with(&[])).await), 0);
+    assert_eq!(code(&call("makeCoffee", with(&[])).await), 0);
 }
 
 #[tokio::test]
@@ -209,4 +209,94 @@ async fn another_persons_private_playlist_is_invisible() {
     let theirs = rest(&s.app, "getPlaylists", &[("apiKey", &bob_key)]).await;
     assert_eq!(theirs["playlists"]["playlist"], json!([]));
     assert_eq!(code(&rest(&s.app, "getPlaylist", &[("apiKey", &bob_key), ("id", &id)]).await), 70);
+}
+
+#[tokio::test]
+async fn playlists_lists_and_what_soundroom_does_not_do() {
+    let s = setup().await;
+    let (_, key, _) = app_password(&s.app, &s.ann, "Phone").await;
+    let k = key.as_str();
+    let album = rest(&s.app, "search3", &[("apiKey", k), ("query", "")]).await;
+    let ids: Vec<String> = album["searchResult3"]["song"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    // createPlaylist with songs, then update by index: remove the first, rename, add again.
+    let made = rest(
+        &s.app,
+        "createPlaylist",
+        &[("apiKey", k), ("name", "Road trip"), ("songId", &ids[0]), ("songId", &ids[1])],
+    )
+    .await;
+    let id = made["playlist"]["id"].as_str().unwrap().to_string();
+    assert_eq!(made["playlist"]["songCount"], 2);
+    let updated = rest(
+        &s.app,
+        "updatePlaylist",
+        &[
+            ("apiKey", k),
+            ("playlistId", &id),
+            ("name", "Long trip"),
+            ("songIndexToRemove", "0"),
+            ("songIdToAdd", &ids[0]),
+        ],
+    )
+    .await;
+    assert_eq!(updated["status"], "ok", "{updated}");
+    let got = rest(&s.app, "getPlaylist", &[("apiKey", k), ("id", &id)]).await;
+    assert_eq!(got["playlist"]["name"], "Long trip");
+    let order: Vec<&str> =
+        got["playlist"]["entry"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(order, [ids[1].as_str(), ids[0].as_str()]);
+    let bad = rest(&s.app, "updatePlaylist", &[("apiKey", k), ("playlistId", &id), ("songIndexToRemove", "9")]).await;
+    assert_eq!(code(&bad), 0);
+    let (_, bob_key, _) = app_password(&s.app, &s.bob, "Phone").await;
+    assert_eq!(code(&rest(&s.app, "deletePlaylist", &[("apiKey", &bob_key), ("id", &id)]).await), 70, "not Bob's");
+    assert_eq!(rest(&s.app, "deletePlaylist", &[("apiKey", k), ("id", &id)]).await["status"], "ok");
+
+    // Lists.
+    rest(&s.app, "star", &[("apiKey", k), ("id", &ids[1])]).await;
+    let starred = rest(&s.app, "getStarred2", &[("apiKey", k)]).await;
+    assert_eq!(starred["starred2"]["song"][0]["id"], ids[1].as_str());
+    let random = rest(&s.app, "getRandomSongs", &[("apiKey", k), ("size", "5")]).await;
+    assert_eq!(random["randomSongs"]["song"].as_array().unwrap().len(), 2);
+    let list = rest(&s.app, "getAlbumList2", &[("apiKey", k), ("type", "alphabeticalByName")]).await;
+    assert_eq!(list["albumList2"]["album"][0]["name"], "Record");
+    assert_eq!(code(&rest(&s.app, "getAlbumList2", &[("apiKey", k), ("type", "sideways")]).await), 0);
+    assert_eq!(code(&rest(&s.app, "getAlbumList2", &[("apiKey", k)]).await), 10);
+    // Empty where Soundroom has nothing of the kind; account admin stays in the web UI.
+    assert_eq!(rest(&s.app, "getPodcasts", &[("apiKey", k)]).await["podcasts"]["channel"], json!([]));
+    assert_eq!(rest(&s.app, "getTopSongs", &[("apiKey", k), ("artist", "Band")]).await["topSongs"]["song"], json!([]));
+    assert_eq!(code(&rest(&s.app, "getUsers", &[("apiKey", k)]).await), 50);
+    assert_eq!(code(&rest(&s.app, "startScan", &[("apiKey", k)]).await), 50, "administrators only");
+    let user = rest(&s.app, "getUser", &[("apiKey", k)]).await;
+    assert_eq!(user["user"]["adminRole"], false);
+}
+
+#[tokio::test]
+async fn now_playing_shows_friends_who_share_it() {
+    let s = setup().await;
+    let sent = s
+        .app
+        .gql_ok(
+            Some(&s.ann.access),
+            "mutation($u: ID!) { sendFriendRequest(userId: $u) { id } }",
+            json!({ "u": s.bob.user_id }),
+        )
+        .await;
+    let accept = "mutation($r: ID!) { acceptFriendRequest(requestId: $r) { id } }";
+    s.app.gql_ok(Some(&s.bob.access), accept, json!({ "r": sent["sendFriendRequest"]["id"] })).await;
+    let (_, ann_key, _) = app_password(&s.app, &s.ann, "Phone").await;
+    let (_, bob_key, _) = app_password(&s.app, &s.bob, "Phone").await;
+    let songs = rest(&s.app, "search3", &[("apiKey", &ann_key), ("query", "")]).await;
+    let song = songs["searchResult3"]["song"][0]["id"].as_str().unwrap().to_string();
+    // A scrobble with submission=false is "now playing", which Bob (a friend) sees.
+    rest(&s.app, "scrobble", &[("apiKey", &ann_key), ("id", &song), ("submission", "false")]).await;
+    let bob_sees = rest(&s.app, "getNowPlaying", &[("apiKey", &bob_key)]).await;
+    assert_eq!(bob_sees["nowPlaying"]["entry"][0]["id"], song.as_str());
+    s.app.gql_ok(Some(&s.ann.access), "mutation { setActivitySharing(on: false) }", json!({})).await;
+    let bob_sees = rest(&s.app, "getNowPlaying", &[("apiKey", &bob_key)]).await;
+    assert_eq!(bob_sees["nowPlaying"]["entry"], json!([]), "Ann stopped sharing");
 }
