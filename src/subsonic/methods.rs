@@ -58,6 +58,22 @@ pub async fn call(state: &SharedState, caller: &Caller, method: &str, p: &Params
             let status = library::scan_status(caller, state)?;
             tree(Node::new("scanStatus").attr("scanning", Value::from(status.scanning)))
         }
+        // Folder-style browsing (DSub and older apps), mapped onto artists and albums.
+        "getIndexes" => {
+            let artists = artists(state, caller).await?;
+            tree(artists.renamed("indexes").attr("lastModified", Value::from(0)))
+        }
+        "getMusicDirectory" => tree(directory(state, caller, p.required("id")?).await?),
+        "getAvatar" => {
+            let me = crate::services::accounts::me(state, caller).await?.ok_or_else(|| Failure::not_found("user"))?;
+            let wanted = p.get("username").unwrap_or(me.tag());
+            if !wanted.eq_ignore_ascii_case(me.tag()) {
+                return Err(Failure::new(50, "you may only fetch your own avatar"));
+            }
+            let picture = media::picture(state, "user".into(), caller.user_id.to_string(), None, None).await?;
+            let picture = picture.ok_or_else(|| Failure::not_found("avatar"))?;
+            Ok(Answer::Raw(([(axum::http::header::CONTENT_TYPE, picture.content_type)], picture.bytes).into_response()))
+        }
         "getGenres" => {
             let genres = library::genres(state, caller).await?;
             let nodes = genres.into_iter().map(|g| Node::new("genre").attr("value", Value::from(g))).collect();
@@ -499,4 +515,36 @@ async fn update_playlist(state: &SharedState, caller: &Caller, p: &Params) -> Re
         playlists::add_tracks(state, caller, id, add, None).await?;
     }
     Ok(Answer::Empty)
+}
+
+/// A "directory": an artist (its albums as sub-directories) or an album (its songs).
+async fn directory(state: &SharedState, caller: &Caller, id: &str) -> Result<Node> {
+    if let Some(a) = library::artist(state, caller, id.to_string()).await? {
+        let (albums, _) = library::albums(state, caller, None, Some(id.to_string()), AlbumSort::Title, 0, ALL).await?;
+        let titles: Vec<String> = albums.iter().map(|a| a.title.clone()).collect();
+        let children = album_nodes(state, albums)
+            .await?
+            .into_iter()
+            .zip(titles)
+            .map(|(n, title)| {
+                n.renamed("child")
+                    .attr("title", Value::from(title))
+                    .attr("isDir", Value::from(true))
+                    .attr("parent", Value::from(id))
+            })
+            .collect();
+        return Ok(Node::new("directory")
+            .attr("id", Value::from(id))
+            .attr("name", Value::from(a.name))
+            .list("child", children));
+    }
+    let a = library::album(state, caller, id.to_string()).await?.ok_or_else(|| Failure::not_found("directory"))?;
+    let filter = TrackFilter { album_id: Some(id.to_string()), ..TrackFilter::default() };
+    let (mut tracks, _) = library::tracks(state, caller, filter, TrackSort::Name, 0, ALL).await?;
+    tracks.sort_by_key(|t| (t.disc_number.unwrap_or(1), t.track_number.unwrap_or(0)));
+    Ok(Node::new("directory")
+        .attr("id", Value::from(id))
+        .attr("name", Value::from(a.title))
+        .attr("parent", a.artist_id.map(|i| Value::from(i.to_string())))
+        .list("child", songs(state, caller, tracks, "child").await?))
 }

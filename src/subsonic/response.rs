@@ -33,6 +33,12 @@ impl Node {
         self
     }
 
+    /// The same node under another element name (an album as a directory `child`, say).
+    pub fn renamed(mut self, name: &str) -> Self {
+        self.name = name.to_string();
+        self
+    }
+
     pub fn child(mut self, node: Node) -> Self {
         self.children.push(Child::One(node));
         self

@@ -300,3 +300,19 @@ async fn now_playing_shows_friends_who_share_it() {
     let bob_sees = rest(&s.app, "getNowPlaying", &[("apiKey", &bob_key)]).await;
     assert_eq!(bob_sees["nowPlaying"]["entry"], json!([]), "Ann stopped sharing");
 }
+
+#[tokio::test]
+async fn folder_style_browsing_walks_artists_albums_and_songs() {
+    let s = setup().await;
+    let (_, key, _) = app_password(&s.app, &s.ann, "DSub").await;
+    let indexes = rest(&s.app, "getIndexes", &[("apiKey", &key)]).await;
+    let artist = indexes["indexes"]["index"][0]["artist"][0]["id"].as_str().unwrap().to_string();
+    let dir = rest(&s.app, "getMusicDirectory", &[("apiKey", &key), ("id", &artist)]).await;
+    assert_eq!(dir["directory"]["name"], "Band");
+    let album = &dir["directory"]["child"][0];
+    assert_eq!((album["title"].as_str(), album["isDir"].as_bool()), (Some("Record"), Some(true)));
+    let songs = rest(&s.app, "getMusicDirectory", &[("apiKey", &key), ("id", album["id"].as_str().unwrap())]).await;
+    assert_eq!(songs["directory"]["child"].as_array().unwrap().len(), 2);
+    assert_eq!(songs["directory"]["child"][0]["isDir"], false);
+    assert_eq!(code(&rest(&s.app, "getMusicDirectory", &[("apiKey", &key), ("id", "nope")]).await), 70);
+}
