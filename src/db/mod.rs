@@ -8,6 +8,7 @@ pub mod migrations;
 pub mod oauth;
 pub mod playlists;
 pub mod plays;
+pub mod queues;
 pub mod rooms;
 pub mod social;
 pub mod subsonic;

@@ -12,6 +12,7 @@ pub mod library;
 pub mod media;
 pub mod oauth;
 pub mod playlists;
+pub mod queues;
 pub mod rooms;
 pub mod sessions;
 pub mod social;

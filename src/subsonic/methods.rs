@@ -11,7 +11,7 @@ use super::{Answer, Failure, Node, Params};
 use crate::services::library::{AlbumRow, AlbumSort, ArtistRow, TrackFilter, TrackRow, TrackSort};
 use crate::services::media::{Audio, StreamRequest};
 use crate::services::sessions::Caller;
-use crate::services::{activity, batch, library, media, playlists};
+use crate::services::{activity, batch, library, media, playlists, queues};
 use crate::state::SharedState;
 
 type Result<T> = std::result::Result<T, Failure>;
@@ -73,6 +73,27 @@ pub async fn call(state: &SharedState, caller: &Caller, method: &str, p: &Params
             let picture = media::picture(state, "user".into(), caller.user_id.to_string(), None, None).await?;
             let picture = picture.ok_or_else(|| Failure::not_found("avatar"))?;
             Ok(Answer::Raw(([(axum::http::header::CONTENT_TYPE, picture.content_type)], picture.bytes).into_response()))
+        }
+        "getPlayQueue" => tree(play_queue(state, caller).await?),
+        "savePlayQueue" => {
+            let ids: Vec<String> = p.all("id").into_iter().map(str::to_string).collect();
+            let position = p.number::<i64>("position")?.unwrap_or(0);
+            let client = p.get("c").unwrap_or("unknown");
+            queues::save_play_queue(state, caller, ids, p.get("current").map(str::to_string), position, client).await?;
+            Ok(Answer::Empty)
+        }
+        "getBookmarks" => tree(bookmarks(state, caller).await?),
+        "createBookmark" => {
+            let position = p
+                .number::<i64>("position")?
+                .ok_or_else(|| Failure::new(10, "required parameter 'position' is missing"))?;
+            let comment = p.get("comment").map(str::to_string);
+            queues::set_bookmark(state, caller, p.required("id")?.to_string(), position, comment).await?;
+            Ok(Answer::Empty)
+        }
+        "deleteBookmark" => {
+            queues::delete_bookmark(state, caller, p.required("id")?.to_string()).await?;
+            Ok(Answer::Empty)
         }
         "getGenres" => {
             let genres = library::genres(state, caller).await?;
@@ -547,4 +568,46 @@ async fn directory(state: &SharedState, caller: &Caller, id: &str) -> Result<Nod
         .attr("name", Value::from(a.title))
         .attr("parent", a.artist_id.map(|i| Value::from(i.to_string())))
         .list("child", songs(state, caller, tracks, "child").await?))
+}
+
+async fn play_queue(state: &SharedState, caller: &Caller) -> Result<Node> {
+    let Some(q) = queues::play_queue(state, caller).await? else {
+        return Ok(Node::new("playQueue").list("entry", vec![]));
+    };
+    let by_id: HashMap<String, TrackRow> =
+        batch::tracks(state, q.track_ids.clone()).await?.into_iter().map(|t| (t.id.to_string(), t)).collect();
+    let tracks: Vec<TrackRow> = q.track_ids.iter().filter_map(|i| by_id.get(i).cloned()).collect();
+    let me = crate::services::accounts::me(state, caller).await?.map(|u| u.tag().to_string()).unwrap_or_default();
+    Ok(Node::new("playQueue")
+        .attr("current", q.current_id.map(Value::from))
+        .attr("position", Value::from(q.position_ms))
+        .attr("username", Value::from(me))
+        .attr("changed", Value::from(q.changed_at))
+        .attr("changedBy", Value::from(q.changed_by))
+        .list("entry", songs(state, caller, tracks, "entry").await?))
+}
+
+async fn bookmarks(state: &SharedState, caller: &Caller) -> Result<Node> {
+    let marks = queues::bookmarks(state, caller).await?;
+    let by_id: HashMap<String, TrackRow> = batch::tracks(state, marks.iter().map(|b| b.track_id.clone()).collect())
+        .await?
+        .into_iter()
+        .map(|t| (t.id.to_string(), t))
+        .collect();
+    let me = crate::services::accounts::me(state, caller).await?.map(|u| u.tag().to_string()).unwrap_or_default();
+    let mut nodes = Vec::new();
+    for mark in marks {
+        let Some(track) = by_id.get(&mark.track_id).cloned() else { continue };
+        let entry = songs(state, caller, vec![track], "entry").await?.pop().expect("one song");
+        nodes.push(
+            Node::new("bookmark")
+                .attr("position", Value::from(mark.position_ms))
+                .attr("username", Value::from(me.clone()))
+                .attr("comment", mark.comment.map(Value::from))
+                .attr("created", Value::from(mark.created_at))
+                .attr("changed", Value::from(mark.changed_at))
+                .child(entry),
+        );
+    }
+    Ok(Node::new("bookmarks").list("bookmark", nodes))
 }

@@ -316,3 +316,47 @@ async fn folder_style_browsing_walks_artists_albums_and_songs() {
     assert_eq!(songs["directory"]["child"][0]["isDir"], false);
     assert_eq!(code(&rest(&s.app, "getMusicDirectory", &[("apiKey", &key), ("id", "nope")]).await), 70);
 }
+
+#[tokio::test]
+async fn the_play_queue_and_bookmarks_follow_a_person_between_apps() {
+    let s = setup().await;
+    let (_, phone, _) = app_password(&s.app, &s.ann, "Phone").await;
+    let (_, laptop, _) = app_password(&s.app, &s.ann, "Laptop").await;
+    let songs = rest(&s.app, "search3", &[("apiKey", &phone), ("query", "")]).await;
+    let ids: Vec<String> = songs["searchResult3"]["song"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    let saved = rest(
+        &s.app,
+        "savePlayQueue",
+        &[("apiKey", &phone), ("id", &ids[1]), ("id", &ids[0]), ("current", &ids[0]), ("position", "4200")],
+    )
+    .await;
+    assert_eq!(saved["status"], "ok", "{saved}");
+    let queue = rest(&s.app, "getPlayQueue", &[("apiKey", &laptop)]).await;
+    assert_eq!(queue["playQueue"]["current"], ids[0].as_str());
+    assert_eq!(queue["playQueue"]["position"], 4200);
+    assert_eq!(queue["playQueue"]["changedBy"], "test");
+    let order: Vec<&str> =
+        queue["playQueue"]["entry"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(order, [ids[1].as_str(), ids[0].as_str()]);
+    // Bad input changes nothing.
+    let bad = rest(&s.app, "savePlayQueue", &[("apiKey", &phone), ("id", "nope")]).await;
+    assert_eq!(code(&bad), 70);
+    let (_, bob, _) = app_password(&s.app, &s.bob, "Phone").await;
+    assert_eq!(rest(&s.app, "getPlayQueue", &[("apiKey", &bob)]).await["playQueue"]["entry"], json!([]), "Ann's only");
+    assert_eq!(rest(&s.app, "getPlayQueue", &[("apiKey", &laptop)]).await["playQueue"]["position"], 4200);
+
+    rest(&s.app, "createBookmark", &[("apiKey", &phone), ("id", &ids[0]), ("position", "1500"), ("comment", "here")])
+        .await;
+    let marks = rest(&s.app, "getBookmarks", &[("apiKey", &laptop)]).await;
+    assert_eq!(marks["bookmarks"]["bookmark"][0]["position"], 1500);
+    assert_eq!(marks["bookmarks"]["bookmark"][0]["entry"]["id"], ids[0].as_str());
+    assert_eq!(rest(&s.app, "getBookmarks", &[("apiKey", &bob)]).await["bookmarks"]["bookmark"], json!([]));
+    rest(&s.app, "deleteBookmark", &[("apiKey", &laptop), ("id", &ids[0])]).await;
+    assert_eq!(rest(&s.app, "getBookmarks", &[("apiKey", &phone)]).await["bookmarks"]["bookmark"], json!([]));
+    assert_eq!(code(&rest(&s.app, "deleteBookmark", &[("apiKey", &phone), ("id", &ids[0])]).await), 70);
+}
