@@ -10,28 +10,15 @@
 //! Prints p50/p99 and the process RSS (server and clients share the process, so it is an
 //! upper bound for the server). Loopback only; every loop is bounded.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
+use support::{percentile, rss_mb};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-fn rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -89,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
     println!("set up {users} users with {friends} friends each in {:.1} s", started.elapsed().as_secs_f64());
 
     // One subscription per user.
-    let rss_before = rss_mb();
+    let rss_before = rss_mb("self");
     let mut sockets = Vec::new();
     for token in &tokens {
         let mut request = format!("ws://{addr}/graphql/ws").into_client_request()?;
@@ -105,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
     while state.events.listener_count() < users && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let rss_open = rss_mb();
+    let rss_open = rss_mb("self");
     println!(
         "{} subscriptions open; RSS {:.1} MB before, {:.1} MB with them ({:.1} KB each, clients included)",
         state.events.listener_count(),
@@ -158,7 +145,7 @@ async fn main() -> anyhow::Result<()> {
         percentile(&latencies, 0.99),
         latencies.last().copied().unwrap_or(0.0)
     );
-    println!("RSS at the end: {:.1} MB", rss_mb());
+    println!("RSS at the end: {:.1} MB", rss_mb("self"));
     Ok(())
 }
 

@@ -10,12 +10,15 @@
 //! guests join a second room and stay idle; the server's RSS is read from /proc before and
 //! after. The clients run in this process and share the machine's cores with the server.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use support::{percentile, rss_mb};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -28,22 +31,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 /// A 30-second mono WAV, written directly.
@@ -225,7 +212,11 @@ async fn main() -> anyhow::Result<()> {
         }));
     })
     .await?;
-    println!("{members} members joined in {:.1} s; server RSS {:.1} MB", started.elapsed().as_secs_f64(), rss_mb(pid));
+    println!(
+        "{members} members joined in {:.1} s; server RSS {:.1} MB",
+        started.elapsed().as_secs_f64(),
+        rss_mb(&pid.to_string())
+    );
     let mut host = join(&addr, &host_token, &room_id).await?;
     host.send(Message::text(json!({ "type": "queueAdd", "trackIds": [track] }).to_string())).await?;
     // The added track becomes current: one playback frame each, not timed.
@@ -274,7 +265,7 @@ async fn main() -> anyhow::Result<()> {
     // room of 10,000 would be a different test: presence for a crowd).
     if idle > 0 {
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let before = rss_mb(pid);
+        let before = rss_mb(&pid.to_string());
         let started = Instant::now();
         let mut readers = Vec::with_capacity(idle);
         for r in 0..idle.div_ceil(100) {
@@ -288,7 +279,7 @@ async fn main() -> anyhow::Result<()> {
             join_all(&addr, &tokens, &room_id, |ws| readers.push(read_all(ws, |_| {}))).await?;
         }
         tokio::time::sleep(Duration::from_secs(3)).await;
-        let after = rss_mb(pid);
+        let after = rss_mb(&pid.to_string());
         println!(
             "{idle} idle room connections (in rooms of 100) open in {:.1} s: server RSS {:.1} MB before, {:.1} MB with them ({:.1} KB each)",
             started.elapsed().as_secs_f64(),

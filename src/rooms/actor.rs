@@ -831,8 +831,15 @@ impl Room {
 
     async fn save_queue(&mut self) {
         self.queue_seq += 1;
-        let rows = self
-            .queue
+        let rows = self.queue_rows();
+        if let Err(e) = rooms::save_queue(&self.state, &self.row.id, rows).await {
+            tracing::warn!(error = ?e, "could not store the room's queue");
+        }
+    }
+
+    /// The queue as stored and as GraphQL shows it.
+    fn queue_rows(&self) -> Vec<QueueRow> {
+        self.queue
             .iter()
             .map(|i| QueueRow {
                 id: i.id.clone(),
@@ -840,10 +847,7 @@ impl Room {
                 added_by: i.added_by.id.clone(),
                 added_by_name: i.added_by.name.clone(),
             })
-            .collect();
-        if let Err(e) = rooms::save_queue(&self.state, &self.row.id, rows).await {
-            tracing::warn!(error = ?e, "could not store the room's queue");
-        }
+            .collect()
     }
 
     fn current_index(&self) -> Option<usize> {
@@ -1016,16 +1020,7 @@ impl Room {
             current_track: current.map(|c| c.track_id.clone()),
             position_ms: current.map(|_| self.clock.position(now_ms())),
             playing: self.clock.playing,
-            queue: self
-                .queue
-                .iter()
-                .map(|i| QueueRow {
-                    id: i.id.clone(),
-                    track_id: i.track_id.clone(),
-                    added_by: i.added_by.id.clone(),
-                    added_by_name: i.added_by.name.clone(),
-                })
-                .collect(),
+            queue: self.queue_rows(),
         }
     }
 

@@ -6,6 +6,7 @@
 // the browser cannot decode in its original format is retried as Opus, then MP3. Transcodes
 // have no byte ranges to seek in, so seeking one asks the server to start at an offset.
 
+import { canPlayCodec } from './codecs.js';
 import { streamUrl } from './data/library.js';
 
 const FORMATS = ['ORIGINAL', 'OPUS', 'MP3'];
@@ -13,17 +14,6 @@ const URL_MAX_AGE_MS = 45 * 60 * 1000; // signed URLs last about an hour
 const RESTART_AFTER_S = 3; // "previous" past this point restarts the track instead
 const VOLUME_KEY = 'soundroom.volume';
 
-// What the browser can say about an original file, by the server's codec name.
-const CODEC_TYPES = {
-  mp3: 'audio/mpeg',
-  flac: 'audio/flac',
-  opus: 'audio/ogg; codecs="opus"',
-  vorbis: 'audio/ogg; codecs="vorbis"',
-  aac: 'audio/mp4; codecs="mp4a.40.2"',
-  alac: 'audio/mp4; codecs="alac"',
-  wav: 'audio/wav',
-  pcm: 'audio/wav',
-};
 
 const audio = new Audio();
 audio.preload = 'auto';
@@ -266,9 +256,7 @@ function load(index, autoplay) {
 }
 
 function playableOriginal(track) {
-  const codec = (track.codec || '').toLowerCase();
-  const type = CODEC_TYPES[codec] ?? (codec.startsWith('pcm') ? CODEC_TYPES.pcm : null);
-  return !type || audio.canPlayType(type) !== '';
+  return canPlayCodec(audio, track.codec);
 }
 
 async function loadFormat(format, seq, from) {

@@ -16,7 +16,8 @@ export function sentence(text) {
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
-async function run(query, variables) {
+/** A GraphQL call whose errors read as sentences; shared by the data modules. */
+export async function run(query, variables) {
   try {
     return await gql(query, variables);
   } catch (err) {

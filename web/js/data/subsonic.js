@@ -1,19 +1,9 @@
 // App passwords for the Subsonic API (/rest): the GraphQL operations behind Profile → Apps.
 // Server messages ("a label has 1 to 64 characters") are turned into sentences, as in social.js.
 
-import { ApiError, gql } from '../api.js';
-import { sentence } from './social.js';
+import { run } from './social.js';
 
 const PASSWORD = 'id label createdAt lastUsedAt';
-
-async function run(query, variables) {
-  try {
-    return await gql(query, variables);
-  } catch (err) {
-    if (err.name === 'ApiError') throw new ApiError(sentence(err.message), err.code);
-    throw err;
-  }
-}
 
 /** Your app passwords, without their secrets: [{ id, label, createdAt, lastUsedAt }]. */
 export async function passwords() {

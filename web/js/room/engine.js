@@ -11,6 +11,7 @@
 // a reschedule beyond. Files over 80 MB, or browsers without Web Audio, use an <audio> element
 // whose playbackRate is nudged the same way (coarser).
 
+import { canPlayCodec } from '../codecs.js';
 import { POLICY, correction, localOutputTimeOf, outputPositionAt, sameTimeline } from './sync.js';
 
 const MAX_DECODE_BYTES = 80 * 1024 * 1024;
@@ -25,25 +26,11 @@ const ERROR_WINDOW = 30; // ticks (3 s) of error averaged to tell a steady bias 
 const UNDERRUN_STEP_MS = 8;
 const CACHE_TRACKS = 2; // the current track and the next one
 
-// What the browser can say about a file, by the server's codec name (as in player.js).
-const CODEC_TYPES = {
-  mp3: 'audio/mpeg',
-  flac: 'audio/flac',
-  opus: 'audio/ogg; codecs="opus"',
-  vorbis: 'audio/ogg; codecs="vorbis"',
-  aac: 'audio/mp4; codecs="mp4a.40.2"',
-  alac: 'audio/mp4; codecs="alac"',
-  wav: 'audio/wav',
-  pcm: 'audio/wav',
-};
 
 let probe = null;
 function canPlay(codec) {
-  const name = String(codec || '').toLowerCase();
-  const type = CODEC_TYPES[name] ?? (name.startsWith('pcm') ? CODEC_TYPES.pcm : null);
-  if (!type) return true; // unknown: try the original
   probe ??= new Audio();
-  return probe.canPlayType(type) !== '';
+  return canPlayCodec(probe, codec);
 }
 
 function withFormat(url, format) {

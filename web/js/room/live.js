@@ -10,6 +10,7 @@
 //   await room.command('next');                   // rejects with the server's message
 
 import { refreshSession } from '../api.js';
+import { Emitter } from '../emitter.js';
 import * as player from '../player.js';
 import * as store from '../store.js';
 import { calibration, onCalibration } from './calibration.js';
@@ -49,8 +50,9 @@ export function leaveRoom() {
   session?.leave();
 }
 
-class RoomSession {
+class RoomSession extends Emitter {
   constructor({ roomId, code, guest }) {
+    super();
     this.roomId = roomId;
     this.guest = guest;
     this.status = 'connecting';
@@ -64,7 +66,6 @@ class RoomSession {
     this.chat = [];
     this.seq = { playback: -Infinity, queue: -Infinity };
     this.readyInFlight = false; // a `ready` awaiting its ack
-    this.listeners = new Map();
     this.cleanups = [];
     this.socket = new RoomSocket({
       roomId,
@@ -75,7 +76,7 @@ class RoomSession {
       clock: this.socket.clock,
       calibration,
       onLoaded: () => this.#sendReady(),
-      onChange: () => this.#emit('change', 'engine'),
+      onChange: () => this.emit('change', 'engine'),
     });
   }
 
@@ -87,7 +88,7 @@ class RoomSession {
       this.message = message;
       this.closeCode = code;
       if (status === 'closed') this.#ended();
-      this.#emit('change', 'status');
+      this.emit('change', 'status');
     });
     on('welcome', (f) => this.#welcome(f));
     on('playback', (f) => this.#playback(f));
@@ -96,53 +97,53 @@ class RoomSession {
       if (typeof f.seq === 'number') this.seq.queue = f.seq;
       this.queue = f.items || [];
       this.#preloadNext();
-      this.#emit('change', 'queue');
+      this.emit('change', 'queue');
     });
     on('members', (f) => {
       this.members = f.members || f.items || [];
       this.#syncYou();
-      this.#emit('change', 'members');
+      this.emit('change', 'members');
       this.#sendReady();
     });
     on('memberJoined', (f) => {
       const member = f.member || f.user;
       if (!member) return;
       this.members = [...this.members.filter((m) => m.id !== member.id), member];
-      this.#emit('change', 'members');
+      this.emit('change', 'members');
     });
     // Rooms of more than 64 members send one changed member instead of the whole list.
     on('memberUpdated', (f) => {
       if (!f.member) return;
       this.members = this.members.map((m) => (m.id === f.member.id ? f.member : m));
       this.#syncYou();
-      this.#emit('change', 'members');
+      this.emit('change', 'members');
     });
     on('memberLeft', (f) => {
       this.members = this.members.filter((m) => m.id !== f.userId);
-      this.#emit('change', 'members');
+      this.emit('change', 'members');
     });
     on('hostChanged', (f) => {
       this.members = this.members.map((m) => ({ ...m, isHost: m.id === f.userId }));
       if (this.room) this.room = { ...this.room, hostId: f.userId };
       this.#syncYou();
-      this.#emit('change', 'members');
-      this.#emit('change', 'room');
-      this.#emit('hostChanged', f);
+      this.emit('change', 'members');
+      this.emit('change', 'room');
+      this.emit('hostChanged', f);
     });
     on('room', (f) => {
       this.room = { ...this.room, ...f.room };
-      this.#emit('change', 'room');
+      this.emit('change', 'room');
     });
     on('chat', (f) => {
       this.chat = [...this.chat, f].slice(-CHAT_KEEP);
-      this.#emit('chat', f);
-      this.#emit('change', 'chat');
+      this.emit('chat', f);
+      this.emit('change', 'chat');
     });
-    on('reaction', (f) => this.#emit('reaction', f));
-    on('roomClosed', (f) => this.#emit('roomClosed', f));
-    on('error', (f) => this.#emit('error', f));
-    on('clock', () => this.#emit('change', 'clock'));
-    this.cleanups.push(onCalibration(() => this.#emit('change', 'engine')));
+    on('reaction', (f) => this.emit('reaction', f));
+    on('roomClosed', (f) => this.emit('roomClosed', f));
+    on('error', (f) => this.emit('error', f));
+    on('clock', () => this.emit('change', 'clock'));
+    this.cleanups.push(onCalibration(() => this.emit('change', 'engine')));
     // Only one player makes sound: the room pauses yours, and yours (if you press play) holds the room.
     this.cleanups.push(player.on('state', (snap) => {
       if (snap.playing && this.playback?.playing && !this.engine.held) this.engine.setHeld(true);
@@ -171,11 +172,11 @@ class RoomSession {
     this.#syncYou();
     this.#playback(f.playback, true);
     this.#preloadNext();
-    this.#emit('change', 'room');
-    this.#emit('change', 'members');
-    this.#emit('change', 'queue');
-    this.#emit('change', 'chat');
-    this.#emit('welcome', f);
+    this.emit('change', 'room');
+    this.emit('change', 'members');
+    this.emit('change', 'queue');
+    this.emit('change', 'chat');
+    this.emit('welcome', f);
   }
 
   #playback(pb, force = false) {
@@ -189,7 +190,7 @@ class RoomSession {
     if (pb.playing && !this.engine.held && player.snapshot().playing) player.pause();
     this.engine.setPlayback(pb);
     this.#sendReady();
-    this.#emit('change', 'playback');
+    this.emit('change', 'playback');
   }
 
   #syncYou() {
@@ -224,26 +225,11 @@ class RoomSession {
 
   #ended() {
     this.#teardown();
-    this.#emit('closed', { code: this.closeCode, message: this.message });
+    this.emit('closed', { code: this.closeCode, message: this.message });
   }
 
   // ---------- for the views ----------
 
-  on(type, fn) {
-    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
-    this.listeners.get(type).add(fn);
-    return () => this.listeners.get(type)?.delete(fn);
-  }
-
-  #emit(type, payload) {
-    for (const fn of [...(this.listeners.get(type) ?? [])]) {
-      try {
-        fn(payload);
-      } catch (err) {
-        console.error(err);
-      }
-    }
-  }
 
   /** Sends a room command; resolves on ack, rejects with the server's message. */
   command(type, fields = {}) {

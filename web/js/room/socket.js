@@ -10,6 +10,7 @@
 // For tests only: `window.__soundroomNetem = { upMs, downMs, jitterMs }` delays this page's
 // frames each way by that much ± jitter (order kept, like TCP), to measure sync on a bad link.
 
+import { Emitter } from '../emitter.js';
 import { ClockEstimator, PING, pingGap } from './sync.js';
 
 /** This device's clock for sync: monotonic, in epoch-like milliseconds. */
@@ -31,16 +32,17 @@ const RETRY = {
   1001: 'The server is restarting.',
 };
 
-export class RoomSocket {
+/** The room connection; emits each frame type, plus 'status', 'clock' and 'closed'. */
+export class RoomSocket extends Emitter {
   /** target: { roomId } or { code }; token: async () => access token or guest pass. */
   constructor({ roomId = null, code = null, token }) {
+    super();
     this.target = roomId ? { roomId } : { code };
     this.token = token;
     this.clock = new ClockEstimator();
     this.status = 'idle'; // connecting | live | reconnecting | closed
     this.message = '';
     this.closeCode = null;
-    this.listeners = new Map();
     this.pending = new Map(); // ref → { resolve, reject, timer }
     this.nextRef = 1;
     this.ws = null;
@@ -54,27 +56,10 @@ export class RoomSocket {
     window.addEventListener('online', this.onOnline);
   }
 
-  /** fn(payload) for a frame type or 'status' | 'clock'; returns the unsubscribe function. */
-  on(type, fn) {
-    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
-    this.listeners.get(type).add(fn);
-    return () => this.listeners.get(type)?.delete(fn);
-  }
-
-  #emit(type, payload) {
-    for (const fn of [...(this.listeners.get(type) ?? [])]) {
-      try {
-        fn(payload);
-      } catch (err) {
-        console.error(err);
-      }
-    }
-  }
-
   #setStatus(status, message = '') {
     this.status = status;
     this.message = message;
-    this.#emit('status', { status, message, code: this.closeCode });
+    this.emit('status', { status, message, code: this.closeCode });
   }
 
   connect() {
@@ -156,14 +141,14 @@ export class RoomSocket {
         this.welcomedAt = localNow();
         this.#setStatus('live');
         this.#startPings();
-        this.#emit('welcome', frame);
+        this.emit('welcome', frame);
         break;
       case 'pong': {
         const t3 = localNow();
         // The server's whole milliseconds are truncated: their middle is the better guess.
         const mid = (t) => (Number.isInteger(t) ? t + 0.5 : t);
         const sample = this.clock.add({ t0: frame.t0, t1: mid(frame.t1), t2: mid(frame.t2), t3 });
-        if (sample) this.#emit('clock', sample);
+        if (sample) this.emit('clock', sample);
         break;
       }
       case 'ack':
@@ -175,16 +160,16 @@ export class RoomSocket {
           if (frame.type === 'ack') entry.resolve(frame);
           else entry.reject(Object.assign(new Error(frame.message || 'The room refused that.'), { code: frame.code }));
         } else if (frame.type === 'error') {
-          this.#emit('error', frame);
+          this.emit('error', frame);
         }
         break;
       }
       case 'roomClosed':
         this.message = frame.reason ? `The room was closed: ${frame.reason}` : FINAL[4000];
-        this.#emit('roomClosed', frame);
+        this.emit('roomClosed', frame);
         break;
       default:
-        this.#emit(frame.type, frame);
+        this.emit(frame.type, frame);
     }
   }
 
@@ -199,7 +184,7 @@ export class RoomSocket {
       window.removeEventListener('online', this.onOnline);
       const why = event.code === 4403 && /removed|kick/i.test(event.reason || '') ? 'You were removed from this room by the host.' : FINAL[event.code];
       this.#setStatus('closed', event.code === 4000 && this.message ? this.message : why);
-      this.#emit('closed', { code: event.code, reason: event.reason, message: this.message });
+      this.emit('closed', { code: event.code, reason: event.reason, message: this.message });
       return;
     }
     this.#dropped(RETRY[event.code] || 'The connection to the room dropped.');
