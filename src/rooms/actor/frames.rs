@@ -1,0 +1,216 @@
+//! What a room tells its members: frames built from its state, and the fan-out to every
+//! socket's bounded queue.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::{FULL_LIST_UP_TO, GRACE, Member, Outgoing, Room, URL_RENEW, duration_ms};
+use crate::rooms::protocol::{
+    Author, MemberInfo, PlaybackInfo, QueueEntry, QueueInfo, RoomInfo, ServerFrame, TrackInfo, now_ms,
+};
+use crate::services::rooms::Live;
+
+impl Room {
+    pub(super) fn author(&self, member: &str) -> Author {
+        match self.members.iter().find(|m| m.id == member) {
+            Some(m) => Author { id: m.id.clone(), name: m.name.clone(), guest: m.guest },
+            None => Author { id: member.to_string(), name: String::new(), guest: false },
+        }
+    }
+
+    pub(super) fn url(&mut self, resource: &str) -> String {
+        if let Some((url, at)) = self.urls.get(resource)
+            && at.elapsed() < URL_RENEW
+        {
+            return url.clone();
+        }
+        let viewer = format!("room:{}", self.row.id);
+        let url = crate::services::media::grant_url(&self.state, &viewer, resource, None);
+        self.urls.insert(resource.to_string(), (url.clone(), Instant::now()));
+        url
+    }
+
+    pub(super) fn track_info(&mut self, track_id: &str) -> Option<TrackInfo> {
+        let track = self.tracks.get(track_id)?.clone();
+        let cover_url = match (&track.album_id, track.has_cover) {
+            (Some(album), true) => Some(self.url(&format!("cover/album/{album}"))),
+            _ => None,
+        };
+        Some(TrackInfo {
+            stream_url: self.url(&format!("stream/{}", track.id)),
+            duration_ms: duration_ms(&track),
+            id: track.id,
+            title: track.title,
+            artist: track.artist,
+            album: track.album,
+            codec: track.codec,
+            cover_url,
+        })
+    }
+
+    pub(super) fn playback_info(&mut self) -> PlaybackInfo {
+        let item = self.current_item().map(|i| (i.id.clone(), i.track_id.clone()));
+        let track = item.as_ref().and_then(|(_, t)| self.track_info(t));
+        PlaybackInfo {
+            item_id: item.as_ref().map(|(i, _)| i.clone()),
+            track_id: item.map(|(_, t)| t),
+            track,
+            playing: self.clock.playing,
+            position_ms: self.clock.position_ms,
+            at_server_ms: self.clock.at_ms,
+            rate: 1.0,
+            by: self.by.clone(),
+            seq: self.seq,
+        }
+    }
+
+    pub(super) fn queue_info(&mut self) -> QueueInfo {
+        let entries: Vec<(String, String, Author)> =
+            self.queue.iter().map(|i| (i.id.clone(), i.track_id.clone(), i.added_by.clone())).collect();
+        let items = entries
+            .into_iter()
+            .filter_map(|(item_id, track_id, added_by)| {
+                let track = self.track_info(&track_id)?;
+                Some(QueueEntry { item_id, track_id, added_by, track })
+            })
+            .collect();
+        QueueInfo { items, seq: self.queue_seq }
+    }
+
+    pub(super) fn member_info(&self, m: &Member) -> MemberInfo {
+        MemberInfo {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            guest: m.guest,
+            avatar_url: m.avatar_url.clone(),
+            is_host: self.row.host_id == m.id,
+            ready: m.ready,
+            connected: m.away_until.is_none(),
+            joined_at: m.joined_at,
+        }
+    }
+
+    pub(super) fn room_info(&self) -> RoomInfo {
+        RoomInfo {
+            id: self.row.id.to_string(),
+            name: self.row.name.clone(),
+            code: self.row.code.clone(),
+            visibility: self.row.visibility,
+            control_mode: self.row.control_mode,
+            allow_guests: self.row.allow_guests,
+            host_id: self.row.host_id.to_string(),
+            owner_id: self.row.owner_id.to_string(),
+        }
+    }
+
+    pub(super) fn members_info(&self) -> Vec<MemberInfo> {
+        self.members.iter().map(|m| self.member_info(m)).collect()
+    }
+
+    pub(super) fn welcome(&mut self, member: &str) -> ServerFrame {
+        let members = self.members_info();
+        let you = members.iter().find(|m| m.id == member).cloned().expect("the member just joined");
+        ServerFrame::Welcome {
+            you,
+            room: self.room_info(),
+            members,
+            playback: self.playback_info(),
+            queue: self.queue_info(),
+            recent_chat: self.chat.iter().cloned().collect(),
+            server_time: now_ms(),
+        }
+    }
+
+    pub(super) fn live(&self) -> Live {
+        let current = self.current_item();
+        Live {
+            member_ids: self.members.iter().filter_map(|m| m.user_id.clone()).collect(),
+            guest_count: self.members.iter().filter(|m| m.guest).count(),
+            current_track: current.map(|c| c.track_id.clone()),
+            position_ms: current.map(|_| self.clock.position(now_ms())),
+            playing: self.clock.playing,
+            queue: self.queue_rows(),
+        }
+    }
+
+    /// Tells everyone (but `skip`) that one member's ready or connected state changed: the
+    /// full list in a small room (as the protocol began), just that member in a big one.
+    pub(super) fn member_changed(&mut self, id: &str, skip: Option<u64>) {
+        let frame = if self.members.len() <= FULL_LIST_UP_TO {
+            ServerFrame::Members { members: self.members_info() }
+        } else {
+            let Some(member) = self.members.iter().find(|m| m.id == id) else { return };
+            ServerFrame::MemberUpdated { member: self.member_info(member) }
+        };
+        self.broadcast_text(frame.text(), skip);
+    }
+
+    pub(super) fn broadcast_members(&mut self) {
+        let frame = ServerFrame::Members { members: self.members_info() };
+        self.broadcast(&frame);
+    }
+
+    pub(super) fn broadcast_queue(&mut self) {
+        let frame = ServerFrame::Queue(self.queue_info());
+        self.broadcast(&frame);
+    }
+
+    pub(super) fn broadcast(&mut self, frame: &ServerFrame) {
+        self.broadcast_text(frame.text(), None);
+    }
+
+    pub(super) fn broadcast_except(&mut self, skip: u64, frame: &ServerFrame) {
+        self.broadcast_text(frame.text(), Some(skip));
+    }
+
+    /// Queues `text` for every socket; a socket whose queue is full is dropped (it closes with
+    /// 4408 and may reconnect) so it never holds the room back.
+    pub(super) fn broadcast_text(&mut self, text: Arc<str>, skip: Option<u64>) {
+        let mut too_slow = Vec::new();
+        for (id, socket) in &self.sockets {
+            if Some(*id) == skip {
+                continue;
+            }
+            if let Err(mpsc::error::TrySendError::Full(_)) = socket.outbox.try_send(Outgoing::Text(text.clone())) {
+                too_slow.push(*id);
+            }
+        }
+        self.drop_slow(too_slow);
+    }
+
+    pub(super) fn send_to(&mut self, conn: u64, text: Arc<str>) {
+        let full = self.sockets.get(&conn).is_some_and(|s| {
+            matches!(s.outbox.try_send(Outgoing::Text(text)), Err(mpsc::error::TrySendError::Full(_)))
+        });
+        if full {
+            self.drop_slow(vec![conn]);
+        }
+    }
+
+    pub(super) fn drop_slow(&mut self, sockets: Vec<u64>) {
+        for id in sockets {
+            if let Some(socket) = self.sockets.remove(&id) {
+                tracing::warn!("a room member fell too far behind; dropping the connection");
+                metrics::counter!("soundroom_room_sockets_cut_off_total").increment(1);
+                // Its queue is full, so no close frame fits: dropping the sender tells the socket.
+                drop(socket.outbox);
+                if let Some(m) = self.members.iter_mut().find(|m| m.id == socket.member) {
+                    m.sockets = m.sockets.saturating_sub(1);
+                    if m.sockets == 0 {
+                        m.away_until = Some(Instant::now() + GRACE);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes every socket of a member with `code`.
+    pub(super) fn close_member(&mut self, member: &str, code: u16, reason: &str) {
+        for socket in self.sockets.values().filter(|s| s.member == member) {
+            let _ = socket.outbox.try_send(Outgoing::Close(code, reason.to_string()));
+        }
+        self.sockets.retain(|_, s| s.member != member);
+    }
+}
