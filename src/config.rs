@@ -18,6 +18,22 @@ pub struct Config {
     pub auth: AuthConfig,
     pub limits: LimitsConfig,
     pub transcoding: TranscodingConfig,
+    pub rooms: RoomsConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoomsConfig {
+    /// A member whose connection drops stays listed this long, so a reconnect is seamless.
+    pub reconnect_grace_secs: u64,
+    /// A room with nobody in it stops its task after this long (it starts again on the next join).
+    pub idle_stop_secs: u64,
+}
+
+impl Default for RoomsConfig {
+    fn default() -> Self {
+        Self { reconnect_grace_secs: 15, idle_stop_secs: 60 }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -593,3 +593,30 @@ async fn rooms_queues_and_positions_survive_a_restart_paused() {
     assert_eq!(welcome["recentChat"][0]["text"], "still here after a restart?");
     assert_eq!(welcome["room"]["id"], room.as_str());
 }
+
+#[tokio::test]
+async fn an_empty_room_stops_its_task_and_a_member_who_stays_away_leaves() {
+    let p = party_with(|c| {
+        c.rooms.idle_stop_secs = 1;
+        c.rooms.reconnect_grace_secs = 1;
+    })
+    .await;
+    let (room, _) = create_room(&p.app, &p.ann, json!({ "name": "Den", "visibility": "PUBLIC" })).await;
+    let (mut ann, _) = join_room(&p.app, &p.ann, &room).await;
+    let (bob, _) = join_room(&p.app, &p.bob, &room).await;
+    ann.ok(json!({ "type": "queueAdd", "trackIds": [p.tracks[1]] })).await;
+    drop(bob);
+    // Bob dropped without `leave` and never came back: after the grace period he leaves.
+    assert_eq!(ann.next_of("memberLeft").await["userId"], p.bob.user_id.as_str());
+    ann.ok(json!({ "type": "leave" })).await;
+    let stopped = async {
+        while p.app.state.rooms.live_count() > 0 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, stopped).await.expect("the empty room's task stopped");
+    // The next member starts it again, from what was stored.
+    let (_, welcome) = join_room(&p.app, &p.bob, &room).await;
+    assert_eq!(welcome["queue"]["items"][0]["trackId"], p.tracks[1].as_str());
+    assert_eq!(p.app.state.rooms.live_count(), 1);
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::{FULL_LIST_UP_TO, GRACE, Member, Outgoing, Room, URL_RENEW, duration_ms};
+use super::{FULL_LIST_UP_TO, Member, Outgoing, Room, URL_RENEW, duration_ms};
 use crate::rooms::protocol::{
     Author, MemberInfo, PlaybackInfo, QueueEntry, QueueInfo, RoomInfo, ServerFrame, TrackInfo, now_ms,
 };
@@ -190,6 +190,7 @@ impl Room {
     }
 
     pub(super) fn drop_slow(&mut self, sockets: Vec<u64>) {
+        let grace = self.grace();
         for id in sockets {
             if let Some(socket) = self.sockets.remove(&id) {
                 tracing::warn!("a room member fell too far behind; dropping the connection");
@@ -199,7 +200,7 @@ impl Room {
                 if let Some(m) = self.members.iter_mut().find(|m| m.id == socket.member) {
                     m.sockets = m.sockets.saturating_sub(1);
                     if m.sockets == 0 {
-                        m.away_until = Some(Instant::now() + GRACE);
+                        m.away_until = Some(Instant::now() + grace);
                     }
                 }
             }

@@ -23,10 +23,6 @@ use crate::domain::room::{Clock, ControlMode};
 use crate::services::rooms::{self, Identity, Live, RoomRow, RoomTrackRow};
 use crate::state::SharedState;
 
-/// A member whose last socket dropped stays this long, so a reconnect is seamless.
-pub const GRACE: Duration = Duration::from_secs(15);
-/// A room with nobody in it stops its actor after this long.
-const IDLE: Duration = Duration::from_secs(60);
 /// How long a new track waits for everyone to be ready before it starts anyway.
 const READY_WAIT_MS: i64 = 4_000;
 /// While playing, the position is stored this often (a crash loses at most this much).
@@ -119,7 +115,7 @@ async fn run(state: SharedState, id: RoomId, mut rx: mpsc::Receiver<Command>) {
                 break;
             }
         }
-        if room.closed || (room.idle_for() >= IDLE && state.rooms.retire(&id, &mut rx)) {
+        if room.closed || (room.idle_for() >= room.idle_stop() && state.rooms.retire(&id, &mut rx)) {
             if room.closed {
                 state.rooms.retire_closed(&id);
             }
@@ -259,6 +255,16 @@ impl Room {
         }
     }
 
+    /// How long a dropped member stays (`rooms.reconnect_grace_secs`).
+    fn grace(&self) -> Duration {
+        Duration::from_secs(self.state.config.rooms.reconnect_grace_secs)
+    }
+
+    /// How long an empty room keeps its task (`rooms.idle_stop_secs`).
+    fn idle_stop(&self) -> Duration {
+        Duration::from_secs(self.state.config.rooms.idle_stop_secs)
+    }
+
     fn idle_for(&self) -> Duration {
         self.empty_since.map_or(Duration::ZERO, |since| since.elapsed())
     }
@@ -282,7 +288,7 @@ impl Room {
             wake = wake.min(self.last_saved + SAVE_EVERY);
         }
         if let Some(since) = self.empty_since {
-            wake = wake.min(since + IDLE);
+            wake = wake.min(since + self.idle_stop());
         }
         wake
     }
@@ -409,12 +415,13 @@ impl Room {
     }
 
     /// A socket went away: the member leaves at once (`leave`) or after the grace period.
-    async fn socket_gone(&mut self, member_id: &str, grace: bool) {
+    async fn socket_gone(&mut self, member_id: &str, with_grace: bool) {
+        let grace = self.grace();
         let Some(member) = self.members.iter_mut().find(|m| m.id == member_id) else { return };
         member.sockets = member.sockets.saturating_sub(1);
         if member.sockets == 0 {
-            if grace {
-                member.away_until = Some(Instant::now() + GRACE);
+            if with_grace {
+                member.away_until = Some(Instant::now() + grace);
                 let id = member_id.to_string();
                 self.member_changed(&id, None);
             } else {
