@@ -403,6 +403,14 @@ pub enum AlbumSort {
     RecentlyPlayed,
     /// The viewer's most played first.
     MostPlayed,
+    /// Newest additions first (the latest track added to each album).
+    Newest,
+    /// By year, then title; albums without a year last.
+    Year,
+    /// By the album artist's name, then title.
+    ArtistName,
+    /// A fresh shuffle each call (paging through it is not stable).
+    Random,
 }
 
 /// A page of albums; `viewer` is whose plays the play-based sorts use.
@@ -425,6 +433,15 @@ pub fn albums_page(
             format!("(SELECT max(p.played_at) {plays}) DESC NULLS LAST, title COLLATE NOCASE, id")
         }
         AlbumSort::MostPlayed => format!("(SELECT count(*) {plays}) DESC, title COLLATE NOCASE, id"),
+        AlbumSort::Newest => {
+            "(SELECT max(t.created_at) FROM tracks t WHERE t.album_id = albums.id) DESC, title COLLATE NOCASE, id".into()
+        }
+        AlbumSort::Year => "year IS NULL, year, title COLLATE NOCASE, id".into(),
+        AlbumSort::ArtistName => {
+            "(SELECT name FROM artists a WHERE a.id = albums.artist_id) COLLATE NOCASE NULLS LAST, title COLLATE NOCASE, id"
+                .into()
+        }
+        AlbumSort::Random => "random()".into(),
     };
     let sql = format!(
         "SELECT {ALBUM_COLUMNS} FROM albums WHERE {filter} AND ?5 IS NOT NULL ORDER BY {order} LIMIT ?3 OFFSET ?4"

@@ -325,8 +325,13 @@ async fn album_list(state: &SharedState, caller: &Caller, p: &Params) -> Result<
     let sort = match p.required("type")? {
         "recent" => AlbumSort::RecentlyPlayed,
         "frequent" => AlbumSort::MostPlayed,
-        "alphabeticalByName" | "alphabeticalByArtist" | "newest" | "random" | "starred" | "highest" => AlbumSort::Title,
-        "byYear" | "byGenre" => AlbumSort::Title,
+        "newest" => AlbumSort::Newest,
+        "random" => AlbumSort::Random,
+        "alphabeticalByName" => AlbumSort::Title,
+        "alphabeticalByArtist" => AlbumSort::ArtistName,
+        "byYear" => AlbumSort::Year,
+        // Albums cannot be starred or rated yet; byGenre needs a genre filter on albums.
+        "starred" | "highest" | "byGenre" => return Ok(Vec::new()),
         other => return Err(Failure::new(0, format!("unknown list type '{other}'"))),
     };
     let (albums, _) = library::albums(state, caller, None, None, sort, offset, size).await?;

@@ -262,8 +262,12 @@ async fn playlists_lists_and_what_soundroom_does_not_do() {
     assert_eq!(starred["starred2"]["song"][0]["id"], ids[1].as_str());
     let random = rest(&s.app, "getRandomSongs", &[("apiKey", k), ("size", "5")]).await;
     assert_eq!(random["randomSongs"]["song"].as_array().unwrap().len(), 2);
-    let list = rest(&s.app, "getAlbumList2", &[("apiKey", k), ("type", "alphabeticalByName")]).await;
-    assert_eq!(list["albumList2"]["album"][0]["name"], "Record");
+    for kind in ["alphabeticalByName", "alphabeticalByArtist", "newest", "random", "byYear", "recent", "frequent"] {
+        let list = rest(&s.app, "getAlbumList2", &[("apiKey", k), ("type", kind)]).await;
+        assert_eq!(list["albumList2"]["album"][0]["name"], "Record", "{kind}: {list}");
+    }
+    let starred = rest(&s.app, "getAlbumList2", &[("apiKey", k), ("type", "starred")]).await;
+    assert_eq!(starred["albumList2"]["album"], json!([]), "albums cannot be starred yet");
     assert_eq!(code(&rest(&s.app, "getAlbumList2", &[("apiKey", k), ("type", "sideways")]).await), 0);
     assert_eq!(code(&rest(&s.app, "getAlbumList2", &[("apiKey", k)]).await), 10);
     // Empty where Soundroom has nothing of the kind; account admin stays in the web UI.
