@@ -413,11 +413,6 @@ pub async fn admit(state: &SharedState, who: &Identity, room: RoomRef) -> AppRes
         .await
 }
 
-/// Whether a connected account may still be in a room (its session alive, account enabled).
-pub async fn still_valid(state: &SharedState, caller: &Caller) -> AppResult<bool> {
-    sessions::still_valid(state, caller).await
-}
-
 // ---- what the room actor stores ----
 
 /// Everything stored about a room, for its actor to start from.
