@@ -150,6 +150,29 @@ pub fn queue(conn: &Connection, room: &str) -> rusqlite::Result<Vec<QueueRow>> {
     .collect()
 }
 
+/// The stored queues of several rooms, by room id.
+pub fn queues_of(
+    conn: &Connection,
+    rooms: &[String],
+) -> rusqlite::Result<std::collections::HashMap<String, Vec<QueueRow>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT room_id, id, track_id, added_by, added_by_name FROM room_queue
+         WHERE room_id IN (SELECT value FROM json_each(?1)) ORDER BY room_id, sort_key",
+    )?;
+    let ids = serde_json::to_string(rooms).unwrap_or_else(|_| "[]".into());
+    let mut queues: std::collections::HashMap<String, Vec<QueueRow>> = std::collections::HashMap::new();
+    for row in stmt.query_map([ids], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            QueueRow { id: r.get(1)?, track_id: r.get(2)?, added_by: r.get(3)?, added_by_name: r.get(4)? },
+        ))
+    })? {
+        let (room, item) = row?;
+        queues.entry(room).or_default().push(item);
+    }
+    Ok(queues)
+}
+
 /// Stores the whole queue in its new order (queues are bounded, so this stays small and a
 /// crash can never leave half an edit).
 pub fn replace_queue(conn: &Connection, room: &str, items: &[QueueRow]) -> rusqlite::Result<()> {

@@ -2,13 +2,12 @@
 //! is admitted by the rooms service, then relays frames to its room's actor and the actor's
 //! frames back. Pings are answered here, at once, so clock sync never waits behind the room.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
+use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
@@ -33,12 +32,7 @@ const FRAME_BURST: f64 = 40.0;
 
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
 
-pub async fn upgrade(
-    State(state): State<HttpState>,
-    ConnectInfo(_peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-) -> Response {
+pub async fn upgrade(State(state): State<HttpState>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
     if !origin_allowed(&headers, &state.app.config.server.base_url) {
         return (StatusCode::FORBIDDEN, "this page may not open a room socket").into_response();
     }

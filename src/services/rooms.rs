@@ -265,38 +265,52 @@ pub async fn list(state: &SharedState, caller: &Caller) -> AppResult<Vec<RoomVie
             Ok(mine)
         })
         .await?;
-    let mut views = Vec::with_capacity(rows.len());
-    for row in rows {
-        views.push(view(state, caller, row).await?);
-    }
+    let mut views = views(state, caller, rows).await?;
     views.sort_by_key(|v| std::cmp::Reverse(v.live.member_ids.len() + v.live.guest_count));
     Ok(views)
 }
 
 async fn view(state: &SharedState, caller: &Caller, row: RoomRow) -> AppResult<RoomView> {
-    let live = match state.rooms.live(&row.id).await {
-        Some(live) => live,
-        None => {
-            let id = row.id.clone();
-            let queue = state.db.run(move |c| Ok(rooms::queue(c, &id)?)).await?;
-            let current = row.current_item_id.as_ref().and_then(|item| queue.iter().find(|q| &q.id == item));
-            Live {
-                current_track: current.map(|q| q.track_id.clone()),
-                position_ms: current.map(|_| row.position_ms),
-                queue,
-                ..Live::default()
-            }
-        }
+    Ok(views(state, caller, vec![row]).await?.pop().expect("one room in, one view out"))
+}
+
+/// Rooms with what is live in them: from their actors, or stored for rooms nobody is in. Two
+/// queries whatever the number of rooms (their people, and the stored queues).
+async fn views(state: &SharedState, caller: &Caller, rows: Vec<RoomRow>) -> AppResult<Vec<RoomView>> {
+    let mut live = Vec::with_capacity(rows.len());
+    for row in &rows {
+        live.push(state.rooms.live(&row.id).await);
+    }
+    let idle: Vec<String> =
+        rows.iter().zip(&live).filter(|(_, l)| l.is_none()).map(|(r, _)| r.id.to_string()).collect();
+    let people: Vec<String> = rows.iter().flat_map(|r| [r.host_id.to_string(), r.owner_id.to_string()]).collect();
+    let (mut queues, users) =
+        state.db.run(move |c| Ok((rooms::queues_of(c, &idle)?, users::by_ids(c, &people)?))).await?;
+    let users: std::collections::HashMap<String, users::UserRow> =
+        users.into_iter().map(|u| (u.id.to_string(), u)).collect();
+    let person = |id: &UserId| {
+        users
+            .get(id.as_str())
+            .cloned()
+            .map(|u| UserView::seen_by(Some(caller), u))
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("a room's host or owner is missing")))
     };
-    let (host_id, owner_id) = (row.host_id.clone(), row.owner_id.clone());
-    let (host, owner) = state.db.run(move |c| Ok((users::by_id(c, &host_id)?, users::by_id(c, &owner_id)?))).await?;
-    let missing = || AppError::internal(anyhow::anyhow!("a room's host or owner is missing"));
-    Ok(RoomView {
-        host: UserView::seen_by(Some(caller), host.ok_or_else(missing)?),
-        owner: UserView::seen_by(Some(caller), owner.ok_or_else(missing)?),
-        row,
-        live,
-    })
+    rows.into_iter()
+        .zip(live)
+        .map(|(row, live)| {
+            let live = live.unwrap_or_else(|| {
+                let queue = queues.remove(row.id.as_str()).unwrap_or_default();
+                let current = row.current_item_id.as_ref().and_then(|item| queue.iter().find(|q| &q.id == item));
+                Live {
+                    current_track: current.map(|q| q.track_id.clone()),
+                    position_ms: current.map(|_| row.position_ms),
+                    queue,
+                    ..Live::default()
+                }
+            });
+            Ok(RoomView { host: person(&row.host_id)?, owner: person(&row.owner_id)?, row, live })
+        })
+        .collect()
 }
 
 /// Invites a person (not blocked either way, enabled) to a room the caller may join.

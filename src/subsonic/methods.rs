@@ -471,19 +471,27 @@ async fn playlist(state: &SharedState, caller: &Caller, id: &str) -> Result<Node
 
 /// What friends (who share it) and the caller are playing now.
 async fn now_playing(state: &SharedState, caller: &Caller) -> Result<Node> {
-    let friends = activity::friends_activity(state, caller).await?;
-    let mut entries = Vec::new();
-    for change in friends {
-        let Some(playing) = change.playing else { continue };
-        let Some(track) = library::track(state, caller, playing.track_id.to_string()).await? else { continue };
-        let minutes = (chrono::Utc::now() - playing.started_at).num_minutes().max(0);
-        let node = songs(state, caller, vec![track], "entry").await?.pop().expect("one song");
-        entries.push(
-            node.attr("username", Value::from(change.friend.tag.clone()))
+    let playing: Vec<_> = activity::friends_activity(state, caller)
+        .await?
+        .into_iter()
+        .filter_map(|change| change.playing.map(|p| (change.friend, p)))
+        .collect();
+    let ids = playing.iter().map(|(_, p)| p.track_id.to_string()).collect();
+    let by_id: HashMap<String, TrackRow> =
+        batch::tracks(state, ids).await?.into_iter().map(|t| (t.id.to_string(), t)).collect();
+    let shown: Vec<_> = playing.into_iter().filter(|(_, p)| by_id.contains_key(p.track_id.as_str())).collect();
+    let tracks = shown.iter().map(|(_, p)| by_id[p.track_id.as_str()].clone()).collect();
+    let entries = songs(state, caller, tracks, "entry")
+        .await?
+        .into_iter()
+        .zip(shown)
+        .map(|(node, (friend, playing))| {
+            let minutes = (chrono::Utc::now() - playing.started_at).num_minutes().max(0);
+            node.attr("username", Value::from(friend.tag))
                 .attr("minutesAgo", Value::from(minutes))
-                .attr("playerId", Value::from(0)),
-        );
-    }
+                .attr("playerId", Value::from(0))
+        })
+        .collect();
     Ok(Node::new("nowPlaying").list("entry", entries))
 }
 
@@ -600,19 +608,21 @@ async fn bookmarks(state: &SharedState, caller: &Caller) -> Result<Node> {
         .map(|t| (t.id.to_string(), t))
         .collect();
     let me = crate::services::accounts::me(state, caller).await?.map(|u| u.tag().to_string()).unwrap_or_default();
-    let mut nodes = Vec::new();
-    for mark in marks {
-        let Some(track) = by_id.get(&mark.track_id).cloned() else { continue };
-        let entry = songs(state, caller, vec![track], "entry").await?.pop().expect("one song");
-        nodes.push(
+    let marks: Vec<_> = marks.into_iter().filter(|m| by_id.contains_key(&m.track_id)).collect();
+    let tracks = marks.iter().map(|m| by_id[&m.track_id].clone()).collect();
+    let nodes = songs(state, caller, tracks, "entry")
+        .await?
+        .into_iter()
+        .zip(marks)
+        .map(|(entry, mark)| {
             Node::new("bookmark")
                 .attr("position", Value::from(mark.position_ms))
                 .attr("username", Value::from(me.clone()))
                 .attr("comment", mark.comment.map(Value::from))
                 .attr("created", Value::from(mark.created_at))
                 .attr("changed", Value::from(mark.changed_at))
-                .child(entry),
-        );
-    }
+                .child(entry)
+        })
+        .collect();
     Ok(Node::new("bookmarks").list("bookmark", nodes))
 }
