@@ -1,0 +1,3 @@
+// The player's strings (bar, phone now-playing view, queue, shortcuts help).
+export default {
+};
