@@ -4,7 +4,7 @@ use crate::domain::ids::{AlbumId, ArtistId, TrackId};
 use crate::domain::library::TrackSource;
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+use rusqlite::{Connection, OptionalExtension, Row, named_params, params, params_from_iter, types::Value};
 
 #[derive(Debug, Clone)]
 pub struct ArtistRow {
@@ -371,27 +371,35 @@ pub fn tracks_count(conn: &Connection, f: &TrackFilter) -> rusqlite::Result<i64>
     conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))
 }
 
+/// A page of artists by name; `favorites_of` keeps only that user's favourite artists.
 pub fn artists_page(
     conn: &Connection,
     search: Option<&str>,
     genre: Option<&str>,
+    favorites_of: Option<&str>,
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<(Vec<ArtistRow>, i64)> {
     let filter =
-        "(?1 IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = 'artist'))
-        AND (?2 IS NULL OR genre = ?2 COLLATE NOCASE
-             OR EXISTS (SELECT 1 FROM tracks t WHERE t.artist_id = artists.id AND t.genre = ?2 COLLATE NOCASE))";
+        "(:search IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH :search AND kind = 'artist'))
+        AND (:genre IS NULL OR genre = :genre COLLATE NOCASE
+             OR EXISTS (SELECT 1 FROM tracks t WHERE t.artist_id = artists.id AND t.genre = :genre COLLATE NOCASE))
+        AND (:fan IS NULL OR id IN (SELECT artist_id FROM artist_favorites WHERE user_id = :fan))";
     let sql = format!(
-        "SELECT {ARTIST_COLUMNS} FROM artists WHERE {filter} ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4"
+        "SELECT {ARTIST_COLUMNS} FROM artists WHERE {filter} ORDER BY name COLLATE NOCASE, id LIMIT :limit OFFSET :offset"
     );
     let rows = conn
         .prepare_cached(&sql)?
-        .query_map(params![search, genre, limit as i64, offset as i64], artist_from)?
+        .query_map(
+            named_params! {
+                ":search": search, ":genre": genre, ":fan": favorites_of, ":limit": limit as i64, ":offset": offset as i64,
+            },
+            artist_from,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let total = conn
         .prepare_cached(&format!("SELECT count(*) FROM artists WHERE {filter}"))?
-        .query_row(params![search, genre], |r| r.get(0))?;
+        .query_row(named_params! { ":search": search, ":genre": genre, ":fan": favorites_of }, |r| r.get(0))?;
     Ok((rows, total))
 }
 
@@ -411,22 +419,47 @@ pub enum AlbumSort {
     ArtistName,
     /// A fresh shuffle each call (paging through it is not stable).
     Random,
+    /// The viewer's highest rated first; unrated last.
+    HighestRated,
+}
+
+/// Which albums a page holds.
+#[derive(Debug, Clone, Default)]
+pub struct AlbumFilter {
+    /// An FTS5 query (see `fts_query`).
+    pub search: Option<String>,
+    pub artist_id: Option<String>,
+    /// Albums with at least one track of this genre.
+    pub genre: Option<String>,
+    /// Albums from these years, inclusive; a reversed range lists newest first.
+    pub years: Option<(i64, i64)>,
+    /// Only this user's favourite albums.
+    pub favorites_of: Option<String>,
+}
+
+impl AlbumFilter {
+    pub fn by_artist(id: impl ToString) -> Self {
+        Self { artist_id: Some(id.to_string()), ..Self::default() }
+    }
 }
 
 /// A page of albums; `viewer` is whose plays the play-based sorts use.
 pub fn albums_page(
     conn: &Connection,
-    search: Option<&str>,
-    artist_id: Option<&str>,
+    f: &AlbumFilter,
     sort: AlbumSort,
     viewer: &str,
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<(Vec<AlbumRow>, i64)> {
-    let filter =
-        "(?1 IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = 'album'))
-        AND (?2 IS NULL OR artist_id = ?2)";
-    let plays = "FROM plays p JOIN tracks t ON t.id = p.track_id WHERE t.album_id = albums.id AND p.user_id = ?5";
+    let (low, high) = f.years.map_or((None, None), |(a, b)| (Some(a.min(b)), Some(a.max(b))));
+    let filter = "(:search IS NULL OR id IN (SELECT ref_id FROM search_index WHERE search_index MATCH :search AND kind = 'album'))
+        AND (:artist IS NULL OR artist_id = :artist)
+        AND (:genre IS NULL OR EXISTS (SELECT 1 FROM tracks t WHERE t.album_id = albums.id AND t.genre = :genre COLLATE NOCASE))
+        AND (:low IS NULL OR year BETWEEN :low AND :high)
+        AND (:fan IS NULL OR id IN (SELECT album_id FROM album_favorites WHERE user_id = :fan))";
+    let plays = "FROM plays p JOIN tracks t ON t.id = p.track_id WHERE t.album_id = albums.id AND p.user_id = :viewer";
+    let newest_years_first = f.years.is_some_and(|(a, b)| a > b);
     let order = match sort {
         AlbumSort::Title => "title COLLATE NOCASE, id".to_string(),
         AlbumSort::RecentlyPlayed => {
@@ -436,23 +469,35 @@ pub fn albums_page(
         AlbumSort::Newest => {
             "(SELECT max(t.created_at) FROM tracks t WHERE t.album_id = albums.id) DESC, title COLLATE NOCASE, id".into()
         }
+        AlbumSort::Year if newest_years_first => "year IS NULL, year DESC, title COLLATE NOCASE, id".into(),
         AlbumSort::Year => "year IS NULL, year, title COLLATE NOCASE, id".into(),
         AlbumSort::ArtistName => {
             "(SELECT name FROM artists a WHERE a.id = albums.artist_id) COLLATE NOCASE NULLS LAST, title COLLATE NOCASE, id"
                 .into()
         }
         AlbumSort::Random => "random()".into(),
+        AlbumSort::HighestRated => "(SELECT rating FROM album_ratings r WHERE r.album_id = albums.id AND r.user_id = :viewer) DESC NULLS LAST, title COLLATE NOCASE, id".into(),
     };
+    // `:viewer` is named even when the order does not use it: every bound name must appear.
     let sql = format!(
-        "SELECT {ALBUM_COLUMNS} FROM albums WHERE {filter} AND ?5 IS NOT NULL ORDER BY {order} LIMIT ?3 OFFSET ?4"
+        "SELECT {ALBUM_COLUMNS} FROM albums WHERE {filter} AND :viewer IS NOT NULL ORDER BY {order} LIMIT :limit OFFSET :offset"
     );
+    let search = f.search.as_deref();
+    let (artist, genre, fan) = (f.artist_id.as_deref(), f.genre.as_deref(), f.favorites_of.as_deref());
     let rows = conn
         .prepare_cached(&sql)?
-        .query_map(params![search, artist_id, limit as i64, offset as i64, viewer], album_from)?
+        .query_map(
+            named_params! {
+                ":search": search, ":artist": artist, ":genre": genre, ":low": low, ":high": high, ":fan": fan,
+                ":viewer": viewer, ":limit": limit as i64, ":offset": offset as i64,
+            },
+            album_from,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total = conn
-        .prepare_cached(&format!("SELECT count(*) FROM albums WHERE {filter}"))?
-        .query_row(params![search, artist_id], |r| r.get(0))?;
+    let total = conn.prepare_cached(&format!("SELECT count(*) FROM albums WHERE {filter}"))?.query_row(
+        named_params! { ":search": search, ":artist": artist, ":genre": genre, ":low": low, ":high": high, ":fan": fan },
+        |r| r.get(0),
+    )?;
     Ok((rows, total))
 }
 

@@ -2,6 +2,7 @@
 
 pub mod ids;
 pub mod library;
+pub mod lyrics;
 pub mod room;
 pub mod social;
 pub mod time;

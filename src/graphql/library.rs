@@ -47,8 +47,16 @@ impl Artist {
     #[graphql(complexity = "50 * child_complexity + 1")]
     async fn albums(&self, ctx: &Context<'_>) -> GqlResult<Vec<Album>> {
         let me = crate::graphql::caller(ctx)?;
-        let (rows, _) =
-            library::albums(state(ctx), &me, None, Some(self.0.id.to_string()), Default::default(), 0, 500).await?;
+        let (rows, _) = library::albums(
+            state(ctx),
+            &me,
+            library::AlbumFilter::by_artist(&self.0.id),
+            false,
+            Default::default(),
+            0,
+            500,
+        )
+        .await?;
         Ok(rows.into_iter().map(Album).collect())
     }
     #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity + 1")]
@@ -59,6 +67,11 @@ impl Artist {
     async fn track_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
         let loader = ctx.data::<DataLoader<ArtistTrackCountLoader>>()?;
         Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or(0))
+    }
+    /// Whether it is among your favourite artists.
+    async fn is_favorite(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        let loader = ctx.data::<DataLoader<ArtistFavoriteLoader>>()?;
+        Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or(false))
     }
 }
 
@@ -78,6 +91,11 @@ impl Album {
     }
     async fn cover_url(&self, ctx: &Context<'_>) -> Option<String> {
         album_cover_url(ctx, &self.0)
+    }
+    /// Whether it is among your favourite albums.
+    async fn is_favorite(&self, ctx: &Context<'_>) -> GqlResult<bool> {
+        let loader = ctx.data::<DataLoader<AlbumFavoriteLoader>>()?;
+        Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or(false))
     }
     /// In disc and track order.
     #[graphql(complexity = "30 * child_complexity + 1")]
@@ -171,6 +189,20 @@ impl Track {
     async fn source(&self) -> &str {
         self.0.source.as_str()
     }
+    /// Where the file is: relative to its music folder, or `uploads/<file>` for an upload.
+    async fn path(&self, ctx: &Context<'_>) -> String {
+        library::display_path(state(ctx), &self.0)
+    }
+    /// Your rating, 1–5; 0 when you have not rated it.
+    async fn rating(&self, ctx: &Context<'_>) -> GqlResult<i32> {
+        let loader = ctx.data::<DataLoader<TrackRatingLoader>>()?;
+        Ok(loader.load_one(self.0.id.to_string()).await?.map_or(0, i32::from))
+    }
+    /// Lyrics found beside the file (`.lrc`) or in its tags; null when there are none.
+    async fn lyrics(&self, ctx: &Context<'_>) -> GqlResult<Option<Lyrics>> {
+        let me = crate::graphql::caller(ctx)?;
+        Ok(crate::services::marks::lyrics(state(ctx), &me, self.0.id.to_string()).await?.map(Lyrics))
+    }
     async fn cover_url(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
         Ok(load_album(ctx, self.0.album_id.as_ref()).await?.and_then(|a| album_cover_url(ctx, &a)))
     }
@@ -214,6 +246,30 @@ impl Track {
             None => format!("{url}&format={format}"),
         }
     }
+}
+
+pub struct Lyrics(crate::domain::lyrics::Lyrics);
+
+#[Object]
+impl Lyrics {
+    /// Whether lines carry start times (LRC).
+    async fn synced(&self) -> bool {
+        self.0.synced
+    }
+    async fn lines(&self) -> Vec<LyricLine> {
+        self.0.lines.iter().map(|l| LyricLine { start_ms: l.start_ms, text: l.text.clone() }).collect()
+    }
+    /// The whole text, one line per line.
+    async fn text(&self) -> String {
+        self.0.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
+    }
+}
+
+#[derive(async_graphql::SimpleObject)]
+pub struct LyricLine {
+    /// Milliseconds from the start; null for unsynced lyrics.
+    start_ms: Option<i64>,
+    text: String,
 }
 
 /// One page of tracks as a Relay connection.

@@ -8,7 +8,7 @@ use crate::graphql::pagination::{self, Page};
 use crate::graphql::playlists::Playlist;
 use crate::graphql::types::User;
 use crate::graphql::{GqlResult, caller, state};
-use crate::services::library::TrackFilter;
+use crate::services::library::{AlbumFilter, TrackFilter};
 use crate::services::{albums, library, tracks};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
@@ -37,6 +37,16 @@ pub enum AlbumSort {
     RecentlyPlayed,
     /// Your most played first.
     MostPlayed,
+    /// Recently added first.
+    Newest,
+    /// By year, oldest first; albums without a year last.
+    Year,
+    /// By the album artist's name.
+    Artist,
+    /// A fresh shuffle on every call (pages are not stable).
+    Random,
+    /// Your highest rated first.
+    HighestRated,
 }
 
 impl From<AlbumSort> for crate::services::library::AlbumSort {
@@ -45,6 +55,11 @@ impl From<AlbumSort> for crate::services::library::AlbumSort {
             AlbumSort::Title => Self::Title,
             AlbumSort::RecentlyPlayed => Self::RecentlyPlayed,
             AlbumSort::MostPlayed => Self::MostPlayed,
+            AlbumSort::Newest => Self::Newest,
+            AlbumSort::Year => Self::Year,
+            AlbumSort::Artist => Self::ArtistName,
+            AlbumSort::Random => Self::Random,
+            AlbumSort::HighestRated => Self::HighestRated,
         }
     }
 }
@@ -112,10 +127,12 @@ impl LibraryQuery {
         after: Option<String>,
         search: Option<String>,
         genre: Option<String>,
+        #[graphql(default, desc = "Only your favourite artists.")] favorites: bool,
     ) -> GqlResult<Page<Artist>> {
         let me = caller(ctx)?;
         let (offset, limit) = pagination::window(first, after.as_deref())?;
-        let (rows, total) = library::artists(state(ctx), &me, search_filter(search), genre, offset, limit).await?;
+        let (rows, total) =
+            library::artists(state(ctx), &me, search_filter(search), genre, favorites, offset, limit).await?;
         Ok(pagination::page(rows.into_iter().map(Artist).collect(), offset, total))
     }
 
@@ -131,12 +148,19 @@ impl LibraryQuery {
         after: Option<String>,
         search: Option<String>,
         artist_id: Option<ID>,
+        genre: Option<String>,
         #[graphql(default)] sort: AlbumSort,
+        #[graphql(default, desc = "Only your favourite albums.")] favorites: bool,
     ) -> GqlResult<Page<Album>> {
         let me = caller(ctx)?;
         let (offset, limit) = pagination::window(first, after.as_deref())?;
-        let filter = (search_filter(search), artist_id.map(|i| i.0));
-        let (rows, total) = library::albums(state(ctx), &me, filter.0, filter.1, sort.into(), offset, limit).await?;
+        let filter = AlbumFilter {
+            search: search_filter(search),
+            artist_id: artist_id.map(|i| i.0),
+            genre,
+            ..AlbumFilter::default()
+        };
+        let (rows, total) = library::albums(state(ctx), &me, filter, favorites, sort.into(), offset, limit).await?;
         Ok(pagination::page(rows.into_iter().map(Album).collect(), offset, total))
     }
 

@@ -7,6 +7,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 
 use crate::services::accounts::UserRow;
 use crate::services::batch::{self, AlbumRow, ArtistRow, TrackRow};
+use crate::services::marks::{self, FavoriteKind, RatingKind};
 use crate::state::SharedState;
 
 type LoadResult<V> = Result<HashMap<String, V>, async_graphql::Error>;
@@ -93,6 +94,10 @@ impl Loader<String> for PlaylistStatsLoader {
 
 /// The caller's (plays, last played at) per track.
 pub struct PlayStatsLoader(SharedState, Option<String>);
+/// The caller's favourite albums and artists, and their track ratings, by id.
+pub struct AlbumFavoriteLoader(SharedState, Option<String>);
+pub struct ArtistFavoriteLoader(SharedState, Option<String>);
+pub struct TrackRatingLoader(SharedState, Option<String>);
 
 impl Loader<String> for PlayStatsLoader {
     type Value = (i64, String);
@@ -100,6 +105,42 @@ impl Loader<String> for PlayStatsLoader {
     async fn load(&self, keys: &[String]) -> LoadResult<(i64, String)> {
         let Some(user) = self.1.clone() else { return Ok(HashMap::new()) };
         Ok(batch::play_stats(&self.0, user, keys.to_vec()).await?)
+    }
+}
+
+impl Loader<String> for AlbumFavoriteLoader {
+    type Value = bool;
+    type Error = async_graphql::Error;
+    async fn load(&self, keys: &[String]) -> LoadResult<bool> {
+        favorite_flags(&self.0, FavoriteKind::Album, self.1.clone(), keys).await
+    }
+}
+
+impl Loader<String> for ArtistFavoriteLoader {
+    type Value = bool;
+    type Error = async_graphql::Error;
+    async fn load(&self, keys: &[String]) -> LoadResult<bool> {
+        favorite_flags(&self.0, FavoriteKind::Artist, self.1.clone(), keys).await
+    }
+}
+
+async fn favorite_flags(
+    state: &SharedState,
+    kind: FavoriteKind,
+    user: Option<String>,
+    keys: &[String],
+) -> LoadResult<bool> {
+    let Some(user) = user else { return Ok(HashMap::new()) };
+    let found = marks::favorites_among(state, kind, user, keys.to_vec()).await?;
+    Ok(found.into_iter().map(|id| (id, true)).collect())
+}
+
+impl Loader<String> for TrackRatingLoader {
+    type Value = u8;
+    type Error = async_graphql::Error;
+    async fn load(&self, keys: &[String]) -> LoadResult<u8> {
+        let Some(user) = self.1.clone() else { return Ok(HashMap::new()) };
+        Ok(marks::ratings_among(&self.0, RatingKind::Track, user, keys.to_vec()).await?)
     }
 }
 
@@ -112,6 +153,9 @@ pub fn attach(request: async_graphql::Request, state: &SharedState, user_id: Opt
         .data(DataLoader::new(AlbumDurationLoader(state.clone()), tokio::spawn))
         .data(DataLoader::new(ArtistTrackCountLoader(state.clone()), tokio::spawn))
         .data(DataLoader::new(FavoriteLoader(state.clone(), user_id.clone()), tokio::spawn))
+        .data(DataLoader::new(AlbumFavoriteLoader(state.clone(), user_id.clone()), tokio::spawn))
+        .data(DataLoader::new(ArtistFavoriteLoader(state.clone(), user_id.clone()), tokio::spawn))
+        .data(DataLoader::new(TrackRatingLoader(state.clone(), user_id.clone()), tokio::spawn))
         .data(DataLoader::new(PlayStatsLoader(state.clone(), user_id), tokio::spawn))
         .data(DataLoader::new(PlaylistStatsLoader(state.clone()), tokio::spawn))
         .data(DataLoader::new(UserLoader(state.clone()), tokio::spawn))

@@ -8,6 +8,7 @@ pub mod library;
 mod library_api;
 mod limits;
 pub mod loaders;
+mod marks;
 mod pagination;
 pub mod playlists;
 mod rooms;
@@ -40,6 +41,7 @@ pub struct Query(
     activity::ActivityQuery,
     rooms::RoomQuery,
     subsonic::SubsonicQuery,
+    marks::MarksQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -53,6 +55,7 @@ pub struct Mutation(
     rooms::RoomMutation,
     subsonic::SubsonicMutation,
     activity::ActivityMutation,
+    marks::MarksMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;

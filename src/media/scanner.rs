@@ -54,7 +54,8 @@ impl Scan<'_> {
         report.progress.phase = "walking";
         (self.on_progress)(&report.progress);
         let known = library::library_files(conn)?;
-        let (candidates, seen, roots) = self.walk(&known, &mut report);
+        let hidden = crate::db::marks::hidden_paths(conn)?;
+        let (candidates, seen, roots) = self.walk(&known, &hidden, &mut report);
         report.progress.phase = "reading";
         report.progress.files_total = Some(seen.len() as u64);
         (self.on_progress)(&report.progress);
@@ -103,8 +104,9 @@ impl Scan<'_> {
     }
 
     /// Reads the given files if they are new or changed (used by the watcher).
-    pub fn read_files(&self, conn: &mut Connection, files: &[PathBuf]) -> anyhow::Result<ScanProgress> {
+    pub fn read_files(&self, conn: &mut Connection, files: &[PathBuf]) -> anyhow::Result<ScanReport> {
         let known = library::library_files(conn)?;
+        let hidden = crate::db::marks::hidden_paths(conn)?;
         let allowed = self.resolved_folders();
         let mut candidates = Vec::new();
         for path in files {
@@ -115,6 +117,9 @@ impl Scan<'_> {
             let Ok(meta) = std::fs::metadata(&path) else { continue };
             let (size, mtime) = file_stamp(&meta);
             let key = path.display().to_string();
+            if hidden.contains(&key) {
+                continue;
+            }
             match known.get(&key) {
                 Some((_, s, m)) if *s == size && *m == mtime => {}
                 other => candidates.push(Candidate { path, size, mtime, existing: other.map(|k| k.0.clone()) }),
@@ -125,7 +130,7 @@ impl Scan<'_> {
         for (path, reason) in &report.skipped {
             tracing::warn!(path, reason, "skipped file");
         }
-        Ok(report.progress)
+        Ok(report)
     }
 
     /// Lists audio files; returns the ones to read, every path seen, and the roots that exist
@@ -133,6 +138,7 @@ impl Scan<'_> {
     fn walk(
         &self,
         known: &HashMap<String, (String, i64, i64)>,
+        hidden: &HashSet<String>,
         report: &mut ScanReport,
     ) -> (Vec<Candidate>, HashSet<String>, Vec<PathBuf>) {
         let mut candidates = Vec::new();
@@ -166,6 +172,10 @@ impl Scan<'_> {
                 let (size, mtime) = file_stamp(&meta);
                 // Overlapping folders (/music and /music/rock) must not read a file twice.
                 if !seen.insert(path.clone()) {
+                    continue;
+                }
+                // An admin removed it from the library; the file stays, the track does not.
+                if hidden.contains(&path) {
                     continue;
                 }
                 match known.get(&path) {
@@ -322,11 +332,14 @@ pub fn store_track(
         source: file.source,
         uploaded_by: file.uploaded_by,
     };
-    match existing {
+    let id = match existing {
         Some(id) => {
             library::update_track_from_file(conn, id, &row)?;
-            Ok(id.to_string())
+            id.to_string()
         }
-        None => Ok(library::insert_track(conn, &row)?),
-    }
+        None => library::insert_track(conn, &row)?,
+    };
+    let lyrics = info.lyrics.as_ref().map(|l| (l.source, l.body.as_str()));
+    crate::db::marks::set_lyrics(conn, &id, lyrics)?;
+    Ok(id)
 }

@@ -36,6 +36,30 @@ pub struct TrackInfo {
     pub channels: Option<u8>,
     /// The embedded front cover, if any: (bytes, file extension).
     pub cover: Option<(Vec<u8>, &'static str)>,
+    /// Lyrics: an `.lrc` file beside the audio wins over the embedded tag.
+    pub lyrics: Option<FoundLyrics>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundLyrics {
+    /// `lrc` (a file beside the audio) or `tag` (embedded).
+    pub source: &'static str,
+    pub body: String,
+}
+
+/// Lyrics files larger than this are not lyrics.
+const MAX_LYRICS_BYTES: u64 = 256 * 1024;
+
+/// `Song.flac` → `Song.lrc` beside it, when present, readable and of a sensible size.
+fn lrc_beside(path: &Path) -> Option<FoundLyrics> {
+    let lrc = path.with_extension("lrc");
+    let meta = std::fs::symlink_metadata(&lrc).ok()?;
+    if !meta.is_file() || meta.len() > MAX_LYRICS_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(&lrc).ok()?;
+    let body = String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').trim().to_string();
+    (!body.is_empty()).then_some(FoundLyrics { source: "lrc", body })
 }
 
 /// Reads tags and stream facts; the error is a short reason for the skipped-files list.
@@ -117,6 +141,9 @@ fn read_inner(path: &Path, name: &Path) -> Result<TrackInfo, String> {
         apply_tag(&mut info, tag);
     }
     fill_from_path(&mut info, name);
+    if let Some(lrc) = lrc_beside(path) {
+        info.lyrics = Some(lrc);
+    }
     Ok(info)
 }
 
@@ -135,6 +162,11 @@ fn apply_tag(info: &mut TrackInfo, tag: &lofty::tag::Tag) {
     info.track_number = tag.track().filter(|n| *n > 0);
     info.disc_number = tag.disk().filter(|n| *n > 0);
     info.year = tag.date().map(|d| i32::from(d.year)).filter(|y| *y > 0);
+    info.lyrics = tag
+        .get_string(ItemKey::Lyrics)
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && l.len() as u64 <= MAX_LYRICS_BYTES)
+        .map(|body| FoundLyrics { source: "tag", body: body.to_string() });
     let front = tag.pictures().iter().find(|p| p.pic_type() == PictureType::CoverFront).or(tag.pictures().first());
     if let Some(pic) = front
         && let Some(ext) = super::artwork::image_extension(pic.data())

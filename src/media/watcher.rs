@@ -8,7 +8,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use rusqlite::Connection;
 
 use crate::db::library;
-use crate::media::scanner::{Scan, ScanProgress};
+use crate::media::scanner::{Scan, ScanReport};
 use crate::media::tags;
 
 /// Watches `folders` recursively and sends every touched path to `tx`.
@@ -38,7 +38,8 @@ pub fn watch(
 
 impl Scan<'_> {
     /// Brings the rows for `paths` (files or folders) in line with the disk.
-    pub fn apply_changes(&self, conn: &mut Connection, paths: &HashSet<PathBuf>) -> anyhow::Result<ScanProgress> {
+    /// The report's `skipped` lists the files among `paths` that could not be read.
+    pub fn apply_changes(&self, conn: &mut Connection, paths: &HashSet<PathBuf>) -> anyhow::Result<ScanReport> {
         // A set: one change often reports both a file and its folder.
         let mut files = std::collections::BTreeSet::new();
         let mut gone = Vec::new();
@@ -58,16 +59,16 @@ impl Scan<'_> {
             }
         }
         let files: Vec<PathBuf> = files.into_iter().collect();
-        let mut progress = self.read_files(conn, &files)?;
+        let mut report = self.read_files(conn, &files)?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for path in &gone {
-            progress.removed += remove_under(&tx, path)?;
+            report.progress.removed += remove_under(&tx, path)?;
         }
         library::prune_orphans(&tx)?;
         tx.commit()?;
-        progress.done = true;
-        progress.phase = "done";
-        Ok(progress)
+        report.progress.done = true;
+        report.progress.phase = "done";
+        Ok(report)
     }
 }
 

@@ -8,7 +8,9 @@ use std::time::Instant;
 use tokio::sync::broadcast;
 
 use crate::db::library as db_library;
-pub use crate::db::library::{AlbumRow, AlbumSort, ArtistRow, TrackFilter, TrackRow, TrackSort, fts_query};
+pub use crate::db::library::{
+    AlbumFilter, AlbumRow, AlbumSort, ArtistRow, TrackFilter, TrackRow, TrackSort, fts_query,
+};
 use crate::error::{AppError, AppResult};
 use crate::media::scanner::{Scan, ScanProgress};
 use crate::services::sessions::Caller;
@@ -59,6 +61,9 @@ pub fn start_scan(state: &SharedState) -> bool {
     if state.library.running.swap(true, Ordering::SeqCst) {
         return false;
     }
+    // Marked before the task starts, so an answer saying "started" is never older than the
+    // scan's own "finished".
+    mark_started(state);
     let st = state.clone();
     tokio::spawn(async move {
         let result = run_scan(st.clone()).await;
@@ -70,14 +75,18 @@ pub fn start_scan(state: &SharedState) -> bool {
     true
 }
 
+fn mark_started(state: &SharedState) {
+    let mut s = state.library.status.lock().expect("status lock");
+    s.scanning = true;
+    s.last_started_at = Some(crate::db::now());
+}
+
 /// Runs a full scan now and waits for it (used by `soundroom scan` and at start).
 pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
     let _writer = state.library.writer.lock().await;
     let started = Instant::now();
-    {
-        let mut s = state.library.status.lock().expect("status lock");
-        s.scanning = true;
-        s.last_started_at = Some(crate::db::now());
+    if !state.library.status().scanning {
+        mark_started(&state);
     }
     let folders = state.config.library.folders.clone();
     let follow_symlinks = state.config.library.follow_symlinks;
@@ -154,23 +163,33 @@ async fn apply_watched_changes(state: SharedState, mut rx: tokio::sync::mpsc::Un
         let folders = state.config.library.folders.clone();
         let follow_symlinks = state.config.library.follow_symlinks;
         let sender = state.library.progress.clone();
+        let changed = paths.clone();
         let result = state
             .db
             .run(move |conn| {
                 let quiet = |_: &ScanProgress| {};
-                let progress = Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &quiet }
-                    .apply_changes(conn, &paths)?;
-                let _ = sender.send(progress.clone());
-                Ok(progress)
+                Ok(Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &quiet }
+                    .apply_changes(conn, &paths)?)
             })
             .await;
         match result {
-            Ok(p) => tracing::info!(
-                added = p.added,
-                updated = p.updated,
-                removed = p.removed,
-                "library updated from file changes"
-            ),
+            Ok(report) => {
+                let p = &report.progress;
+                tracing::info!(
+                    added = p.added,
+                    updated = p.updated,
+                    removed = p.removed,
+                    skipped = p.skipped,
+                    "library updated from file changes"
+                );
+                // The admin's skipped list follows the disk: what changed is judged afresh.
+                {
+                    let mut s = state.library.status.lock().expect("status lock");
+                    s.skipped.retain(|(path, _)| !changed.iter().any(|c| std::path::Path::new(path).starts_with(c)));
+                    s.skipped.extend(report.skipped.iter().cloned());
+                }
+                let _ = sender.send(report.progress);
+            }
             Err(e) => e.log_if_internal(),
         }
     }
@@ -190,9 +209,7 @@ pub async fn counts(state: &SharedState) -> AppResult<Counts> {
 pub async fn rescan(state: &SharedState, caller: &Caller) -> AppResult<ScanStatus> {
     caller.require_admin()?;
     start_scan(state);
-    let mut status = state.library.status();
-    status.scanning = true;
-    Ok(status)
+    Ok(state.library.status())
 }
 
 pub fn scan_status(caller: &Caller, state: &SharedState) -> AppResult<ScanStatus> {
@@ -222,31 +239,35 @@ pub async fn tracks(
 
 pub async fn artists(
     state: &SharedState,
-    _listener: &Caller,
+    listener: &Caller,
     search: Option<String>,
     genre: Option<String>,
+    favorites_only: bool,
     offset: usize,
     limit: usize,
 ) -> AppResult<(Vec<ArtistRow>, i64)> {
-    state.db.run(move |c| Ok(db_library::artists_page(c, search.as_deref(), genre.as_deref(), offset, limit)?)).await
+    let fan = favorites_only.then(|| listener.user_id.to_string());
+    state
+        .db
+        .run(move |c| {
+            Ok(db_library::artists_page(c, search.as_deref(), genre.as_deref(), fan.as_deref(), offset, limit)?)
+        })
+        .await
 }
 
+/// A page of albums; `filter.favorites_of` is set by `favorites_only` (the caller's own).
 pub async fn albums(
     state: &SharedState,
     listener: &Caller,
-    search: Option<String>,
-    artist_id: Option<String>,
+    mut filter: AlbumFilter,
+    favorites_only: bool,
     sort: db_library::AlbumSort,
     offset: usize,
     limit: usize,
 ) -> AppResult<(Vec<AlbumRow>, i64)> {
-    let viewer = listener.user_id.clone();
-    state
-        .db
-        .run(move |c| {
-            Ok(db_library::albums_page(c, search.as_deref(), artist_id.as_deref(), sort, &viewer, offset, limit)?)
-        })
-        .await
+    let viewer = listener.user_id.to_string();
+    filter.favorites_of = favorites_only.then(|| viewer.clone());
+    state.db.run(move |c| Ok(db_library::albums_page(c, &filter, sort, &viewer, offset, limit)?)).await
 }
 
 pub async fn genres(state: &SharedState, _listener: &Caller) -> AppResult<Vec<String>> {
@@ -323,4 +344,23 @@ pub fn may_edit(caller: &Caller, track: &TrackRow) -> AppResult<()> {
     } else {
         Err(AppError::forbidden("only the uploader or an administrator can change this track"))
     }
+}
+
+/// A track's file as people should see it: relative to the music folder it is in (the server's
+/// own layout stays private), or `uploads/<file>` for an upload.
+pub fn display_path(state: &SharedState, track: &TrackRow) -> String {
+    let path = std::path::Path::new(&track.path);
+    let file_name = || path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if track.source == TrackSource::Upload {
+        return format!("uploads/{}", file_name());
+    }
+    for folder in &state.config.library.folders {
+        let roots = [std::path::absolute(folder).ok(), std::fs::canonicalize(folder).ok()];
+        for root in roots.into_iter().flatten() {
+            if let Ok(rest) = path.strip_prefix(&root) {
+                return rest.display().to_string();
+            }
+        }
+    }
+    file_name()
 }

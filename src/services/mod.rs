@@ -9,6 +9,7 @@ pub mod auth;
 pub mod batch;
 pub mod events;
 pub mod library;
+pub mod marks;
 pub mod media;
 pub mod oauth;
 pub mod playlists;

@@ -1,30 +1,27 @@
 //! The Subsonic methods, each a thin mapping from parameters to a service call and from rows
 //! to Subsonic's shapes.
 
-use std::collections::{HashMap, HashSet};
-
 use axum::extract::Request;
 use axum::response::IntoResponse;
 use serde_json::Value;
 
-use super::{Answer, Failure, Node, Params};
-use crate::services::library::{AlbumRow, AlbumSort, ArtistRow, TrackFilter, TrackRow, TrackSort};
+use super::lists::*;
+use super::nodes::{album_nodes, artist_node, songs, starred_artists};
+use super::{ALL, Answer, Failure, Node, Params, Result, annotation};
+use crate::services::library::{AlbumFilter, AlbumSort, TrackFilter, TrackSort};
 use crate::services::media::{Audio, StreamRequest};
 use crate::services::sessions::Caller;
-use crate::services::{activity, batch, library, media, playlists, queues};
+use crate::services::{library, media, playlists, queues};
 use crate::state::SharedState;
-
-type Result<T> = std::result::Result<T, Failure>;
-
-/// Everything the library holds, for lists that page through it all.
-const ALL: usize = 100_000;
 
 pub fn extensions() -> Node {
     let ext = |name: &str| {
         Node::new("openSubsonicExtensions").attr("name", Value::from(name)).attr("versions", Value::from(vec![1]))
     };
-    super::response::envelope(true)
-        .list("openSubsonicExtensions", vec![ext("apiKeyAuthentication"), ext("formPost"), ext("transcodeOffset")])
+    super::response::envelope(true).list(
+        "openSubsonicExtensions",
+        vec![ext("apiKeyAuthentication"), ext("formPost"), ext("transcodeOffset"), ext("songLyrics")],
+    )
 }
 
 pub async fn call(state: &SharedState, caller: &Caller, method: &str, p: &Params, request: Request) -> Result<Answer> {
@@ -45,13 +42,11 @@ pub async fn call(state: &SharedState, caller: &Caller, method: &str, p: &Params
         }
         "stream" | "download" => stream(state, caller, p, request, method == "download").await,
         "getCoverArt" => cover(state, p).await,
-        "star" | "unstar" => {
-            for id in p.all("id") {
-                playlists::set_favorite(state, caller, id.to_string(), method == "star").await?;
-            }
-            Ok(Answer::Empty)
-        }
-        "scrobble" => scrobble(state, caller, p).await,
+        "star" | "unstar" => annotation::star(state, caller, p, method == "star").await,
+        "setRating" => annotation::set_rating(state, caller, p).await,
+        "scrobble" => annotation::scrobble(state, caller, p).await,
+        "getLyricsBySongId" => tree(annotation::lyrics_by_song(state, caller, p.required("id")?).await?),
+        "getLyrics" => tree(annotation::lyrics_by_name(state, caller, p).await?),
         "getPlaylists" => tree(playlist_list(state, caller).await?),
         "getPlaylist" => tree(playlist(state, caller, p.required("id")?).await?),
         "getScanStatus" => {
@@ -130,13 +125,7 @@ pub async fn call(state: &SharedState, caller: &Caller, method: &str, p: &Params
             tracks.shuffle(&mut rand::thread_rng());
             tree(Node::new("randomSongs").list("song", songs(state, caller, tracks, "song").await?))
         }
-        "getStarred" | "getStarred2" => {
-            let filter = TrackFilter { favorites_of: Some(caller.user_id.to_string()), ..TrackFilter::default() };
-            let (tracks, _) = library::tracks(state, caller, filter, TrackSort::Name, 0, ALL).await?;
-            let name = if method == "getStarred" { "starred" } else { "starred2" };
-            let songs = songs(state, caller, tracks, "song").await?;
-            tree(Node::new(name).list("artist", vec![]).list("album", vec![]).list("song", songs))
-        }
+        "getStarred" | "getStarred2" => tree(annotation::starred(state, caller, method == "getStarred2").await?),
         "getNowPlaying" => tree(now_playing(state, caller).await?),
         // Soundroom knows no similar artists or biographies (it never calls the internet).
         "getArtistInfo" | "getArtistInfo2" => tree(
@@ -210,24 +199,17 @@ async fn user(state: &SharedState, caller: &Caller, p: &Params) -> Result<Node> 
         .list("folder", vec![]))
 }
 
-fn artist_node(a: &ArtistRow, album_count: Option<usize>) -> Node {
-    Node::new("artist")
-        .attr("id", Value::from(a.id.to_string()))
-        .attr("name", Value::from(a.name.clone()))
-        .attr("albumCount", album_count.map(Value::from))
-        .attr("coverArt", a.image_path.as_ref().map(|_| Value::from(format!("ar-{}", a.id))))
-}
-
 async fn artists(state: &SharedState, caller: &Caller) -> Result<Node> {
-    let (rows, _) = library::artists(state, caller, None, None, 0, ALL).await?;
+    let (rows, _) = library::artists(state, caller, None, None, false, 0, ALL).await?;
+    let starred = starred_artists(state, caller).await?;
     let mut indexes: Vec<(String, Vec<Node>)> = Vec::new();
     for a in &rows {
         let letter = a.name.chars().next().map_or("#".to_string(), |c| {
             if c.is_alphabetic() { c.to_uppercase().to_string() } else { "#".to_string() }
         });
         match indexes.last_mut() {
-            Some((l, nodes)) if *l == letter => nodes.push(artist_node(a, None)),
-            _ => indexes.push((letter, vec![artist_node(a, None)])),
+            Some((l, nodes)) if *l == letter => nodes.push(artist_node(a, None, starred.get(a.id.as_str()))),
+            _ => indexes.push((letter, vec![artist_node(a, None, starred.get(a.id.as_str()))])),
         }
     }
     let indexes = indexes
@@ -239,31 +221,11 @@ async fn artists(state: &SharedState, caller: &Caller) -> Result<Node> {
 
 async fn artist(state: &SharedState, caller: &Caller, id: &str) -> Result<Node> {
     let a = library::artist(state, caller, id.to_string()).await?.ok_or_else(|| Failure::not_found("artist"))?;
-    let (albums, _) = library::albums(state, caller, None, Some(id.to_string()), AlbumSort::Title, 0, ALL).await?;
-    let nodes = album_nodes(state, albums).await?;
-    Ok(artist_node(&a, Some(nodes.len())).list("album", nodes))
-}
-
-async fn album_nodes(state: &SharedState, albums: Vec<AlbumRow>) -> Result<Vec<Node>> {
-    let ids: Vec<String> = albums.iter().map(|a| a.id.to_string()).collect();
-    let artist_ids: Vec<String> = albums.iter().filter_map(|a| a.artist_id.as_ref().map(|i| i.to_string())).collect();
-    let durations = batch::album_durations(state, ids).await?;
-    let names: HashMap<String, String> =
-        batch::artists(state, artist_ids).await?.into_iter().map(|a| (a.id.to_string(), a.name)).collect();
-    Ok(albums
-        .into_iter()
-        .map(|a| {
-            let artist = a.artist_id.as_ref().and_then(|i| names.get(i.as_str())).cloned();
-            Node::new("album")
-                .attr("id", Value::from(a.id.to_string()))
-                .attr("name", Value::from(a.title.clone()))
-                .attr("artist", artist.map(Value::from))
-                .attr("artistId", a.artist_id.as_ref().map(|i| Value::from(i.to_string())))
-                .attr("coverArt", a.cover_path.as_ref().map(|_| Value::from(a.id.to_string())))
-                .attr("duration", durations.get(a.id.as_str()).map(|d| Value::from(d.round() as i64)))
-                .attr("year", a.year.map(Value::from))
-        })
-        .collect())
+    let (albums, _) =
+        library::albums(state, caller, AlbumFilter::by_artist(id), false, AlbumSort::Title, 0, ALL).await?;
+    let nodes = album_nodes(state, caller, albums).await?;
+    let starred = starred_artists(state, caller).await?;
+    Ok(artist_node(&a, Some(nodes.len()), starred.get(a.id.as_str())).list("album", nodes))
 }
 
 async fn album(state: &SharedState, caller: &Caller, id: &str) -> Result<Node> {
@@ -273,55 +235,15 @@ async fn album(state: &SharedState, caller: &Caller, id: &str) -> Result<Node> {
     tracks.sort_by_key(|t| (t.disc_number.unwrap_or(1), t.track_number.unwrap_or(0)));
     let count = tracks.len();
     let songs = songs(state, caller, tracks, "song").await?;
-    let node = album_nodes(state, vec![a]).await?.pop().expect("one album");
+    let node = album_nodes(state, caller, vec![a]).await?.pop().expect("one album");
     Ok(node.attr("songCount", Value::from(count)).list("song", songs))
-}
-
-/// Tracks as Subsonic `child` entries, named `element` (song, entry).
-async fn songs(state: &SharedState, caller: &Caller, tracks: Vec<TrackRow>, element: &str) -> Result<Vec<Node>> {
-    let ids: Vec<String> = tracks.iter().map(|t| t.id.to_string()).collect();
-    let artist_ids: Vec<String> = tracks.iter().filter_map(|t| t.artist_id.as_ref().map(|i| i.to_string())).collect();
-    let album_ids: Vec<String> = tracks.iter().filter_map(|t| t.album_id.as_ref().map(|i| i.to_string())).collect();
-    let artists: HashMap<String, String> =
-        batch::artists(state, artist_ids).await?.into_iter().map(|a| (a.id.to_string(), a.name)).collect();
-    let albums: HashMap<String, AlbumRow> =
-        batch::albums(state, album_ids).await?.into_iter().map(|a| (a.id.to_string(), a)).collect();
-    let starred: HashSet<String> = batch::favorites_among(state, caller.user_id.to_string(), ids).await?;
-    Ok(tracks
-        .into_iter()
-        .map(|t| {
-            let album = t.album_id.as_ref().and_then(|i| albums.get(i.as_str()));
-            let path = std::path::Path::new(&t.path);
-            let suffix = path.extension().map(|e| e.to_string_lossy().to_lowercase());
-            Node::new(element)
-                .attr("id", Value::from(t.id.to_string()))
-                .attr("parent", t.album_id.as_ref().map(|i| Value::from(i.to_string())))
-                .attr("isDir", Value::from(false))
-                .attr("title", Value::from(t.name.clone()))
-                .attr("album", album.map(|a| Value::from(a.title.clone())))
-                .attr("artist", t.artist_id.as_ref().and_then(|i| artists.get(i.as_str())).cloned().map(Value::from))
-                .attr("track", t.track_number.map(Value::from))
-                .attr("discNumber", t.disc_number.map(Value::from))
-                .attr("year", t.year.map(Value::from))
-                .attr("genre", t.genre.clone().map(Value::from))
-                .attr("coverArt", album.and_then(|a| a.cover_path.as_ref().map(|_| Value::from(a.id.to_string()))))
-                .attr("size", Value::from(t.file_size))
-                .attr("contentType", Value::from(crate::media::tags::content_type(path, &t.codec)))
-                .attr("suffix", suffix.map(Value::from))
-                .attr("duration", Value::from(t.duration.round() as i64))
-                .attr("bitRate", t.bitrate.map(|b| Value::from(b / 1000)))
-                .attr("path", path.file_name().map(|n| Value::from(n.to_string_lossy().into_owned())))
-                .attr("albumId", t.album_id.as_ref().map(|i| Value::from(i.to_string())))
-                .attr("artistId", t.artist_id.as_ref().map(|i| Value::from(i.to_string())))
-                .attr("type", Value::from("music"))
-                .attr("starred", starred.contains(t.id.as_str()).then(|| Value::from(t.created_at.clone())))
-        })
-        .collect())
 }
 
 async fn album_list(state: &SharedState, caller: &Caller, p: &Params) -> Result<Vec<Node>> {
     let size = p.number::<usize>("size")?.unwrap_or(10).min(500);
     let offset = p.number::<usize>("offset")?.unwrap_or(0);
+    let mut filter = AlbumFilter::default();
+    let mut favorites_only = false;
     let sort = match p.required("type")? {
         "recent" => AlbumSort::RecentlyPlayed,
         "frequent" => AlbumSort::MostPlayed,
@@ -329,13 +251,25 @@ async fn album_list(state: &SharedState, caller: &Caller, p: &Params) -> Result<
         "random" => AlbumSort::Random,
         "alphabeticalByName" => AlbumSort::Title,
         "alphabeticalByArtist" => AlbumSort::ArtistName,
-        "byYear" => AlbumSort::Year,
-        // Albums cannot be starred or rated yet; byGenre needs a genre filter on albums.
-        "starred" | "highest" | "byGenre" => return Ok(Vec::new()),
+        "highest" => AlbumSort::HighestRated,
+        "starred" => {
+            favorites_only = true;
+            AlbumSort::Title
+        }
+        "byYear" => {
+            let from = p.number::<i64>("fromYear")?.ok_or_else(|| Failure::missing("fromYear"))?;
+            let to = p.number::<i64>("toYear")?.ok_or_else(|| Failure::missing("toYear"))?;
+            filter.years = Some((from, to));
+            AlbumSort::Year
+        }
+        "byGenre" => {
+            filter.genre = Some(p.required("genre")?.to_string());
+            AlbumSort::Title
+        }
         other => return Err(Failure::new(0, format!("unknown list type '{other}'"))),
     };
-    let (albums, _) = library::albums(state, caller, None, None, sort, offset, size).await?;
-    album_nodes(state, albums).await
+    let (albums, _) = library::albums(state, caller, filter, favorites_only, sort, offset, size).await?;
+    album_nodes(state, caller, albums).await
 }
 
 async fn search(state: &SharedState, caller: &Caller, p: &Params) -> Result<(Vec<Node>, Vec<Node>, Vec<Node>)> {
@@ -351,14 +285,16 @@ async fn search(state: &SharedState, caller: &Caller, p: &Params) -> Result<(Vec
     if search.is_some() && fts.is_none() {
         return Ok((vec![], vec![], vec![]));
     }
-    let (artists, _) = library::artists(state, caller, search.clone(), None, artist_offset, artist_count).await?;
+    let (artists, _) = library::artists(state, caller, fts.clone(), None, false, artist_offset, artist_count).await?;
+    let albums_filter = AlbumFilter { search: fts.clone(), ..Default::default() };
     let (albums, _) =
-        library::albums(state, caller, search.clone(), None, AlbumSort::Title, album_offset, album_count).await?;
+        library::albums(state, caller, albums_filter, false, AlbumSort::Title, album_offset, album_count).await?;
     let filter = TrackFilter { search: fts, ..TrackFilter::default() };
     let (tracks, _) = library::tracks(state, caller, filter, TrackSort::Name, song_offset, song_count).await?;
+    let starred = starred_artists(state, caller).await?;
     Ok((
-        artists.iter().map(|a| artist_node(a, None)).collect(),
-        album_nodes(state, albums).await?,
+        artists.iter().map(|a| artist_node(a, None, starred.get(a.id.as_str()))).collect(),
+        album_nodes(state, caller, albums).await?,
         songs(state, caller, tracks, "song").await?,
     ))
 }
@@ -399,164 +335,13 @@ async fn cover(state: &SharedState, p: &Params) -> Result<Answer> {
     Ok(Answer::Raw(([(axum::http::header::CONTENT_TYPE, picture.content_type)], picture.bytes).into_response()))
 }
 
-async fn scrobble(state: &SharedState, caller: &Caller, p: &Params) -> Result<Answer> {
-    let ids = p.all("id");
-    if ids.is_empty() {
-        return Err(Failure::new(10, "required parameter 'id' is missing"));
-    }
-    let times = p.all("time");
-    for (i, id) in ids.iter().enumerate() {
-        if p.flag("submission") == Some(false) {
-            activity::set_now_playing(state, caller, Some(id.to_string()), 0.0).await?;
-            continue;
-        }
-        let track = library::track(state, caller, id.to_string()).await?.ok_or_else(|| Failure::not_found("song"))?;
-        let at = times.get(i).and_then(|t| t.parse::<i64>().ok()).and_then(chrono::DateTime::from_timestamp_millis);
-        // A submission says the app played it through (its own rules decided so).
-        match activity::record_play(state, caller, id.to_string(), track.duration, at).await {
-            Ok(_) => {}
-            // The same play sent twice (apps retry) is not an error for the app.
-            Err(e) if e.kind() == crate::error::ErrorKind::Conflict => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(Answer::Empty)
-}
-
-fn playlist_node(pl: &playlists::PlaylistRow, count: i64, duration: f64, owner: &str) -> Node {
-    Node::new("playlist")
-        .attr("id", Value::from(pl.id.to_string()))
-        .attr("name", Value::from(pl.name.clone()))
-        .attr("comment", pl.description.clone().map(Value::from))
-        .attr("owner", Value::from(owner))
-        .attr("public", Value::from(pl.public))
-        .attr("songCount", Value::from(count))
-        .attr("duration", Value::from(duration.round() as i64))
-        .attr("created", Value::from(pl.created_at.clone()))
-        .attr("changed", Value::from(pl.updated_at.clone()))
-}
-
-async fn playlist_list(state: &SharedState, caller: &Caller) -> Result<Node> {
-    let (rows, _) = playlists::mine(state, caller, 0, ALL).await?;
-    let stats: HashMap<String, (i64, f64)> =
-        batch::playlist_stats(state, rows.iter().map(|p| p.id.to_string()).collect())
-            .await?
-            .into_iter()
-            .map(|(id, n, d)| (id, (n, d)))
-            .collect();
-    let me = crate::services::accounts::me(state, caller).await?.map(|u| u.tag().to_string()).unwrap_or_default();
-    let nodes = rows
-        .iter()
-        .map(|pl| {
-            let (n, d) = stats.get(pl.id.as_str()).copied().unwrap_or((0, 0.0));
-            playlist_node(pl, n, d, &me)
-        })
-        .collect();
-    Ok(Node::new("playlists").list("playlist", nodes))
-}
-
-async fn playlist(state: &SharedState, caller: &Caller, id: &str) -> Result<Node> {
-    let pl = playlists::get(state, caller, id.to_string()).await?.ok_or_else(|| Failure::not_found("playlist"))?;
-    let items = playlists::items(state, id.to_string(), 0, ALL).await?;
-    let ids: Vec<String> = items.iter().map(|i| i.track_id.to_string()).collect();
-    let by_id: HashMap<String, TrackRow> =
-        batch::tracks(state, ids.clone()).await?.into_iter().map(|t| (t.id.to_string(), t)).collect();
-    let tracks: Vec<TrackRow> = ids.iter().filter_map(|i| by_id.get(i).cloned()).collect();
-    let duration = tracks.iter().map(|t| t.duration).sum();
-    let owner = batch::users(state, vec![pl.owner_id.to_string()]).await?.pop().map(|u| u.tag).unwrap_or_default();
-    let count = tracks.len() as i64;
-    let entries = songs(state, caller, tracks, "entry").await?;
-    Ok(playlist_node(&pl, count, duration, &owner).list("entry", entries))
-}
-
-/// What friends (who share it) and the caller are playing now.
-async fn now_playing(state: &SharedState, caller: &Caller) -> Result<Node> {
-    let playing: Vec<_> = activity::friends_activity(state, caller)
-        .await?
-        .into_iter()
-        .filter_map(|change| change.playing.map(|p| (change.friend, p)))
-        .collect();
-    let ids = playing.iter().map(|(_, p)| p.track_id.to_string()).collect();
-    let by_id: HashMap<String, TrackRow> =
-        batch::tracks(state, ids).await?.into_iter().map(|t| (t.id.to_string(), t)).collect();
-    let shown: Vec<_> = playing.into_iter().filter(|(_, p)| by_id.contains_key(p.track_id.as_str())).collect();
-    let tracks = shown.iter().map(|(_, p)| by_id[p.track_id.as_str()].clone()).collect();
-    let entries = songs(state, caller, tracks, "entry")
-        .await?
-        .into_iter()
-        .zip(shown)
-        .map(|(node, (friend, playing))| {
-            let minutes = (chrono::Utc::now() - playing.started_at).num_minutes().max(0);
-            node.attr("username", Value::from(friend.tag))
-                .attr("minutesAgo", Value::from(minutes))
-                .attr("playerId", Value::from(0))
-        })
-        .collect();
-    Ok(Node::new("nowPlaying").list("entry", entries))
-}
-
-async fn create_playlist(state: &SharedState, caller: &Caller, p: &Params) -> Result<Answer> {
-    let songs_to_add: Vec<String> = p.all("songId").into_iter().map(str::to_string).collect();
-    let id = match (p.get("playlistId"), p.get("name")) {
-        // With playlistId, the list's tracks are replaced (the Subsonic way to save a playlist).
-        (Some(id), _) => {
-            let existing =
-                playlists::get(state, caller, id.to_string()).await?.ok_or_else(|| Failure::not_found("playlist"))?;
-            let items = playlists::items(state, id.to_string(), 0, ALL).await?;
-            if !items.is_empty() {
-                playlists::remove_items(state, caller, id.to_string(), items.into_iter().map(|i| i.id).collect())
-                    .await?;
-            }
-            existing.id.to_string()
-        }
-        (None, Some(name)) => {
-            let change =
-                playlists::PlaylistChange { name: Some(name.to_string()), ..playlists::PlaylistChange::default() };
-            playlists::create(state, caller, change).await?.id.to_string()
-        }
-        (None, None) => return Err(Failure::new(10, "required parameter 'name' or 'playlistId' is missing")),
-    };
-    if !songs_to_add.is_empty() {
-        playlists::add_tracks(state, caller, id.clone(), songs_to_add, None).await?;
-    }
-    Ok(Answer::Tree(playlist(state, caller, &id).await?))
-}
-
-async fn update_playlist(state: &SharedState, caller: &Caller, p: &Params) -> Result<Answer> {
-    let id = p.required("playlistId")?.to_string();
-    playlists::get(state, caller, id.clone()).await?.ok_or_else(|| Failure::not_found("playlist"))?;
-    let change = playlists::PlaylistChange {
-        name: p.get("name").map(str::to_string),
-        description: p.get("comment").map(str::to_string),
-        public: p.flag("public"),
-        image: None,
-    };
-    if change.name.is_some() || change.description.is_some() || change.public.is_some() {
-        playlists::update(state, caller, id.clone(), change).await?;
-    }
-    // Indexes refer to the list as it was before this call.
-    let remove: Vec<usize> = p.all("songIndexToRemove").iter().filter_map(|i| i.parse().ok()).collect();
-    if !remove.is_empty() {
-        let items = playlists::items(state, id.clone(), 0, ALL).await?;
-        let ids: Vec<String> = remove.iter().filter_map(|&i| items.get(i).map(|item| item.id.clone())).collect();
-        if ids.len() != remove.len() {
-            return Err(Failure::new(0, "songIndexToRemove is past the end of the playlist"));
-        }
-        playlists::remove_items(state, caller, id.clone(), ids).await?;
-    }
-    let add: Vec<String> = p.all("songIdToAdd").into_iter().map(str::to_string).collect();
-    if !add.is_empty() {
-        playlists::add_tracks(state, caller, id, add, None).await?;
-    }
-    Ok(Answer::Empty)
-}
-
 /// A "directory": an artist (its albums as sub-directories) or an album (its songs).
 async fn directory(state: &SharedState, caller: &Caller, id: &str) -> Result<Node> {
     if let Some(a) = library::artist(state, caller, id.to_string()).await? {
-        let (albums, _) = library::albums(state, caller, None, Some(id.to_string()), AlbumSort::Title, 0, ALL).await?;
+        let (albums, _) =
+            library::albums(state, caller, AlbumFilter::by_artist(id), false, AlbumSort::Title, 0, ALL).await?;
         let titles: Vec<String> = albums.iter().map(|a| a.title.clone()).collect();
-        let children = album_nodes(state, albums)
+        let children = album_nodes(state, caller, albums)
             .await?
             .into_iter()
             .zip(titles)
@@ -581,48 +366,4 @@ async fn directory(state: &SharedState, caller: &Caller, id: &str) -> Result<Nod
         .attr("name", Value::from(a.title))
         .attr("parent", a.artist_id.map(|i| Value::from(i.to_string())))
         .list("child", songs(state, caller, tracks, "child").await?))
-}
-
-async fn play_queue(state: &SharedState, caller: &Caller) -> Result<Node> {
-    let Some(q) = queues::play_queue(state, caller).await? else {
-        return Ok(Node::new("playQueue").list("entry", vec![]));
-    };
-    let by_id: HashMap<String, TrackRow> =
-        batch::tracks(state, q.track_ids.clone()).await?.into_iter().map(|t| (t.id.to_string(), t)).collect();
-    let tracks: Vec<TrackRow> = q.track_ids.iter().filter_map(|i| by_id.get(i).cloned()).collect();
-    let me = crate::services::accounts::me(state, caller).await?.map(|u| u.tag().to_string()).unwrap_or_default();
-    Ok(Node::new("playQueue")
-        .attr("current", q.current_id.map(Value::from))
-        .attr("position", Value::from(q.position_ms))
-        .attr("username", Value::from(me))
-        .attr("changed", Value::from(q.changed_at))
-        .attr("changedBy", Value::from(q.changed_by))
-        .list("entry", songs(state, caller, tracks, "entry").await?))
-}
-
-async fn bookmarks(state: &SharedState, caller: &Caller) -> Result<Node> {
-    let marks = queues::bookmarks(state, caller).await?;
-    let by_id: HashMap<String, TrackRow> = batch::tracks(state, marks.iter().map(|b| b.track_id.clone()).collect())
-        .await?
-        .into_iter()
-        .map(|t| (t.id.to_string(), t))
-        .collect();
-    let me = crate::services::accounts::me(state, caller).await?.map(|u| u.tag().to_string()).unwrap_or_default();
-    let marks: Vec<_> = marks.into_iter().filter(|m| by_id.contains_key(&m.track_id)).collect();
-    let tracks = marks.iter().map(|m| by_id[&m.track_id].clone()).collect();
-    let nodes = songs(state, caller, tracks, "entry")
-        .await?
-        .into_iter()
-        .zip(marks)
-        .map(|(entry, mark)| {
-            Node::new("bookmark")
-                .attr("position", Value::from(mark.position_ms))
-                .attr("username", Value::from(me.clone()))
-                .attr("comment", mark.comment.map(Value::from))
-                .attr("created", Value::from(mark.created_at))
-                .attr("changed", Value::from(mark.changed_at))
-                .child(entry)
-        })
-        .collect();
-    Ok(Node::new("bookmarks").list("bookmark", nodes))
 }

@@ -4,7 +4,10 @@
 //! (`services::app_passwords`), and calls the same services, so no rule is copied. Errors are
 //! HTTP 200 with `status="failed"` and the spec's codes.
 
+mod annotation;
+mod lists;
 mod methods;
+mod nodes;
 mod response;
 
 use std::net::SocketAddr;
@@ -24,6 +27,11 @@ pub fn routes() -> Router<HttpState> {
     Router::new().route("/rest/{method}", any(handle)).layer(DefaultBodyLimit::max(64 * 1024))
 }
 
+type Result<T> = std::result::Result<T, Failure>;
+
+/// Everything the library holds, for lists that page through it all.
+const ALL: usize = 100_000;
+
 /// The request's parameters, from the query string and a form body together.
 #[derive(Debug, Default)]
 pub struct Params(Vec<(String, String)>);
@@ -35,10 +43,10 @@ impl Params {
     pub fn all(&self, key: &str) -> Vec<&str> {
         self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
     }
-    pub fn required(&self, key: &str) -> Result<&str, Failure> {
-        self.get(key).ok_or_else(|| Failure::new(10, format!("required parameter '{key}' is missing")))
+    pub fn required(&self, key: &str) -> Result<&str> {
+        self.get(key).ok_or_else(|| Failure::missing(key))
     }
-    pub fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>, Failure> {
+    pub fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>> {
         self.get(key)
             .map(|v| v.parse().map_err(|_| Failure::new(0, format!("parameter '{key}' must be a number"))))
             .transpose()
@@ -58,6 +66,9 @@ pub struct Failure {
 impl Failure {
     pub fn new(code: u16, message: impl Into<String>) -> Self {
         Self { code, message: message.into() }
+    }
+    pub fn missing(key: &str) -> Self {
+        Self::new(10, format!("required parameter '{key}' is missing"))
     }
     pub fn not_found(what: &str) -> Self {
         Self::new(70, format!("{what} not found"))

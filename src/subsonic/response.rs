@@ -11,6 +11,8 @@ pub struct Node {
     name: String,
     attrs: Vec<(String, Value)>,
     children: Vec<Child>,
+    /// Element text in XML, the `value` field in JSON (lyrics lines, say).
+    text: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +41,11 @@ impl Node {
         self
     }
 
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
     pub fn child(mut self, node: Node) -> Self {
         self.children.push(Child::One(node));
         self
@@ -53,6 +60,9 @@ impl Node {
         let mut object = Map::new();
         for (k, v) in &self.attrs {
             object.insert(k.clone(), v.clone());
+        }
+        if let Some(text) = &self.text {
+            object.insert("value".into(), Value::from(text.clone()));
         }
         for child in &self.children {
             match child {
@@ -86,11 +96,14 @@ impl Node {
                 Child::Many(_, ns) => ns.iter().collect(),
             })
             .collect();
-        if nodes.is_empty() {
+        if nodes.is_empty() && self.text.is_none() {
             out.push_str("/>");
             return;
         }
         out.push('>');
+        if let Some(text) = &self.text {
+            out.push_str(&escape(text));
+        }
         for n in nodes {
             n.xml(out, "");
         }
@@ -168,6 +181,10 @@ mod tests {
         assert_eq!(v["subsonic-response"]["searchResult3"]["song"][0]["title"], "A & <B>");
         assert_eq!(v["subsonic-response"]["searchResult3"]["album"], serde_json::json!([]));
         assert_eq!(v["subsonic-response"]["openSubsonic"], true);
+        let line = envelope(true).child(Node::new("line").attr("start", Value::from(5)).text("la & la"));
+        assert!(render(&line, &Format::Xml).0.contains(r#"<line start="5">la &amp; la</line>"#));
+        let v: Value = serde_json::from_str(&render(&line, &Format::Json).0).unwrap();
+        assert_eq!(v["subsonic-response"]["line"]["value"], "la & la");
         let (jsonp, _) = render(&tree, &Format::Jsonp("cb".into()));
         assert!(jsonp.starts_with("cb({") && jsonp.ends_with(");"));
     }

@@ -12,6 +12,7 @@ mod authorization;
 mod cli;
 mod health;
 mod library;
+mod marks;
 mod media;
 mod oauth;
 mod playlists;

@@ -262,12 +262,13 @@ async fn playlists_lists_and_what_soundroom_does_not_do() {
     assert_eq!(starred["starred2"]["song"][0]["id"], ids[1].as_str());
     let random = rest(&s.app, "getRandomSongs", &[("apiKey", k), ("size", "5")]).await;
     assert_eq!(random["randomSongs"]["song"].as_array().unwrap().len(), 2);
-    for kind in ["alphabeticalByName", "alphabeticalByArtist", "newest", "random", "byYear", "recent", "frequent"] {
+    for kind in ["alphabeticalByName", "alphabeticalByArtist", "newest", "random", "recent", "frequent"] {
         let list = rest(&s.app, "getAlbumList2", &[("apiKey", k), ("type", kind)]).await;
         assert_eq!(list["albumList2"]["album"][0]["name"], "Record", "{kind}: {list}");
     }
     let starred = rest(&s.app, "getAlbumList2", &[("apiKey", k), ("type", "starred")]).await;
-    assert_eq!(starred["albumList2"]["album"], json!([]), "albums cannot be starred yet");
+    assert_eq!(starred["albumList2"]["album"], json!([]), "no album starred yet");
+    assert_eq!(code(&rest(&s.app, "getAlbumList2", &[("apiKey", k), ("type", "byYear")]).await), 10);
     assert_eq!(code(&rest(&s.app, "getAlbumList2", &[("apiKey", k), ("type", "sideways")]).await), 0);
     assert_eq!(code(&rest(&s.app, "getAlbumList2", &[("apiKey", k)]).await), 10);
     // Empty where Soundroom has nothing of the kind; account admin stays in the web UI.
@@ -363,4 +364,132 @@ async fn the_play_queue_and_bookmarks_follow_a_person_between_apps() {
     rest(&s.app, "deleteBookmark", &[("apiKey", &laptop), ("id", &ids[0])]).await;
     assert_eq!(rest(&s.app, "getBookmarks", &[("apiKey", &phone)]).await["bookmarks"]["bookmark"], json!([]));
     assert_eq!(code(&rest(&s.app, "deleteBookmark", &[("apiKey", &phone), ("id", &ids[0])]).await), 70);
+}
+
+#[tokio::test]
+async fn albums_and_artists_are_starred_and_rated_and_lists_follow() {
+    let music = tempfile::tempdir().unwrap();
+    let flac = &["-c:a", "flac"][..];
+    let tags = |artist, album, title, year, genre| {
+        [("artist", artist), ("album", album), ("title", title), ("date", year), ("genre", genre)]
+    };
+    fixtures::tone(&music.path().join("A/Old/1.flac"), 1.0, &tags("Alpha", "Old", "One", "1990", "Jazz"), flac);
+    fixtures::tone(&music.path().join("B/Mid/1.flac"), 1.0, &tags("Beta", "Mid", "Two", "2005", "Rock"), flac);
+    fixtures::tone(&music.path().join("B/New/1.flac"), 1.0, &tags("Beta", "New", "Three", "2020", "Rock"), flac);
+    let (app, _admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    let (_, k, _) = app_password(&app, &ann, "Phone").await;
+    let (_, bob_key, _) = app_password(&app, &bob, "Phone").await;
+    let k = k.as_str();
+    let list = |kind: &'static str, extra: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        async move {
+            let mut params = vec![("apiKey", k), ("type", kind)];
+            params.extend(extra);
+            let r = rest(app, "getAlbumList2", &params).await;
+            r["albumList2"]["album"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["name"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list("byYear", vec![("fromYear", "2000"), ("toYear", "2030")]).await, vec!["Mid", "New"]);
+    assert_eq!(
+        list("byYear", vec![("fromYear", "2030"), ("toYear", "1980")]).await,
+        vec!["New", "Mid", "Old"],
+        "reversed range: newest first"
+    );
+    assert_eq!(list("byGenre", vec![("genre", "rock")]).await, vec!["Mid", "New"]);
+
+    let all = rest(&app, "getAlbumList2", &[("apiKey", k), ("type", "alphabeticalByName")]).await;
+    let album =
+        |name: &str| all["albumList2"]["album"].as_array().unwrap().iter().find(|a| a["name"] == name).unwrap().clone();
+    let (mid, old) = (album("Mid"), album("Old"));
+    // Star an album by albumId, an artist by artistId, and an album by a bare id (folder apps).
+    assert_eq!(rest(&app, "star", &[("apiKey", k), ("albumId", mid["id"].as_str().unwrap())]).await["status"], "ok");
+    assert_eq!(
+        rest(&app, "star", &[("apiKey", k), ("artistId", mid["artistId"].as_str().unwrap())]).await["status"],
+        "ok"
+    );
+    assert_eq!(rest(&app, "star", &[("apiKey", k), ("id", old["id"].as_str().unwrap())]).await["status"], "ok");
+    assert_eq!(code(&rest(&app, "star", &[("apiKey", k), ("id", "nope")]).await), 70);
+    assert_eq!(list("starred", vec![]).await, vec!["Mid", "Old"]);
+    let starred = rest(&app, "getStarred2", &[("apiKey", k)]).await;
+    assert_eq!(starred["starred2"]["artist"][0]["name"], "Beta");
+    assert!(starred["starred2"]["album"][0]["starred"].is_string());
+    // Bob's stars are his own.
+    let bobs = rest(&app, "getStarred2", &[("apiKey", &bob_key)]).await;
+    assert_eq!(bobs["starred2"]["album"], json!([]));
+    rest(&app, "unstar", &[("apiKey", k), ("id", old["id"].as_str().unwrap())]).await;
+    assert_eq!(list("starred", vec![]).await, vec!["Mid"]);
+
+    // Ratings: albums and songs, 0 clears, out of range changes nothing.
+    assert_eq!(
+        rest(&app, "setRating", &[("apiKey", k), ("id", old["id"].as_str().unwrap()), ("rating", "5")]).await["status"],
+        "ok"
+    );
+    assert_eq!(
+        rest(&app, "setRating", &[("apiKey", k), ("id", mid["id"].as_str().unwrap()), ("rating", "2")]).await["status"],
+        "ok"
+    );
+    assert_eq!(
+        code(&rest(&app, "setRating", &[("apiKey", k), ("id", mid["id"].as_str().unwrap()), ("rating", "9")]).await),
+        0
+    );
+    assert_eq!(code(&rest(&app, "setRating", &[("apiKey", k), ("id", mid["id"].as_str().unwrap())]).await), 10);
+    assert_eq!(list("highest", vec![]).await, vec!["Old", "Mid", "New"]);
+    let got = rest(&app, "getAlbum", &[("apiKey", k), ("id", mid["id"].as_str().unwrap())]).await;
+    assert_eq!(got["album"]["userRating"], 2);
+    let song = got["album"]["song"][0]["id"].as_str().unwrap().to_string();
+    rest(&app, "setRating", &[("apiKey", k), ("id", &song), ("rating", "3")]).await;
+    assert_eq!(rest(&app, "getSong", &[("apiKey", k), ("id", &song)]).await["song"]["userRating"], 3);
+    rest(&app, "setRating", &[("apiKey", k), ("id", &song), ("rating", "0")]).await;
+    assert!(rest(&app, "getSong", &[("apiKey", k), ("id", &song)]).await["song"].get("userRating").is_none());
+}
+
+#[tokio::test]
+async fn lyrics_are_served_structured_and_by_name() {
+    let music = tempfile::tempdir().unwrap();
+    let song = music.path().join("Band/Record/01 - Sing.wav");
+    fixtures::wav(&song, 1.0);
+    std::fs::write(song.with_extension("lrc"), "[00:00.20]La & la\n[00:00.80]Done\n").unwrap();
+    fixtures::wav(&music.path().join("Band/Record/02 - Quiet.wav"), 1.0);
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let (_, k, _) = app_password(&app, &admin, "Phone").await;
+    let ext = rest(&app, "getOpenSubsonicExtensions", &[]).await;
+    assert!(ext["openSubsonicExtensions"].as_array().unwrap().iter().any(|e| e["name"] == "songLyrics"));
+    let songs = rest(&app, "search3", &[("apiKey", &k), ("query", "")]).await;
+    let id_of = |title: &str| {
+        songs["searchResult3"]["song"].as_array().unwrap().iter().find(|s| s["title"] == title).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let found = rest(&app, "getLyricsBySongId", &[("apiKey", &k), ("id", &id_of("Sing"))]).await;
+    let lyrics = &found["lyricsList"]["structuredLyrics"][0];
+    assert_eq!(lyrics["synced"], true);
+    assert_eq!(lyrics["displayArtist"], "Band");
+    assert_eq!(lyrics["line"], json!([{ "start": 200, "value": "La & la" }, { "start": 800, "value": "Done" }]));
+    let none = rest(&app, "getLyricsBySongId", &[("apiKey", &k), ("id", &id_of("Quiet"))]).await;
+    assert_eq!(none["lyricsList"]["structuredLyrics"], json!([]));
+    assert_eq!(code(&rest(&app, "getLyricsBySongId", &[("apiKey", &k), ("id", "nope")]).await), 70);
+    // XML carries each line as element text; the legacy call finds lyrics by title.
+    let xml = app
+        .client
+        .get(app.url("/rest/getLyricsBySongId.view"))
+        .query(&[("apiKey", k.as_str()), ("id", &id_of("Sing")), ("c", "t"), ("v", "1.16.1")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(xml.contains(r#"<line start="200">La &amp; la</line>"#), "{xml}");
+    let legacy = rest(&app, "getLyrics", &[("apiKey", &k), ("artist", "Band"), ("title", "Sing")]).await;
+    assert_eq!(legacy["lyrics"]["value"], "La & la\nDone");
 }
