@@ -89,6 +89,37 @@ pub fn of_owner(
     Ok((rows, total))
 }
 
+/// Other people's public playlists, newest change first, leaving out blocks either way and
+/// disabled owners.
+pub fn public_of_others(
+    conn: &Connection,
+    viewer: &str,
+    offset: usize,
+    limit: usize,
+) -> rusqlite::Result<(Vec<PlaylistRow>, i64)> {
+    let filter = "public = 1 AND owner_id <> ?1
+        AND owner_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ?1
+                             UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?1)
+        AND owner_id IN (SELECT id FROM users WHERE disabled = 0)";
+    let rows = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM playlists WHERE {filter} ORDER BY updated_at DESC, id LIMIT ?2 OFFSET ?3"
+        ))?
+        .query_map(params![viewer, limit as i64, offset as i64], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = conn
+        .prepare_cached(&format!("SELECT count(*) FROM playlists WHERE {filter}"))?
+        .query_row([viewer], |r| r.get(0))?;
+    Ok((rows, total))
+}
+
+/// Every track id of a playlist, in order.
+pub fn track_ids(conn: &Connection, playlist_id: &str) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached("SELECT track_id FROM playlist_tracks WHERE playlist_id = ?1 ORDER BY position, id")?
+        .query_map([playlist_id], |r| r.get(0))?
+        .collect()
+}
+
 pub fn update(conn: &Connection, p: &PlaylistRow) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE playlists SET name = ?2, description = ?3, public = ?4, image_path = ?5, updated_at = ?6 WHERE id = ?1",

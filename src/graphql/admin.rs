@@ -1,6 +1,7 @@
 //! Administration: users and invites. The services check that the caller is an admin.
 
-use async_graphql::{Context, ID, Object, connection::Connection};
+use async_graphql::{Context, ID, Object, SimpleObject, connection::Connection};
+use chrono::{DateTime, Utc};
 
 use crate::graphql::GqlResult;
 use crate::graphql::account::{page_size, user_connection};
@@ -28,6 +29,14 @@ impl AdminQuery {
         Ok(user_connection(rows.into_iter().map(|r| UserView::seen_by(Some(&me), r)).collect(), limit))
     }
 
+    /// Files removed from the library while they stay in the music folders (admin).
+    async fn hidden_tracks(&self, ctx: &Context<'_>) -> GqlResult<Vec<HiddenTrack>> {
+        let rows = admin::hidden_tracks(state(ctx), &caller(ctx)?).await?;
+        rows.into_iter()
+            .map(|(path, at)| Ok(HiddenTrack { path, hidden_at: crate::domain::time::parse_stored(&at)? }))
+            .collect()
+    }
+
     /// Invites not yet revoked (admin).
     async fn invites(&self, ctx: &Context<'_>) -> GqlResult<Vec<Invite>> {
         Ok(admin::list_invites(state(ctx), &caller(ctx)?)
@@ -36,6 +45,13 @@ impl AdminQuery {
             .map(Invite::try_from)
             .collect::<Result<_, _>>()?)
     }
+}
+
+#[derive(SimpleObject)]
+pub struct HiddenTrack {
+    /// The file's path on the server.
+    path: String,
+    hidden_at: DateTime<Utc>,
 }
 
 #[derive(Default)]
@@ -59,6 +75,11 @@ impl AdminMutation {
     /// The last administrator cannot be demoted.
     async fn set_user_admin(&self, ctx: &Context<'_>, user_id: ID, admin: bool) -> GqlResult<User> {
         Ok(User::seen(ctx, admin::set_admin(state(ctx), &caller(ctx)?, user_id.to_string(), admin).await?))
+    }
+
+    /// Lets a hidden file back into the library; a scan starts to read it.
+    async fn restore_hidden_track(&self, ctx: &Context<'_>, path: String) -> GqlResult<bool> {
+        Ok(admin::restore_hidden_track(state(ctx), &caller(ctx)?, path).await?)
     }
 
     /// Disabling an account signs it out everywhere.

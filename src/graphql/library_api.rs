@@ -302,7 +302,9 @@ impl LibraryMutation {
         Ok(Track(tracks::update(state(ctx), &caller(ctx)?, id.0, input.into()).await?))
     }
 
-    /// Also removes it from every playlist and favourite list.
+    /// Also removes it from every playlist and favourite list. An upload's file is deleted; a
+    /// file from the music folders stays on disk and is hidden from later scans
+    /// (`hiddenTracks`, `restoreHiddenTrack`).
     async fn delete_track(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
         Ok(tracks::delete(state(ctx), &caller(ctx)?, id.0).await?)
     }

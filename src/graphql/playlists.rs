@@ -129,6 +129,19 @@ impl PlaylistQuery {
         let (rows, total) = playlists::mine(state(ctx), &caller(ctx)?, offset, limit).await?;
         Ok(pagination::page(rows.into_iter().map(Playlist).collect(), offset, total))
     }
+
+    /// Other people's public playlists, most recently changed first.
+    #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
+    async fn public_playlists(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+        after: Option<String>,
+    ) -> GqlResult<Page<Playlist>> {
+        let (offset, limit) = pagination::window(first, after.as_deref())?;
+        let (rows, total) = playlists::public_of_others(state(ctx), &caller(ctx)?, offset, limit).await?;
+        Ok(pagination::page(rows.into_iter().map(Playlist).collect(), offset, total))
+    }
 }
 
 #[derive(Default)]
@@ -140,6 +153,11 @@ fn ids(v: Vec<ID>) -> Vec<String> {
 
 #[Object]
 impl PlaylistMutation {
+    /// A private copy of your playlist or someone's public one, same tracks in the same order.
+    async fn copy_playlist(&self, ctx: &Context<'_>, id: ID, name: Option<String>) -> GqlResult<Playlist> {
+        Ok(Playlist(playlists::copy(state(ctx), &caller(ctx)?, id.0, name).await?))
+    }
+
     async fn create_playlist(&self, ctx: &Context<'_>, input: PlaylistInput) -> GqlResult<Playlist> {
         Ok(Playlist(playlists::create(state(ctx), &caller(ctx)?, input.into_change(ctx)?).await?))
     }

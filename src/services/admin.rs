@@ -112,3 +112,20 @@ pub async fn set_disabled(
     }
     Ok(user)
 }
+
+/// Library files an admin removed (the files stay in the folders): (stored path, hidden at).
+pub async fn hidden_tracks(state: &SharedState, caller: &Caller) -> AppResult<Vec<(String, String)>> {
+    caller.require_admin()?;
+    state.db.run(|c| Ok(crate::db::marks::hidden(c)?)).await
+}
+
+/// Lets a hidden file back into the library and starts a scan to read it.
+pub async fn restore_hidden_track(state: &SharedState, caller: &Caller, path: String) -> AppResult<bool> {
+    caller.require_admin()?;
+    let restored = state.db.run(move |c| Ok(crate::db::marks::unhide_path(c, &path)?)).await?;
+    if !restored {
+        return Err(AppError::not_found("hidden track"));
+    }
+    crate::services::library::start_scan(state);
+    Ok(true)
+}

@@ -134,6 +134,43 @@ pub async fn mine(
     state.db.run(move |c| Ok(db::of_owner(c, &owner, offset, limit)?)).await
 }
 
+/// Other people's public playlists the caller may see (blocks hide them both ways).
+pub async fn public_of_others(
+    state: &SharedState,
+    caller: &Caller,
+    offset: usize,
+    limit: usize,
+) -> AppResult<(Vec<PlaylistRow>, i64)> {
+    let viewer = caller.user_id.clone();
+    state.db.run(move |c| Ok(db::public_of_others(c, &viewer, offset, limit)?)).await
+}
+
+/// A private copy of a playlist the caller can read (theirs or a public one), with the same
+/// tracks in the same order; named "<name> (copy)" unless a name is given.
+pub async fn copy(state: &SharedState, caller: &Caller, id: String, name: Option<String>) -> AppResult<PlaylistRow> {
+    let caller = caller.clone();
+    state
+        .db
+        .transaction(move |tx| {
+            let source = match db::by_id(tx, &id)? {
+                Some(p) if may_read(&caller, &p) && !blocked(tx, &caller, &p)? => p,
+                _ => return Err(AppError::not_found("playlist")),
+            };
+            let name = clean_name(name.as_deref().unwrap_or(&format!("{} (copy)", source.name)))?;
+            let copy = db::insert(tx, &caller.user_id, &name, source.description.as_deref(), false)?;
+            let tracks = db::track_ids(tx, &source.id)?;
+            if !tracks.is_empty() {
+                db::insert_items(tx, &copy, &tracks, None)?;
+            }
+            Ok(db::by_id(tx, &copy)?.expect("just inserted"))
+        })
+        .await
+}
+
+fn blocked(conn: &rusqlite::Connection, caller: &Caller, p: &PlaylistRow) -> AppResult<bool> {
+    Ok(p.owner_id != caller.user_id && crate::db::social::blocked_either_way(conn, &caller.user_id, &p.owner_id)?)
+}
+
 pub async fn items(state: &SharedState, playlist_id: String, offset: usize, limit: usize) -> AppResult<Vec<ItemRow>> {
     state.db.run(move |c| Ok(db::items(c, &playlist_id, offset, limit)?)).await
 }

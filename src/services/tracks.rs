@@ -258,6 +258,10 @@ pub async fn delete(state: &SharedState, caller: &Caller, id: String) -> AppResu
         .transaction(move |tx| {
             let track = find_track(tx, &id)?;
             may_edit(&caller, &track)?;
+            // A file from the music folders stays on disk, so remember not to scan it back in.
+            if track.source == TrackSource::Library {
+                crate::db::marks::hide_path(tx, &track.path, &caller.user_id)?;
+            }
             db_library::delete_track(tx, &id)?;
             db_library::prune_orphans(tx)?;
             Ok(track)

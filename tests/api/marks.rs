@@ -194,3 +194,38 @@ async fn the_saved_play_queue_comes_back_in_order_and_bad_input_keeps_the_old_on
     app.gql_ok(Some(&ann.access), save, json!({ "ids": [], "cur": null, "pos": 0 })).await;
     assert_eq!(app.gql_ok(Some(&ann.access), read, json!({})).await["playQueue"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_deleted_library_track_stays_gone_after_rescans_until_an_admin_restores_it() {
+    let Library { app, admin, ann, _music } = library().await;
+    let id = track_id(&app, &admin, "Old Song").await;
+    let file = _music.path().join("Old Band/Old Record/01.flac");
+    // Only an admin may remove a file from the music folders.
+    let refused = app.gql(Some(&ann.access), "mutation($id: ID!) { deleteTrack(id: $id) }", json!({ "id": id })).await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+    app.gql_ok(Some(&admin.access), "mutation($id: ID!) { deleteTrack(id: $id) }", json!({ "id": id })).await;
+    assert!(file.exists(), "the file stays in the folder");
+    app.scan().await;
+    let count = "{ tracks(search: \"Old Song\") { totalCount } }";
+    assert_eq!(
+        app.gql_ok(Some(&admin.access), count, json!({})).await["tracks"]["totalCount"],
+        0,
+        "a rescan does not bring it back"
+    );
+    let hidden = app.gql_ok(Some(&admin.access), "{ hiddenTracks { path hiddenAt } }", json!({})).await;
+    let path = hidden["hiddenTracks"][0]["path"].as_str().unwrap().to_string();
+    assert!(path.ends_with("Old Record/01.flac"), "{path}");
+    // The list and the restore are the admin's.
+    let refused = app.gql(Some(&ann.access), "{ hiddenTracks { path } }", json!({})).await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+    let restore = "mutation($p: String!) { restoreHiddenTrack(path: $p) }";
+    let missing = app.gql(Some(&admin.access), restore, json!({ "p": "/not/hidden.flac" })).await;
+    assert_eq!(error_code(&missing), "NOT_FOUND");
+    app.gql_ok(Some(&admin.access), restore, json!({ "p": path })).await;
+    app.scan().await;
+    assert_eq!(app.gql_ok(Some(&admin.access), count, json!({})).await["tracks"]["totalCount"], 1);
+    assert_eq!(
+        app.gql_ok(Some(&admin.access), "{ hiddenTracks { path } }", json!({})).await["hiddenTracks"],
+        json!([])
+    );
+}

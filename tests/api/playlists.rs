@@ -174,3 +174,49 @@ async fn favourites_are_per_user_and_deleting_a_track_cleans_up_everywhere() {
     let list = app.gql_ok(Some(&me.access), "{ favorites { totalCount } }", json!({})).await;
     assert_eq!(list["favorites"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn public_playlists_of_others_are_listed_and_can_be_copied_privately() {
+    let (_music, app, admin, tracks) = library_of(3).await;
+    let ann = app.register("ann@example.org", "Ann").await;
+    let create = "mutation($n: String!, $p: Boolean) { createPlaylist(input: { name: $n, public: $p }) { id } }";
+    let public =
+        app.gql_ok(Some(&admin.access), create, json!({ "n": "Shared", "p": true })).await["createPlaylist"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let private = app.gql_ok(Some(&admin.access), create, json!({ "n": "Secret", "p": false })).await["createPlaylist"]
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let add = "mutation($p: ID!, $t: [ID!]!) { addTracksToPlaylist(playlistId: $p, trackIds: $t) { id } }";
+    app.gql_ok(Some(&admin.access), add, json!({ "p": public, "t": [tracks[2], tracks[0]] })).await;
+
+    let list = "{ publicPlaylists { totalCount edges { node { name owner { username } } } } }";
+    let seen = app.gql_ok(Some(&ann.access), list, json!({})).await;
+    assert_eq!(seen["publicPlaylists"]["totalCount"], 1, "{seen}");
+    assert_eq!(seen["publicPlaylists"]["edges"][0]["node"]["name"], "Shared");
+    let own = app.gql_ok(Some(&admin.access), list, json!({})).await;
+    assert_eq!(own["publicPlaylists"]["totalCount"], 0, "one's own are under myPlaylists");
+
+    let copy =
+        "mutation($id: ID!, $n: String) { copyPlaylist(id: $id, name: $n) { id name public owner { username } } }";
+    let made = app.gql_ok(Some(&ann.access), copy, json!({ "id": public })).await;
+    assert_eq!(made["copyPlaylist"]["name"], "Shared (copy)");
+    assert_eq!(made["copyPlaylist"]["public"], false);
+    assert_eq!(made["copyPlaylist"]["owner"]["username"], "Ann");
+    let copied = app.gql_ok(Some(&ann.access), ITEMS, json!({ "p": made["copyPlaylist"]["id"] })).await;
+    assert_eq!(order(&copied), vec![tracks[2].clone(), tracks[0].clone()], "same tracks, same order");
+    // A private playlist of someone else cannot be copied (nor seen); a blank name is refused.
+    let refused = app.gql(Some(&ann.access), copy, json!({ "id": private })).await;
+    assert_eq!(error_code(&refused), "NOT_FOUND");
+    let refused = app.gql(Some(&ann.access), copy, json!({ "id": public, "n": "  " })).await;
+    assert_eq!(error_code(&refused), "BAD_USER_INPUT");
+    let mine = app.gql_ok(Some(&ann.access), "{ myPlaylists { totalCount } }", json!({})).await;
+    assert_eq!(mine["myPlaylists"]["totalCount"], 1, "refusals made nothing");
+    // Blocking hides the other's public playlists.
+    app.gql_ok(Some(&ann.access), "mutation($u: ID!) { blockUser(userId: $u) }", json!({ "u": admin.user_id })).await;
+    assert_eq!(app.gql_ok(Some(&ann.access), list, json!({})).await["publicPlaylists"]["totalCount"], 0);
+    assert_eq!(error_code(&app.gql(Some(&ann.access), copy, json!({ "id": public })).await), "NOT_FOUND");
+}
