@@ -10,6 +10,7 @@ pub mod oauth;
 pub mod playlists;
 pub mod plays;
 pub mod queues;
+pub mod resets;
 pub mod rooms;
 pub mod social;
 pub mod subsonic;

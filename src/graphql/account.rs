@@ -94,6 +94,11 @@ impl AuthMutation {
         Ok(session.into())
     }
 
+    /// Sets a new password with a one-time link an admin made; signs the account out everywhere.
+    async fn reset_password(&self, ctx: &Context<'_>, token: String, new_password: String) -> GqlResult<bool> {
+        Ok(crate::services::admin_accounts::reset_password(state(ctx), request(ctx).ip, token, new_password).await?)
+    }
+
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> GqlResult<LoginResult> {
         let req = request(ctx);
         let outcome = auth::login(state(ctx), req.ip, &email, password, req.device.as_deref()).await?;

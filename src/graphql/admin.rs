@@ -1,6 +1,6 @@
 //! Administration: users and invites. The services check that the caller is an admin.
 
-use async_graphql::{Context, ID, Object, SimpleObject, connection::Connection};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, connection::Connection};
 use chrono::{DateTime, Utc};
 
 use crate::graphql::GqlResult;
@@ -8,7 +8,7 @@ use crate::graphql::account::{page_size, user_connection};
 use crate::graphql::types::{Invite, User};
 use crate::graphql::{caller, state};
 use crate::services::accounts::UserView;
-use crate::services::admin;
+use crate::services::{admin, admin_accounts};
 
 #[derive(Default)]
 pub struct AdminQuery;
@@ -54,6 +54,31 @@ pub struct HiddenTrack {
     hidden_at: DateTime<Utc>,
 }
 
+#[derive(InputObject)]
+pub struct NewUserInput {
+    name: String,
+    email: String,
+    password: String,
+    is_admin: Option<bool>,
+}
+
+/// What happens to a deleted account's playlists or uploads.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum OwnedData {
+    Delete,
+    /// Handed to the admin deleting the account.
+    Transfer,
+}
+
+impl From<OwnedData> for admin_accounts::OwnedData {
+    fn from(d: OwnedData) -> Self {
+        match d {
+            OwnedData::Delete => Self::Delete,
+            OwnedData::Transfer => Self::Transfer,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct AdminMutation;
 
@@ -75,6 +100,35 @@ impl AdminMutation {
     /// The last administrator cannot be demoted.
     async fn set_user_admin(&self, ctx: &Context<'_>, user_id: ID, admin: bool) -> GqlResult<User> {
         Ok(User::seen(ctx, admin::set_admin(state(ctx), &caller(ctx)?, user_id.to_string(), admin).await?))
+    }
+
+    /// Creates an account whatever the registration mode.
+    async fn create_user(&self, ctx: &Context<'_>, input: NewUserInput) -> GqlResult<User> {
+        let new = admin_accounts::NewUser {
+            name: input.name,
+            email: input.email,
+            password: input.password,
+            is_admin: input.is_admin.unwrap_or(false),
+        };
+        Ok(User::seen(ctx, admin_accounts::create_user(state(ctx), &caller(ctx)?, new).await?))
+    }
+
+    /// A one-time link (`/#/reset/<token>`, valid 24 hours) to give the person; opening it lets
+    /// them set a new password.
+    async fn create_password_reset_link(&self, ctx: &Context<'_>, user_id: ID) -> GqlResult<String> {
+        Ok(admin_accounts::create_reset_link(state(ctx), &caller(ctx)?, user_id.0).await?)
+    }
+
+    /// Deletes another account; its playlists and uploads are deleted or handed to you.
+    async fn delete_user(
+        &self,
+        ctx: &Context<'_>,
+        user_id: ID,
+        playlists: OwnedData,
+        uploads: OwnedData,
+    ) -> GqlResult<bool> {
+        let me = caller(ctx)?;
+        Ok(admin_accounts::delete_user(state(ctx), &me, user_id.0, playlists.into(), uploads.into()).await?)
     }
 
     /// Lets a hidden file back into the library; a scan starts to read it.

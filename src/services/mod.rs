@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod admin;
+pub mod admin_accounts;
 pub mod albums;
 pub mod app_passwords;
 pub mod auth;

@@ -88,3 +88,82 @@ async fn invites_can_be_listed_and_revoked() {
     let bad = app.gql(Some(&admin.access), "mutation { createInvite(maxUses: 0) { id } }", json!({})).await;
     assert_eq!(error_code(&bad), "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn an_admin_creates_an_account_and_a_one_time_reset_link_opens_it_once() {
+    let app = TestApp::spawn_with(|c| c.auth.registration = soundroom::config::Registration::Closed).await;
+    let admin = app.register("admin@example.org", "Admin").await;
+    let create = "mutation($i: NewUserInput!) { createUser(input: $i) { id username email isAdmin } }";
+    let input = json!({ "name": "Cleo", "email": "cleo@example.org", "password": PASSWORD });
+    let made = app.gql_ok(Some(&admin.access), create, json!({ "i": input })).await;
+    assert_eq!(made["createUser"]["isAdmin"], false);
+    let cleo = made["createUser"]["id"].as_str().unwrap().to_string();
+    assert!(
+        app.login("cleo@example.org", PASSWORD).await["data"]["login"].is_object(),
+        "closed sign-up does not stop an admin"
+    );
+    // The same email again, a short password, or a non-admin: refused, nothing created.
+    assert_eq!(error_code(&app.gql(Some(&admin.access), create, json!({ "i": input })).await), "CONFLICT");
+    let weak = json!({ "name": "Dan", "email": "dan@example.org", "password": "x" });
+    assert_eq!(error_code(&app.gql(Some(&admin.access), create, json!({ "i": weak })).await), "BAD_USER_INPUT");
+    let cleo_session = app.login("cleo@example.org", PASSWORD).await;
+    let cleo_token = cleo_session["data"]["login"]["accessToken"].as_str().unwrap().to_string();
+    let other = json!({ "name": "Eve", "email": "eve@example.org", "password": PASSWORD });
+    assert_eq!(error_code(&app.gql(Some(&cleo_token), create, json!({ "i": other })).await), "FORBIDDEN");
+    assert_eq!(app.user_count().await, 2);
+
+    let link = "mutation($u: ID!) { createPasswordResetLink(userId: $u) }";
+    assert_eq!(error_code(&app.gql(Some(&cleo_token), link, json!({ "u": cleo })).await), "FORBIDDEN");
+    let url = app.gql_ok(Some(&admin.access), link, json!({ "u": cleo })).await["createPasswordResetLink"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = url.strip_prefix("/#/reset/").expect("a fragment link").to_string();
+    let reset = "mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }";
+    let new_password = "a brand new passphrase";
+    // Signed out; a weak password keeps the link usable.
+    assert_eq!(error_code(&app.gql(None, reset, json!({ "t": token, "p": "x" })).await), "BAD_USER_INPUT");
+    assert_eq!(app.gql_ok(None, reset, json!({ "t": token, "p": new_password })).await["resetPassword"], true);
+    assert_eq!(
+        error_code(&app.gql(None, reset, json!({ "t": token, "p": "another passphrase" })).await),
+        "BAD_USER_INPUT",
+        "once only"
+    );
+    assert!(app.login("cleo@example.org", new_password).await["data"]["login"].is_object());
+    assert!(app.login("cleo@example.org", PASSWORD).await.get("errors").is_some(), "the old password is gone");
+    let me = app.gql(Some(&cleo_token), "{ me { id } }", json!({})).await;
+    assert!(me["data"]["me"].is_null() || me.get("errors").is_some(), "old sessions were signed out: {me}");
+}
+
+#[tokio::test]
+async fn deleting_an_account_deletes_or_hands_over_its_playlists_and_uploads() {
+    let app = TestApp::spawn().await;
+    let admin = app.register("admin@example.org", "Admin").await;
+    let bob = app.register("bob@example.org", "Bob").await;
+    let cleo = app.register("cleo@example.org", "Cleo").await;
+    let create = "mutation($n: String!) { createPlaylist(input: { name: $n }) { id } }";
+    app.gql_ok(Some(&bob.access), create, json!({ "n": "Bob's mix" })).await;
+    app.gql_ok(Some(&cleo.access), create, json!({ "n": "Cleo's mix" })).await;
+    let delete =
+        "mutation($u: ID!, $p: OwnedData!, $up: OwnedData!) { deleteUser(userId: $u, playlists: $p, uploads: $up) }";
+    // Not one's own account, not by a non-admin, not an unknown one.
+    let me = json!({ "u": admin.user_id, "p": "DELETE", "up": "DELETE" });
+    assert_eq!(error_code(&app.gql(Some(&admin.access), delete, me).await), "BAD_USER_INPUT");
+    let by_bob = json!({ "u": cleo.user_id, "p": "DELETE", "up": "DELETE" });
+    assert_eq!(error_code(&app.gql(Some(&bob.access), delete, by_bob).await), "FORBIDDEN");
+    let unknown = json!({ "u": "nobody", "p": "DELETE", "up": "DELETE" });
+    assert_eq!(error_code(&app.gql(Some(&admin.access), delete, unknown).await), "NOT_FOUND");
+
+    app.gql_ok(Some(&admin.access), delete, json!({ "u": bob.user_id, "p": "TRANSFER", "up": "DELETE" })).await;
+    app.gql_ok(Some(&admin.access), delete, json!({ "u": cleo.user_id, "p": "DELETE", "up": "TRANSFER" })).await;
+    let mine = app.gql_ok(Some(&admin.access), "{ myPlaylists { edges { node { name } } } }", json!({})).await;
+    assert_eq!(
+        mine["myPlaylists"]["edges"],
+        json!([{ "node": { "name": "Bob's mix" } }]),
+        "Bob's handed over, Cleo's deleted"
+    );
+    assert_eq!(app.user_count().await, 1);
+    assert!(app.login("bob@example.org", PASSWORD).await.get("errors").is_some());
+    let gone = app.gql(Some(&bob.access), "{ me { id } }", json!({})).await;
+    assert!(gone["data"]["me"].is_null() || gone.get("errors").is_some(), "{gone}");
+}
