@@ -5,6 +5,7 @@
 import { notificationBell } from './components/bell.js';
 import { searchBox } from './components/search-box.js';
 import { h, mount } from './dom.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 import * as store from './store.js';
 import { signOut } from './session.js';
@@ -12,16 +13,17 @@ import { signOut } from './session.js';
 // `phone`: also in the phone's bottom bar (five fit); the rest live in the sidebar and in
 // the pages that lead to them (Library links Favourites and Upload, Profile links Admin, the
 // notification bell's panel links Friends).
+// `label` is a catalogue key (t() reads it when the layout is drawn).
 export const NAV = [
-  { path: '/home', label: 'Home', icon: 'home', phone: true },
-  { path: '/library', label: 'Library', icon: 'library', phone: true },
-  { path: '/favorites', label: 'Favourites', icon: 'heart' },
-  { path: '/playlists', label: 'Playlists', icon: 'playlists', phone: true },
-  { path: '/friends', label: 'Friends', icon: 'users' },
-  { path: '/rooms', label: 'Rooms', icon: 'rooms', phone: true },
-  { path: '/upload', label: 'Upload', icon: 'upload' },
-  { path: '/admin', label: 'Admin', icon: 'server', admin: true },
-  { path: '/profile', label: 'Profile', icon: 'profile', phone: true },
+  { path: '/home', label: 'nav.home', icon: 'home', phone: true },
+  { path: '/library', label: 'nav.library', icon: 'library', phone: true },
+  { path: '/favorites', label: 'nav.favorites', icon: 'heart' },
+  { path: '/playlists', label: 'nav.playlists', icon: 'playlists', phone: true },
+  { path: '/friends', label: 'nav.friends', icon: 'users' },
+  { path: '/rooms', label: 'nav.rooms', icon: 'rooms', phone: true },
+  { path: '/upload', label: 'nav.upload', icon: 'upload' },
+  { path: '/admin', label: 'nav.admin', icon: 'server', admin: true },
+  { path: '/profile', label: 'nav.profile', icon: 'profile', phone: true },
 ];
 
 function brand() {
@@ -66,7 +68,7 @@ function navLink(item, active) {
       'aria-current': current ? 'page' : null,
     },
     icon(item.icon),
-    h('span', { class: 'nav-label' }, item.label),
+    h('span', { class: 'nav-label' }, t(item.label)),
   );
 }
 
@@ -77,10 +79,10 @@ function userBox(ctx) {
     if (!user) return;
     mount(
       box,
-      h('a', { class: 'userbox-id', href: '#/profile', title: 'Your profile' },
+      h('a', { class: 'userbox-id', href: '#/profile', title: t('nav.yourProfile') },
         avatar(user),
         h('span', { class: 'userbox-name', 'data-testid': 'profile-username' }, user.username)),
-      h('button', { type: 'button', class: 'icon-btn', 'data-testid': 'signout', title: 'Sign out', 'aria-label': 'Sign out', onclick: () => signOutAndLeave(ctx) },
+      h('button', { type: 'button', class: 'icon-btn', 'data-testid': 'signout', title: t('nav.signOut'), 'aria-label': t('nav.signOut'), onclick: () => signOutAndLeave(ctx) },
         icon('signout')),
     );
   };
@@ -105,8 +107,8 @@ function flashBanner() {
 function topbar(ctx) {
   return h('header', { class: 'topbar' },
     h('div', { class: 'history-nav' },
-      h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Back', title: 'Back', onclick: () => history.back() }, icon('chevronLeft')),
-      h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Forward', title: 'Forward', onclick: () => history.forward() }, icon('chevronRight'))),
+      h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('nav.back'), title: t('nav.back'), onclick: () => history.back() }, icon('chevronLeft')),
+      h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('nav.forward'), title: t('nav.forward'), onclick: () => history.forward() }, icon('chevronRight'))),
     searchBox(),
     notificationBell(ctx));
 }
@@ -120,7 +122,7 @@ export function appLayout(ctx, active, ...content) {
       'aside',
       { class: 'sidebar' },
       h('header', { class: 'sidebar-brand' }, brand()),
-      h('nav', { class: 'nav', 'aria-label': 'Main' }, NAV.filter((item) => !item.admin || admin).map((item) => navLink(item, active))),
+      h('nav', { class: 'nav', 'aria-label': t('nav.main') }, NAV.filter((item) => !item.admin || admin).map((item) => navLink(item, active))),
       userBox(ctx),
     ),
     topbar(ctx),

@@ -8,12 +8,13 @@
 
 import { canPlayCodec } from './codecs.js';
 import { streamUrl } from './data/library.js';
+import { t } from './i18n.js';
 
 const FORMATS = ['ORIGINAL', 'OPUS', 'MP3'];
 const URL_MAX_AGE_MS = 45 * 60 * 1000; // signed URLs last about an hour
 const RESTART_AFTER_S = 3; // "previous" past this point restarts the track instead
+export const MAX_QUEUE = 5000; // what the server keeps of a saved queue
 const VOLUME_KEY = 'soundroom.volume';
-
 
 const audio = new Audio();
 audio.preload = 'auto';
@@ -24,7 +25,8 @@ const state = {
   format: null,
   url: null, // the signed URL, before any offset
   urlAt: 0,
-  offset: 0, // where in the track the transcode being played starts
+  offset: 0, // where in the track the transcode being played starts (while pending: where to start)
+  pending: false, // a track was chosen and its URL is on its way: the element still holds the last one
   wantPlay: false, // the listener asked to play (survives format retries)
   loading: false,
   error: null,
@@ -69,12 +71,12 @@ export function snapshot() {
 const current = () => state.queue[state.index] ?? null;
 
 const transcoding = () => state.format !== null && state.format !== 'ORIGINAL';
-const position = () => state.offset + (audio.currentTime || 0);
+const position = () => (state.pending ? state.offset : state.offset + (audio.currentTime || 0));
 
 // A transcode may not announce its length (and one started mid-track only knows the rest),
 // so the library's duration stands in.
 function duration() {
-  if (!transcoding() && Number.isFinite(audio.duration) && audio.duration > 0) return audio.duration;
+  if (!state.pending && !transcoding() && Number.isFinite(audio.duration) && audio.duration > 0) return audio.duration;
   return current()?.track.duration ?? 0;
 }
 
@@ -94,6 +96,46 @@ export function playTracks(tracks, start = 0, { shuffle = false } = {}) {
   state.queue = list;
   emit('queue');
   load(first, true);
+}
+
+/**
+ * "Play all" for a list that loads in pages: `loadAllTracks()` resolves to every track of the
+ * list (not only the rows on screen), then the queue is replaced and plays from `start`.
+ * A second call before the first list arrives wins; resolves to whether it played.
+ */
+let playAllSeq = 0;
+export async function playAll(loadAllTracks, start = 0, { shuffle = false } = {}) {
+  const mine = ++playAllSeq;
+  const tracks = await loadAllTracks();
+  if (mine !== playAllSeq || tracks.length === 0) return false;
+  playTracks(tracks, Math.min(start, tracks.length - 1), { shuffle });
+  return true;
+}
+
+/**
+ * Walks a cursor-paged list to the end, for playAll(): `fetchPage(after)` resolves to
+ * { nodes, hasNextPage, endCursor } (data/library.js's page()). Stops at `max` tracks.
+ */
+export async function loadAllPages(fetchPage, max = MAX_QUEUE) {
+  const all = [];
+  let after = null;
+  for (;;) {
+    const page = await fetchPage(after);
+    all.push(...page.nodes);
+    if (!page.hasNextPage || all.length >= max) return all.slice(0, max);
+    after = page.endCursor;
+  }
+}
+
+/**
+ * Puts back a queue saved earlier (another device, the last visit): the queue and current
+ * track, paused at `positionSeconds`. Nothing plays until the listener presses play.
+ */
+export function restoreQueue(tracks, index, positionSeconds = 0) {
+  if (tracks.length === 0) return;
+  state.queue = entries(tracks);
+  emit('queue');
+  load(Math.max(0, Math.min(index, tracks.length - 1)), false, positionSeconds);
 }
 
 /** Adds after the current track. */
@@ -153,7 +195,7 @@ export function reset() {
   audio.pause();
   audio.removeAttribute('src');
   audio.load();
-  Object.assign(state, { queue: [], index: -1, format: null, url: null, urlAt: 0, offset: 0, wantPlay: false, loading: false, error: null });
+  Object.assign(state, { queue: [], index: -1, format: null, url: null, urlAt: 0, offset: 0, pending: false, wantPlay: false, loading: false, error: null });
   emit('queue', 'track', 'state', 'time');
 }
 
@@ -196,6 +238,7 @@ export function play() {
   if (!current()) return;
   state.wantPlay = true;
   if (!audio.src || state.error) return load(state.index, true);
+  if (state.pending) return emit('state'); // it starts as soon as its URL arrives
   // A paused track may have outlived its signed URL: fetch a new one and carry on from here.
   if (Date.now() - state.urlAt > URL_MAX_AGE_MS) return loadFormat(state.format, ++loadSeq, position());
   start();
@@ -207,8 +250,9 @@ export function pause() {
 }
 
 export function toggle() {
-  if (audio.paused) play();
-  else pause();
+  // A track still fetching its URL counts as playing if it was asked to.
+  if (!audio.paused || (state.pending && state.wantPlay)) pause();
+  else play();
 }
 
 export function next() {
@@ -224,9 +268,22 @@ export function previous() {
 export function seek(seconds) {
   if (!current()) return;
   const target = Math.max(0, Math.min(seconds, duration() || seconds));
-  if (transcoding() && state.url) startAt(target);
+  if (state.pending) state.offset = target; // where the coming track will start
+  else if (transcoding() && state.url) startAt(target);
   else audio.currentTime = target;
   emit('time');
+}
+
+/** Moves the position by `delta` seconds (negative: back), within the track. */
+export function seekBy(delta) {
+  if (current()) seek(Math.max(0, position() + delta));
+}
+
+/** Louder or quieter by `delta` (0–1 scale); a muted player unmutes on the way up only. */
+export function changeVolume(delta) {
+  const wasMuted = audio.muted;
+  setVolume(Math.round((audio.volume + delta) * 100) / 100);
+  if (wasMuted && delta < 0) audio.muted = true;
 }
 
 export function setVolume(value) {
@@ -246,13 +303,13 @@ export function toggleMute() {
 
 // ---------- loading ----------
 
-function load(index, autoplay) {
-  Object.assign(state, { index, wantPlay: autoplay, error: null, format: null, url: null, offset: 0 });
+function load(index, autoplay, from = 0) {
+  Object.assign(state, { index, wantPlay: autoplay, error: null, format: null, url: null, offset: from, pending: true });
   audio.pause();
   emit('load', 'track', 'queue');
   const track = current().track;
   const format = playableOriginal(track) ? 'ORIGINAL' : 'OPUS';
-  loadFormat(format, ++loadSeq, 0);
+  loadFormat(format, ++loadSeq, from);
 }
 
 function playableOriginal(track) {
@@ -274,11 +331,12 @@ async function loadFormat(format, seq, from) {
   state.format = format;
   state.url = url;
   state.urlAt = Date.now();
-  startAt(from);
+  startAt(state.pending ? state.offset : from);
 }
 
 /** Points the element at the current URL from `seconds` in, and plays if asked to. */
 function startAt(seconds) {
+  state.pending = false;
   if (transcoding()) {
     state.offset = seconds;
     audio.src = seconds > 0 ? `${state.url}&timeOffset=${seconds.toFixed(2)}` : state.url;
@@ -319,7 +377,7 @@ function retryAfterError() {
   if (Date.now() - state.urlAt > URL_MAX_AGE_MS) return loadFormat(state.format, ++loadSeq, at);
   const fallback = FORMATS[FORMATS.indexOf(state.format) + 1];
   if (fallback) return loadFormat(fallback, ++loadSeq, at);
-  fail('This track can’t be played in this browser.');
+  fail(t('player.cannotPlay'));
 }
 
 function ended() {

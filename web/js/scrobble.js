@@ -7,9 +7,11 @@
 //   the report waits until the player settles and is only sent when it differs from the last.
 //   Signing out and closing the page say "nothing" at once, so friends aren't left with a
 //   track that stopped (the server would otherwise forget it only after the track's end).
+// It also starts player-sync.js, which saves the play queue for the next visit or device.
 
 import { recordPlay, setNowPlaying } from './data/activity.js';
 import * as player from './player.js';
+import { flushPlayQueue, syncPlayQueue } from './player-sync.js';
 import * as store from './store.js';
 
 const MAX_NEEDED_S = 240;
@@ -52,11 +54,15 @@ export function followPlayer() {
   });
   owner = store.user()?.id ?? null;
   window.addEventListener('pagehide', () => stopReporting({ keepalive: true }));
+  // The play queue is told to the server too, so it follows the listener to other devices.
+  syncPlayQueue();
 }
 
 /** Tells the server nothing plays here any more, if it was told otherwise; before signing out. */
 export async function stopReporting({ keepalive = false } = {}) {
   clearTimeout(settleTimer);
+  // Signing out: the queue's last change is saved first (a closing page saves it itself).
+  if (!keepalive && store.user()) await flushPlayQueue().catch(() => {});
   if (!reported || !store.user()) return;
   reported = null;
   await setNowPlaying(null, 0, { keepalive }).catch(() => {});

@@ -1,11 +1,15 @@
-// The play queue as a side panel (a full sheet on phones): see what is next, jump to a
-// track, reorder by dragging or with the arrow buttons, remove, or clear what is upcoming.
+// The play queue as a drawer beside the page (a full sheet on phones): see what is next,
+// jump to a track, reorder by dragging or with the arrow buttons, remove, or clear what is
+// upcoming. The page narrows while it is open (player.css), and it closes when the page changes.
 import { cover } from '../components/cover.js';
 import { dragToReorder } from '../components/reorder.js';
 import { h, mount } from '../dom.js';
-import { clock, count } from '../format.js';
+import { clock } from '../format.js';
+import { onLanguageChange, t } from '../i18n.js';
 import { icon } from '../icons.js';
 import * as player from '../player.js';
+
+const OVERLAY = '(min-width: 721px) and (max-width: 1099px)';
 
 let panel = null;
 let list = null;
@@ -14,17 +18,38 @@ let opener = null;
 
 function build() {
   list = h('ol', { class: 'queue-list', 'data-testid': 'queue-list' });
-  summary = h('p', { class: 'muted queue-summary' });
-  const close = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close queue', 'data-testid': 'queue-close', onclick: closeQueue }, icon('close'));
-  const clear = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'queue-clear', onclick: player.clearUpcoming }, 'Clear upcoming');
-  panel = h('aside', { class: 'queue-panel', 'aria-label': 'Queue', 'data-testid': 'queue-panel', hidden: true, tabindex: '-1' },
-    h('header', { class: 'queue-header' }, h('h2', { class: 'queue-title' }, 'Queue'), clear, close),
+  summary = h('p', { class: 'muted queue-summary', 'data-testid': 'queue-summary' });
+  const title = h('h2', { class: 'queue-title', id: 'queue-title' });
+  const close = h('button', { type: 'button', class: 'icon-btn', 'data-testid': 'queue-close', onclick: () => closeQueue() }, icon('close'));
+  const clear = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'queue-clear', onclick: player.clearUpcoming });
+  panel = h('aside', { class: 'queue-panel', 'aria-labelledby': 'queue-title', 'data-testid': 'queue-panel', hidden: true, tabindex: '-1' },
+    h('header', { class: 'queue-header' }, title, clear, close),
     summary, list);
+  const label = () => {
+    title.textContent = t('queue.title');
+    clear.textContent = t('queue.clearUpcoming');
+    close.setAttribute('aria-label', t('queue.close'));
+    close.title = t('queue.close');
+    render();
+  };
+  label();
+  onLanguageChange(label);
   panel.addEventListener('keydown', (e) => e.key === 'Escape' && closeQueue());
   dragToReorder(list, (from, to) => player.move(from, to));
   player.on('queue', render);
   player.on('state', render);
   document.body.append(panel);
+  // A new page in the app (the router replaces #app's content, also for links that do not
+  // change the hash's history) closes the drawer; the new page takes the focus.
+  const app = document.getElementById('app');
+  if (app) new MutationObserver(() => closeQueue({ restoreFocus: false })).observe(app, { childList: true });
+  // Where the drawer floats over the page (narrower screens, player.css), a click on the page
+  // closes it, so what lies under it is one click away. The player bar keeps it open.
+  document.addEventListener('pointerdown', (e) => {
+    if (panel.hidden || !matchMedia(OVERLAY).matches) return;
+    if (panel.contains(e.target) || e.target.closest?.('.playerbar, .menu, dialog')) return;
+    closeQueue({ restoreFocus: false });
+  }, true);
 }
 
 function row(entry, index, snapshot) {
@@ -36,13 +61,13 @@ function row(entry, index, snapshot) {
   const el = h('li', { class: `queue-row${index === currentIndex ? ' is-current' : ''}${index < currentIndex ? ' is-past' : ''}`,
     draggable: 'true', 'data-testid': 'queue-row', 'data-track-id': track.id },
   cover({ url: track.coverUrl, name: track.album?.title ?? track.name, kind: 'track', size: 'sm' }),
-  h('button', { type: 'button', class: 'queue-text', onclick: () => player.playAt(index), 'aria-label': `Play ${track.name}` },
-    h('span', { class: 'queue-name' }, track.name), h('span', { class: 'queue-artist' }, track.artist?.name ?? 'Unknown artist')),
+  h('button', { type: 'button', class: 'queue-text', onclick: () => player.playAt(index), 'aria-label': t('queue.play', { name: track.name }) },
+    h('span', { class: 'queue-name' }, track.name), h('span', { class: 'queue-artist' }, track.artist?.name ?? t('player.unknownArtist'))),
   h('span', { class: 'queue-dur' }, clock(track.duration)),
   h('span', { class: 'queue-actions' },
-    button('chevronUp', `Move ${track.name} up`, 'queue-up', () => player.move(index, index - 1), index === 0),
-    button('chevronDown', `Move ${track.name} down`, 'queue-down', () => player.move(index, index + 1), index === snapshot.queue.length - 1),
-    button('close', `Remove ${track.name} from the queue`, 'queue-remove', () => player.removeAt(index))));
+    button('chevronUp', t('queue.moveUp', { name: track.name }), 'queue-up', () => player.move(index, index - 1), index === 0),
+    button('chevronDown', t('queue.moveDown', { name: track.name }), 'queue-down', () => player.move(index, index + 1), index === snapshot.queue.length - 1),
+    button('close', t('queue.remove', { name: track.name }), 'queue-remove', () => player.removeAt(index))));
   return el;
 }
 
@@ -51,7 +76,7 @@ function render() {
   const snapshot = player.snapshot();
   const { queue, index } = snapshot;
   const upcoming = queue.length - index - 1;
-  summary.textContent = queue.length === 0 ? 'Nothing queued. Play something from your library.' : `${count(Math.max(0, upcoming), 'track')} up next`;
+  summary.textContent = queue.length === 0 ? t('queue.empty') : t('queue.upNext', { count: Math.max(0, upcoming) });
   // Keep focus on the same control after a move: find it again by track and test id.
   const focused = document.activeElement;
   const testid = list.contains(focused) ? focused.dataset.testid : null;
@@ -74,11 +99,12 @@ export function openQueue() {
   panel.focus();
 }
 
-export function closeQueue() {
+/** Closes the drawer; focus goes back to what opened it unless a new page takes it. */
+export function closeQueue({ restoreFocus = true } = {}) {
   if (!panel || panel.hidden) return;
   panel.hidden = true;
   document.documentElement.classList.remove('queue-open');
-  if (opener?.isConnected) opener.focus();
+  if (restoreFocus && opener?.isConnected) opener.focus();
 }
 
 export function toggleQueue() {

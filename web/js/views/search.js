@@ -5,6 +5,7 @@ import { setSearchText } from '../components/search-box.js';
 import { trackList } from '../components/track-list.js';
 import * as library from '../data/library.js';
 import { h, mount } from '../dom.js';
+import { errorMessage, t } from '../i18n.js';
 import { appLayout, avatar } from '../layout.js';
 import * as store from '../store.js';
 
@@ -17,17 +18,17 @@ function results(r, query) {
   if (r.tracks.length) {
     const list = trackList({ testid: 'search-tracks' });
     list.set(r.tracks.map((track) => ({ track })));
-    sections.push(section('Tracks', 'search-section-tracks', list.el));
+    sections.push(section(t('search.tracks'), 'search-section-tracks', list.el));
   }
-  if (r.artists.length) sections.push(section('Artists', 'search-section-artists', cardGrid('search-artists', r.artists.map(artistCard))));
-  if (r.albums.length) sections.push(section('Albums', 'search-section-albums', cardGrid('search-albums', r.albums.map((a) => albumCard(a)))));
-  if (r.playlists.length) sections.push(section('Playlists', 'search-section-playlists', cardGrid('search-playlists', r.playlists.map((p) => playlistCard(p, store.user()?.id)))));
+  if (r.artists.length) sections.push(section(t('search.artists'), 'search-section-artists', cardGrid('search-artists', r.artists.map(artistCard))));
+  if (r.albums.length) sections.push(section(t('search.albums'), 'search-section-albums', cardGrid('search-albums', r.albums.map((a) => albumCard(a)))));
+  if (r.playlists.length) sections.push(section(t('search.playlists'), 'search-section-playlists', cardGrid('search-playlists', r.playlists.map((p) => playlistCard(p, store.user()?.id)))));
   if (r.users.length) {
-    sections.push(section('People', 'search-section-users', h('ul', { class: 'people' }, r.users.map((u) =>
+    sections.push(section(t('search.people'), 'search-section-users', h('ul', { class: 'people' }, r.users.map((u) =>
       h('li', { class: 'person' }, avatar(u), h('span', {}, u.username, h('span', { class: 'muted' }, ` #${u.tag}`)))))));
   }
   if (sections.length === 0) {
-    return emptyState({ iconName: 'search', title: `Nothing found for “${query}”`, text: 'Check the spelling, or try fewer words.', testid: 'search-empty' });
+    return emptyState({ iconName: 'search', title: t('search.nothingTitle', { query }), text: t('search.nothingHint'), testid: 'search-empty' });
   }
   return sections;
 }
@@ -39,13 +40,13 @@ export function searchView(ctx) {
   if (query) {
     library.search(query, 30)
       .then((r) => mount(body, results(r, query)))
-      .catch((err) => mount(body, h('p', { class: 'alert alert-error', role: 'alert', 'data-testid': 'error' }, err.message)));
+      .catch((err) => mount(body, h('p', { class: 'alert alert-error', role: 'alert', 'data-testid': 'error' }, errorMessage(err.code, err.message))));
   } else {
-    mount(body, emptyState({ iconName: 'search', title: 'Search your library', text: 'Type in the box above to find artists, albums, tracks, playlists and people.' }));
+    mount(body, emptyState({ iconName: 'search', title: t('search.emptyTitle'), text: t('search.emptyHint') }));
   }
   return appLayout(ctx, '/library',
     h('header', { class: 'page-header' },
-      h('p', { class: 'eyebrow' }, 'Search'),
-      h('h1', { class: 'page-title', tabindex: '-1' }, query ? `“${query}”` : 'Search')),
+      h('p', { class: 'eyebrow' }, t('search.eyebrow')),
+      h('h1', { class: 'page-title', tabindex: '-1' }, query ? t('search.quoted', { query }) : t('search.eyebrow'))),
     body);
 }
