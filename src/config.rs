@@ -28,11 +28,14 @@ pub struct RoomsConfig {
     pub reconnect_grace_secs: u64,
     /// A room with nobody in it stops its task after this long (it starts again on the next join).
     pub idle_stop_secs: u64,
+    /// Frames that may wait for one member's connection; a member further behind is dropped
+    /// (close 4408) rather than slowing the room.
+    pub member_queue_frames: usize,
 }
 
 impl Default for RoomsConfig {
     fn default() -> Self {
-        Self { reconnect_grace_secs: 15, idle_stop_secs: 60 }
+        Self { reconnect_grace_secs: 15, idle_stop_secs: 60, member_queue_frames: 256 }
     }
 }
 
@@ -313,6 +316,9 @@ impl Config {
     }
 
     pub fn validate(&self) -> anyhow::Result<()> {
+        if !(8..=65_536).contains(&self.rooms.member_queue_frames) {
+            bail!("configuration key `rooms.member_queue_frames`: expected 8 to 65536");
+        }
         let base = url::Url::parse(&self.server.base_url)
             .map_err(|e| anyhow::anyhow!("configuration key `server.base_url`: expected an absolute URL ({e})"))?;
         if !matches!(base.scheme(), "http" | "https") {

@@ -141,6 +141,7 @@ impl LibraryQuery {
     }
 
     #[graphql(complexity = "first.max(1) as usize * child_complexity + 1")]
+    #[allow(clippy::too_many_arguments)]
     async fn albums(
         &self,
         ctx: &Context<'_>,

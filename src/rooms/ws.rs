@@ -25,8 +25,6 @@ use crate::state::SharedState;
 
 const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_FRAME: usize = 16 * 1024;
-/// Frames waiting for a slow socket before it is dropped.
-const OUTBOX: usize = 256;
 const FRAMES_PER_SEC: f64 = 20.0;
 const FRAME_BURST: f64 = 40.0;
 
@@ -73,7 +71,7 @@ async fn serve(app: SharedState, mut socket: WebSocket) {
     };
     let rtt_ms = Arc::new(AtomicU32::new(0));
     let conn_id = NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed);
-    let (outbox_tx, outbox) = mpsc::channel(OUTBOX);
+    let (outbox_tx, outbox) = mpsc::channel(app.config.rooms.member_queue_frames);
     let mut joined = Err(JoinRefusal::Gone);
     // A room stopping just as we arrive is started again, once.
     for _ in 0..2 {

@@ -22,8 +22,9 @@ pub async fn favorite_album(
     state
         .db
         .transaction(move |tx| {
-            let album =
-                db_library::albums_by_ids(tx, &[id.clone()])?.pop().ok_or_else(|| AppError::not_found("album"))?;
+            let album = db_library::albums_by_ids(tx, std::slice::from_ref(&id))?
+                .pop()
+                .ok_or_else(|| AppError::not_found("album"))?;
             marks::set_favorite(tx, Marked::Album, &user, &id, on)?;
             Ok(album)
         })
@@ -40,8 +41,9 @@ pub async fn favorite_artist(
     state
         .db
         .transaction(move |tx| {
-            let artist =
-                db_library::artists_by_ids(tx, &[id.clone()])?.pop().ok_or_else(|| AppError::not_found("artist"))?;
+            let artist = db_library::artists_by_ids(tx, std::slice::from_ref(&id))?
+                .pop()
+                .ok_or_else(|| AppError::not_found("artist"))?;
             marks::set_favorite(tx, Marked::Artist, &user, &id, on)?;
             Ok(artist)
         })
@@ -75,8 +77,8 @@ pub async fn rate(state: &SharedState, caller: &Caller, kind: Rated, id: String,
         .db
         .transaction(move |tx| {
             let exists = match kind {
-                Rated::Track => !db_library::tracks_by_ids(tx, &[id.clone()])?.is_empty(),
-                Rated::Album => !db_library::albums_by_ids(tx, &[id.clone()])?.is_empty(),
+                Rated::Track => !db_library::tracks_by_ids(tx, std::slice::from_ref(&id))?.is_empty(),
+                Rated::Album => !db_library::albums_by_ids(tx, std::slice::from_ref(&id))?.is_empty(),
             };
             if !exists {
                 return Err(AppError::not_found(if kind == Rated::Track { "track" } else { "album" }));

@@ -620,3 +620,46 @@ async fn an_empty_room_stops_its_task_and_a_member_who_stays_away_leaves() {
     assert_eq!(welcome["queue"]["items"][0]["trackId"], p.tracks[1].as_str());
     assert_eq!(p.app.state.rooms.live_count(), 1);
 }
+
+/// A socket whose kernel receive buffer is tiny, so a member that stops reading backs up at once.
+async fn open_small_window(app: &TestApp) -> Socket {
+    let url = app.url("/ws/rooms").replace("http://", "ws://");
+    let addr: std::net::SocketAddr = url.trim_start_matches("ws://").split('/').next().unwrap().parse().unwrap();
+    let tcp = tokio::net::TcpSocket::new_v4().unwrap();
+    tcp.set_recv_buffer_size(2048).unwrap();
+    let stream = tcp.connect(addr).await.unwrap();
+    let request = url.into_client_request().unwrap();
+    let (ws, _) =
+        tokio_tungstenite::client_async(request, tokio_tungstenite::MaybeTlsStream::Plain(stream)).await.unwrap();
+    ws
+}
+
+#[tokio::test]
+async fn a_member_who_stops_reading_is_dropped_with_4408_and_the_room_goes_on() {
+    let p = party_with(|c| c.rooms.member_queue_frames = 8).await;
+    let (room, _) =
+        create_room(&p.app, &p.ann, json!({ "name": "Den", "visibility": "PUBLIC", "controlMode": "EVERYONE" })).await;
+    let (mut ann, _) = join_room(&p.app, &p.ann, &room).await;
+    let mut ws = open_small_window(&p.app).await;
+    ws.send(Message::text(json!({ "type": "hello", "token": p.bob.access, "roomId": room }).to_string()))
+        .await
+        .unwrap();
+    let mut bob = Client { ws, last: Default::default() };
+    bob.next_of("welcome").await;
+    // Bob stops reading. A full queue (1,000 items) makes every queue frame large, so his
+    // buffers fill within a few frames.
+    for _ in 0..10 {
+        ann.ok(json!({ "type": "queueAdd", "trackIds": vec![p.tracks[1].clone(); 100] })).await;
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
+    for _ in 0..30 {
+        // Ann's commands keep being answered however far behind Bob is (paced under the limit).
+        let first = ann.last("queue")["items"][0]["itemId"].clone();
+        ann.ok(json!({ "type": "queueMove", "itemId": first, "index": 99 })).await;
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
+    // Reading again, Bob finds what was sent before the cut, then the close.
+    assert_eq!(bob.closed().await, 4408, "the slow member was dropped");
+    // The room still answers its other members.
+    ann.ok(json!({ "type": "pause" })).await;
+}
