@@ -3,6 +3,7 @@
 // bar). A request refused as UNAUTHENTICATED is retried once after refreshing the session.
 // Subscriptions have their own small client in subscriptions.js.
 
+import { serverError, t } from './i18n.js';
 import * as store from './store.js';
 
 export const USER_FIELDS = `
@@ -19,13 +20,22 @@ const REFRESH = `mutation Refresh($refreshToken: String!) {
 // than an expired token: refreshing would not help. Stale tokens are still refreshed up front.
 export const NO_RETRY = { retry: false };
 
+/**
+ * A failure to show people: `message` is already in their language (see serverError() in
+ * i18n.js), `code` the machine code (NOT_FOUND, NETWORK, …), `serverMessage` the server's
+ * own English text, for logs and tests.
+ */
 export class ApiError extends Error {
-  constructor(message, code = 'INTERNAL') {
+  constructor(message, code = 'INTERNAL', serverMessage = message) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    this.serverMessage = serverMessage;
   }
 }
+
+/** An ApiError for a code the client itself decides (NETWORK, ABORTED, …). */
+const clientError = (code) => new ApiError(serverError(code, ''), code);
 
 /**
  * Runs one operation and resolves to its `data`, or rejects with an ApiError.
@@ -61,13 +71,11 @@ async function send(query, variables, files, anonymous, keepalive = false) {
   try {
     response = await fetch('/graphql', { method: 'POST', headers, body, keepalive });
   } catch {
-    throw new ApiError(UNREACHABLE, 'NETWORK');
+    throw clientError('NETWORK');
   }
   const json = (response.headers.get('Content-Type') || '').includes('json');
   return interpret(response.status, json ? await response.json().catch(() => null) : null);
 }
-
-const UNREACHABLE = "Can't reach the server. Check your connection and try again.";
 
 // https://github.com/jaydenseric/graphql-multipart-request-spec: the files travel as parts
 // "0", "1", ...; "operations" holds null where each goes, and "map" says where.
@@ -94,12 +102,15 @@ function setPath(target, path, value) {
 /** Turns an HTTP status and parsed JSON body (or null) into `data`, or throws an ApiError. */
 function interpret(status, payload) {
   // Refused before GraphQL ran; the body, JSON or not, adds nothing a person needs.
-  if (status === 413) throw new ApiError('This file is larger than the server accepts.', 'PAYLOAD_TOO_LARGE');
+  if (status === 413) throw clientError('PAYLOAD_TOO_LARGE');
   const error = payload?.errors?.[0];
-  if (error) throw new ApiError(error.message, error.extensions?.code);
-  if (status === 429) throw new ApiError('Too many attempts. Wait a moment and try again.', 'RATE_LIMITED');
+  if (error) {
+    const code = error.extensions?.code ?? 'INTERNAL';
+    throw new ApiError(serverError(code, error.message), code, error.message);
+  }
+  if (status === 429) throw clientError('RATE_LIMITED');
   if (status < 200 || status >= 300 || !payload?.data) {
-    throw new ApiError(`The server answered with an error (HTTP ${status}).`, 'INTERNAL');
+    throw new ApiError(t('error.http', { status }), 'INTERNAL');
   }
   return payload.data;
 }
@@ -126,7 +137,7 @@ export async function uploadWithProgress(query, variables, fileVarPath, file, on
 function sendWithProgress(body, onProgress, signal) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new ApiError('Upload cancelled.', 'ABORTED'));
+      reject(clientError('ABORTED'));
       return;
     }
     const xhr = new XMLHttpRequest();
@@ -155,10 +166,8 @@ function sendWithProgress(body, onProgress, signal) {
     };
     // A server that refuses an oversized body may close the connection before reading it all,
     // which the browser reports as a network error rather than the 413 it sent.
-    xhr.onerror = () => reject(sent
-      ? new ApiError(UNREACHABLE, 'NETWORK')
-      : new ApiError('The upload was interrupted. The file may be larger than the server accepts, or the connection dropped.', 'NETWORK'));
-    xhr.onabort = () => reject(new ApiError('Upload cancelled.', 'ABORTED'));
+    xhr.onerror = () => reject(sent ? clientError('NETWORK') : new ApiError(t('error.uploadInterrupted'), 'NETWORK'));
+    xhr.onabort = () => reject(clientError('ABORTED'));
     signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(body);
   });
@@ -186,7 +195,7 @@ function lockedRefresh() {
 
 async function doRefresh() {
   const token = store.refreshToken();
-  if (!token) throw new ApiError('Your session has ended. Please sign in again.', 'UNAUTHENTICATED');
+  if (!token) throw new ApiError(t('error.sessionEnded'), 'UNAUTHENTICATED');
   try {
     const data = await send(REFRESH, { refreshToken: token }, {}, true);
     store.setSession(data.session);

@@ -1,10 +1,13 @@
 // Boot and hash router (#/signin, #/library/albums, #/album/<id>, …).
+// The theme first: it follows the system (or the saved choice) from the start.
+import './theme.js';
 import { closeMenu } from './components/menu.js';
 import { playerBar } from './components/player-bar.js';
 import { toast } from './components/toast.js';
 import { h, mount } from './dom.js';
+import { has, onLanguageChange, t } from './i18n.js';
 import { connectMediaSession } from './media-session.js';
-import { onNotification, watchNotifications } from './notifications.js';
+import { notificationText, onNotification, watchNotifications } from './notifications.js';
 import * as player from './player.js';
 import { guestPass } from './room/guest.js';
 import { roomPill } from './room/pill.js';
@@ -39,32 +42,33 @@ import { uploadView } from './views/upload.js';
 // guest whose pass names that room; `public`: anyone); the guard sends everyone else somewhere
 // sensible. A room guest sees their room and nothing else of the app.
 // `:name` segments become ctx.params; `valid` can refuse parameters (then the route 404s).
+// `title` is a catalogue key.
 const ROUTES = {
-  '/setup': { view: setupView, access: 'setup', title: 'Welcome' },
-  '/signin': { view: signinView, access: 'guest', title: 'Sign in' },
-  '/signup': { view: signupView, access: 'guest', title: 'Create account' },
-  '/twofactor': { view: twofactorView, access: 'challenge', title: 'Two-factor authentication' },
-  '/home': { view: homeView, access: 'user', title: 'Home' },
-  '/library': { view: libraryView, access: 'user', title: 'Library' },
-  '/library/:tab': { view: libraryView, access: 'user', title: 'Library', valid: ({ tab }) => LIBRARY_TABS.includes(tab) && tab !== 'favorites' },
-  '/artist/:id': { view: artistView, access: 'user', title: 'Artist' },
-  '/album/:id': { view: albumView, access: 'user', title: 'Album' },
-  '/genre/:name': { view: genreView, access: 'user', title: 'Genre' },
-  '/favorites': { view: favoritesView, access: 'user', title: 'Favourites' },
-  '/search': { view: searchView, access: 'user', title: 'Search' },
-  '/playlists': { view: playlistsView, access: 'user', title: 'Playlists' },
-  '/playlist/:id': { view: playlistView, access: 'user', title: 'Playlist' },
-  '/friends': { view: friendsView, access: 'user', title: 'Friends' },
-  '/upload': { view: uploadView, access: 'user', title: 'Upload' },
-  '/admin': { view: adminView, access: 'admin', title: 'Administration' },
-  '/rooms': { view: roomsView, access: 'user', title: 'Rooms' },
+  '/setup': { view: setupView, access: 'setup', title: 'route.setup' },
+  '/signin': { view: signinView, access: 'guest', title: 'route.signin' },
+  '/signup': { view: signupView, access: 'guest', title: 'route.signup' },
+  '/twofactor': { view: twofactorView, access: 'challenge', title: 'route.twofactor' },
+  '/home': { view: homeView, access: 'user', title: 'route.home' },
+  '/library': { view: libraryView, access: 'user', title: 'route.library' },
+  '/library/:tab': { view: libraryView, access: 'user', title: 'route.library', valid: ({ tab }) => LIBRARY_TABS.includes(tab) && tab !== 'favorites' },
+  '/artist/:id': { view: artistView, access: 'user', title: 'route.artist' },
+  '/album/:id': { view: albumView, access: 'user', title: 'route.album' },
+  '/genre/:name': { view: genreView, access: 'user', title: 'route.genre' },
+  '/favorites': { view: favoritesView, access: 'user', title: 'route.favorites' },
+  '/search': { view: searchView, access: 'user', title: 'route.search' },
+  '/playlists': { view: playlistsView, access: 'user', title: 'route.playlists' },
+  '/playlist/:id': { view: playlistView, access: 'user', title: 'route.playlist' },
+  '/friends': { view: friendsView, access: 'user', title: 'route.friends' },
+  '/upload': { view: uploadView, access: 'user', title: 'route.upload' },
+  '/admin': { view: adminView, access: 'admin', title: 'route.admin' },
+  '/rooms': { view: roomsView, access: 'user', title: 'route.rooms' },
   // A guest with a pass for this room may be here too (see guard()).
-  '/room/:id': { view: roomView, access: 'room', title: 'Room' },
+  '/room/:id': { view: roomView, access: 'room', title: 'route.room' },
   // Signed in or not: the join link works for both.
-  '/join/:code': { view: joinView, access: 'public', title: 'Join a room' },
-  '/profile': { view: profileView, access: 'user', title: 'Profile' },
+  '/join/:code': { view: joinView, access: 'public', title: 'route.join' },
+  '/profile': { view: profileView, access: 'user', title: 'route.profile' },
   // A one-time link from an administrator; works signed out.
-  '/reset/:token': { view: resetPasswordView, access: 'public', title: 'Reset password' },
+  '/reset/:token': { view: resetPasswordView, access: 'public', title: 'route.reset' },
 };
 
 /** The route for a path and its parameters, or null. */
@@ -148,7 +152,10 @@ function guard(path) {
   }
 }
 
-function render() {
+/** Draws the page for the address; `keepFocus` (a redraw in a new language) leaves focus and scroll be. */
+function render({ keepFocus = false } = {}) {
+  const focusedId = keepFocus ? document.activeElement?.dataset?.testid : null;
+  const scroll = window.scrollY;
   const [requested, search = ''] = location.hash.replace(/^#/, '').split('?');
   const path = guard(requested || '/');
   if (path !== requested) history.replaceState(null, '', `#${path}`);
@@ -160,8 +167,13 @@ function render() {
   const { route, params } = match(path);
   ctx.params = params;
   mount(root, route.view(ctx));
-  document.title = `${route.title} · ${store.serverInfo().name || 'Soundroom'}`;
-  if (currentPath !== null) focusView();
+  document.title = `${t(route.title)} · ${store.serverInfo().name || 'Soundroom'}`;
+  if (keepFocus) {
+    window.scrollTo(0, scroll);
+    if (focusedId) root.querySelector(`[data-testid="${CSS.escape(focusedId)}"]`)?.focus({ preventScroll: true });
+  } else if (currentPath !== null) {
+    focusView();
+  }
   currentPath = path;
   pill?.refresh();
 }
@@ -190,25 +202,13 @@ function takeOAuthFragment() {
   return { code, error };
 }
 
-/** A sentence for each `#loginError=` word the server's OAuth routes send. */
+/** A sentence for each `#loginError=` word the server's OAuth routes send (error.<word>). */
 function oauthErrorMessage(word) {
   // The redirect does not say which provider it was; with one configured, name it.
   const providers = store.serverInfo()?.authProviders || [];
-  const provider = providers.length === 1 ? providers[0].displayName : 'your provider';
-  const messages = {
-    email_in_use: `An account with this email already exists. Sign in with your password, then link ${provider} from your profile.`,
-    unverified_email: `${provider} has not verified your email address, so it cannot be used to make an account here. Verify it with ${provider} and try again, or sign up with a password.`,
-    no_email: `${provider} did not share an email address. Allow it to, then try again.`,
-    registration_closed: 'Sign-up is closed on this server; ask an administrator for an invite.',
-    access_denied: 'Sign-in was cancelled.',
-    invalid_state: 'This sign-in expired or was started in another browser. Please sign in again.',
-    invalid_token: `${provider} did not confirm who you are. Please sign in again.`,
-    invalid_request: 'The sign-in could not be completed. Please sign in again.',
-    link_expired: 'This link request has expired; start again from your profile.',
-    provider_unavailable: `${provider} cannot be reached right now. Try again later.`,
-    internal: 'Something went wrong on the server. Please try again.',
-  };
-  return messages[word] ?? `Sign-in with your provider failed: ${word.replaceAll('_', ' ')}.`;
+  const provider = providers.length === 1 ? providers[0].displayName : t('auth.yourProvider');
+  const key = `error.${word}`;
+  return /^[a-z_]+$/.test(word) && has(key) ? t(key, { provider }) : t('auth.oauthFailed', { word: word.replaceAll('_', ' ') });
 }
 
 async function finishOAuth({ code, error }) {
@@ -225,14 +225,14 @@ async function finishOAuth({ code, error }) {
 }
 
 function splash() {
-  return h('div', { class: 'splash', 'aria-busy': 'true' }, h('img', { src: '/img/logo.svg', alt: 'Soundroom', width: 64, height: 64 }), h('div', { class: 'spinner' }));
+  return h('div', { class: 'splash', 'aria-busy': 'true' }, h('img', { src: '/img/logo.svg', alt: 'Soundroom', width: 64, height: 64 }), h('div', { class: 'spinner', role: 'status', 'aria-label': t('core.loading') }));
 }
 
 function unreachable(err) {
   return h('main', { class: 'auth-page' }, h('section', { class: 'auth-card' },
-    h('h1', { class: 'auth-title' }, 'Can’t reach the server'),
+    h('h1', { class: 'auth-title' }, t('core.unreachable')),
     h('p', { class: 'alert alert-error', role: 'alert', 'data-testid': 'error' }, err.message),
-    h('button', { type: 'button', class: 'btn btn-primary btn-block', onclick: () => location.reload() }, 'Try again')));
+    h('button', { type: 'button', class: 'btn btn-primary btn-block', onclick: () => location.reload() }, t('core.tryAgain'))));
 }
 
 async function boot() {
@@ -254,7 +254,7 @@ async function boot() {
   followPlayer();
   // One live notifications stream per signed-in user; friend news also pops up as a toast.
   watchNotifications();
-  onNotification((n) => ['FRIEND_REQUEST_RECEIVED', 'FRIEND_REQUEST_ACCEPTED', 'ROOM_INVITE'].includes(n.type) && toast(n.message));
+  onNotification((n) => ['FRIEND_REQUEST_RECEIVED', 'FRIEND_REQUEST_ACCEPTED', 'ROOM_INVITE'].includes(n.type) && toast(notificationText(n)));
   // "You are in a room": a way back to it from anywhere else in the app.
   pill = roomPill();
   document.body.append(pill.el);
@@ -269,6 +269,8 @@ async function boot() {
     if (signedIn && !now && ['user', 'admin', 'room'].includes(match(currentPath)?.route.access)) navigate('/signin');
     signedIn = now;
   });
+  // A new language: draw the current page again (the views read t() as they build).
+  onLanguageChange(() => render({ keepFocus: true }));
   window.addEventListener('hashchange', () => {
     if (/^#login(Code|Error)=/.test(location.hash)) finishOAuth(takeOAuthFragment()).then(render);
     else render();

@@ -9,6 +9,7 @@
 // inside it is the number formatted for the language.
 import en from './i18n/en.js';
 import ru from './i18n/ru.js';
+import SERVER_MESSAGES from './i18n/server-errors.js';
 
 export const LANGUAGES = { en: 'English', ru: 'Русский' };
 const CATALOGUES = { en, ru };
@@ -95,8 +96,50 @@ export function formatRelative(value, unit) {
   return new Intl.RelativeTimeFormat(current, { numeric: 'auto' }).format(value, unit);
 }
 
-/** A translated message for a server error code (`NOT_FOUND`, `email_in_use`, …), else the fallback. */
+/** "that is you" → "That is you.": a server phrase tidied into a sentence. */
+export function sentence(text) {
+  const trimmed = String(text ?? '').trim();
+  if (!trimmed) return '';
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+}
+
+// Messages already made for people by serverError() (specific, in the current language). When
+// a caller later asks errorMessage(code, thatMessage), the specific message beats the generic
+// line for its code.
+const made = new Set();
+
+/**
+ * A translated message for a server error code (`NOT_FOUND`, `email_in_use`, …), else the
+ * fallback. A fallback that serverError() made (the ApiError's own message) wins over the code.
+ */
 export function errorMessage(code, fallback) {
+  // (A caller may have tidied it with a full stop of its own.)
+  if (fallback && (made.has(fallback) || made.has(String(fallback).replace(/\.$/, '')))) return fallback;
   const key = `error.${code}`;
   return has(key) ? t(key) : fallback ?? t('error.generic');
+}
+
+/**
+ * What to tell a person about an error the server sent as `code` + an English `message`: the
+ * translation of that message when it is a known one, else in English the message as a
+ * sentence, else the translation for the code.
+ */
+export function serverError(code, message) {
+  let text = null;
+  const raw = String(message ?? '').trim();
+  if (code !== 'INTERNAL') {
+    for (const [pattern, key] of SERVER_MESSAGES) {
+      const m = pattern.exec(raw);
+      if (!m) continue;
+      const vars = { ...m.groups };
+      if (vars.count !== undefined) vars.count = Number(vars.count);
+      text = t(key, vars);
+      break;
+    }
+    if (text === null && current === 'en' && raw) text = sentence(raw);
+  }
+  text ??= has(`error.${code}`) ? t(`error.${code}`) : t('error.generic');
+  made.add(text);
+  return text;
 }

@@ -3,6 +3,7 @@
 
 import { refreshSession } from './api.js';
 import * as social from './data/social.js';
+import { t } from './i18n.js';
 import * as store from './store.js';
 import { subscribe } from './subscriptions.js';
 
@@ -21,6 +22,12 @@ let restarts = 0;
 let restartTimer = null;
 
 export const unreadCount = () => state.unread;
+
+/** A notification's sentence in the current language (the server's `message` is English). */
+export function notificationText(n) {
+  const key = { FRIEND_REQUEST_RECEIVED: 'notify.requestReceived', FRIEND_REQUEST_ACCEPTED: 'notify.requestAccepted', ROOM_INVITE: 'notify.roomInvite' }[n.type];
+  return key && n.user ? t(key, { name: n.user.username }) : n.message;
+}
 /** True once the subscription is sent on an open socket and the count is loaded. */
 export const isReady = () => state.ready;
 

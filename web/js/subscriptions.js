@@ -3,6 +3,7 @@
 // reconnects (re-subscribing everything) if the server drops it while someone listens.
 
 import { ApiError, refreshSession } from './api.js';
+import { serverError, t } from './i18n.js';
 import * as store from './store.js';
 
 const PROTOCOL = 'graphql-transport-ws';
@@ -91,7 +92,8 @@ function receive(message) {
 function failOne(id, error) {
   const entry = active.get(id);
   active.delete(id);
-  entry?.sink.error?.(new ApiError(error?.message || 'The subscription failed.', error?.extensions?.code));
+  const code = error?.extensions?.code ?? 'INTERNAL';
+  entry?.sink.error?.(error?.message ? new ApiError(serverError(code, error.message), code, error.message) : new ApiError(t('error.subscription'), code));
 }
 
 function closed(event) {
@@ -101,7 +103,7 @@ function closed(event) {
   if (active.size === 0 || !store.user()) return;
   // Refused before the ack: most likely an expired token (the server closes with 1002 or 4401).
   if (!wasAcked && attempts >= 3) {
-    const error = new ApiError(event.reason || 'Live updates are unavailable right now.', 'NETWORK');
+    const error = new ApiError(t('error.liveUnavailable'), 'NETWORK', event.reason);
     for (const id of [...active.keys()]) failOne(id, { message: error.message });
     return;
   }

@@ -1,5 +1,6 @@
 // Form building blocks shared by the views.
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 /** A labelled input; extra props go to the <input>. */
 export function field({ label, hint, ...input }) {
@@ -75,7 +76,7 @@ export function onSubmit(form, alert, handler) {
       await busy(button, () => handler(Object.fromEntries(new FormData(form))));
     } catch (err) {
       if (err.name !== 'ApiError') console.error(err);
-      alert.show(err.name === 'ApiError' ? err.message : 'Something went wrong. Please try again.', form);
+      alert.show(err.name === 'ApiError' ? err.message : t('error.generic'), form);
     }
   });
   return form;
@@ -87,12 +88,12 @@ export function oauthButtons(providers = []) {
   return h(
     'div',
     { class: 'oauth' },
-    h('div', { class: 'divider' }, h('span', {}, 'or')),
+    h('div', { class: 'divider' }, h('span', {}, t('auth.or'))),
     providers.map((p) =>
       h(
         'a',
         { class: 'btn btn-outline btn-block', href: `/auth/oauth/${encodeURIComponent(p.name)}/start`, 'data-testid': `oauth-${p.name}` },
-        `Sign in with ${p.displayName}`,
+        t('auth.signInWith', { provider: p.displayName }),
       ),
     ),
   );

@@ -3,7 +3,8 @@
 // back to the bell; a click elsewhere or navigating away closes it too.
 import * as social from '../data/social.js';
 import { h, mount } from '../dom.js';
-import { timeAgo } from '../format.js';
+import { dateTime, timeAgo } from '../format.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import { avatar } from '../layout.js';
 import * as live from '../notifications.js';
@@ -14,13 +15,13 @@ const PAGE = 20;
 export function notificationBell(ctx) {
   const count = h('span', { class: 'bell-count', 'aria-hidden': 'true', 'data-testid': 'notification-count', hidden: true });
   const button = h('button', { type: 'button', class: 'icon-btn bell-btn', 'aria-haspopup': 'dialog', 'aria-expanded': 'false',
-    'aria-controls': 'notification-panel', title: 'Notifications', 'data-testid': 'notification-bell' }, icon('bell'), count);
+    'aria-controls': 'notification-panel', title: t('notify.title'), 'data-testid': 'notification-bell' }, icon('bell'), count);
   const list = h('ul', { class: 'notification-list' });
   const panel = h('section', { id: 'notification-panel', class: 'notification-panel', role: 'dialog', 'aria-labelledby': 'notification-title',
     tabindex: '-1', hidden: true, 'data-testid': 'notification-panel' },
     h('header', { class: 'notification-head' },
-      h('h2', { id: 'notification-title' }, 'Notifications'),
-      h('a', { class: 'notification-friends', href: '#/friends' }, icon('users', 'icon icon-sm'), 'Friends')),
+      h('h2', { id: 'notification-title' }, t('notify.title')),
+      h('a', { class: 'notification-friends', href: '#/friends' }, icon('users', 'icon icon-sm'), t('friends.title'))),
     list);
   let seq = 0;
 
@@ -28,20 +29,20 @@ export function notificationBell(ctx) {
     const n = live.unreadCount();
     count.textContent = n > 99 ? '99+' : String(n);
     count.hidden = n === 0;
-    button.setAttribute('aria-label', n ? `Notifications, ${n} unread` : 'Notifications, none unread');
+    button.setAttribute('aria-label', n ? t('notify.unread', { count: n }) : t('notify.noneUnread'));
     // For tests: the live subscription is listening and the count is the server's.
     button.dataset.live = live.isReady() ? 'ready' : 'waiting';
   };
 
   async function load() {
     const mine = ++seq;
-    if (!list.childElementCount) mount(list, h('li', { class: 'notification-status' }, h('div', { class: 'spinner', role: 'status', 'aria-label': 'Loading' })));
+    if (!list.childElementCount) mount(list, h('li', { class: 'notification-status' }, h('div', { class: 'spinner', role: 'status', 'aria-label': t('core.loading') })));
     try {
       const [page, incoming] = await Promise.all([social.notifications(PAGE), social.incomingRequests()]);
       if (mine !== seq) return;
       mount(list, page.nodes.length
         ? page.nodes.map((n) => item(n, incoming, load))
-        : h('li', { class: 'notification-status muted' }, 'Nothing new. Friend requests and invites will show up here.'));
+        : h('li', { class: 'notification-status muted' }, t('notify.empty')));
       if (page.nodes.some((n) => !n.read) || live.unreadCount() > 0) await markAllRead();
     } catch (err) {
       if (mine === seq) mount(list, h('li', { class: 'notification-status alert alert-error', role: 'alert' }, err.message));
@@ -104,12 +105,12 @@ function item(n, incoming, reload) {
   return h('li', { class: `notification-item${n.read ? '' : ' is-unread'}`, 'data-testid': 'notification-item', 'data-type': n.type },
     n.user ? avatar(n.user) : h('span', { class: 'notification-icon' }, icon('bell', 'icon icon-sm')),
     h('div', { class: 'notification-text' },
-      h('p', { class: 'notification-message' }, n.message),
-      h('time', { class: 'notification-time muted', datetime: n.createdAt, title: new Date(n.createdAt).toLocaleString() }, timeAgo(n.createdAt)),
+      h('p', { class: 'notification-message' }, live.notificationText(n)),
+      h('time', { class: 'notification-time muted', datetime: n.createdAt, title: dateTime(n.createdAt) }, timeAgo(n.createdAt)),
       n.type === 'ROOM_INVITE' && n.roomId && h('div', { class: 'notification-actions' },
-        h('a', { class: 'btn btn-sm btn-primary', href: `#/room/${encodeURIComponent(n.roomId)}`, 'data-testid': 'open-room' }, icon('rooms', 'icon icon-sm'), 'Join the room')),
+        h('a', { class: 'btn btn-sm btn-primary', href: `#/room/${encodeURIComponent(n.roomId)}`, 'data-testid': 'open-room' }, icon('rooms', 'icon icon-sm'), t('notify.joinRoom'))),
       request && h('div', { class: 'notification-actions' },
-        actionButton('Accept', 'accept-request', () => answered(() => social.acceptRequest(request.id)), { kind: 'btn-primary', iconName: 'check', label: `Accept ${n.user.username}’s request` }),
-        actionButton('Decline', 'decline-request', () => answered(() => social.declineRequest(request.id)), { kind: 'btn-ghost', label: `Decline ${n.user.username}’s request` }))),
-    !n.read && h('span', { class: 'notification-dot' }, h('span', { class: 'visually-hidden' }, 'Unread')));
+        actionButton(t('friends.accept'), 'accept-request', () => answered(() => social.acceptRequest(request.id)), { kind: 'btn-primary', iconName: 'check', label: t('friends.acceptLabel', { name: n.user.username }) }),
+        actionButton(t('friends.decline'), 'decline-request', () => answered(() => social.declineRequest(request.id)), { kind: 'btn-ghost', label: t('friends.declineLabel', { name: n.user.username }) }))),
+    !n.read && h('span', { class: 'notification-dot' }, h('span', { class: 'visually-hidden' }, t('notify.unreadMark'))));
 }

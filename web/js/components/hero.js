@@ -1,5 +1,6 @@
 // The big header of an album, artist, playlist or genre page, and its play buttons.
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import * as player from '../player.js';
 
@@ -21,9 +22,10 @@ export function heroSkeleton() {
 }
 
 /** The round Play button and a Shuffle button; `tracks()` gives what to play, when pressed. */
-export function playButtons(tracks, label = 'Play') {
+export function playButtons(tracks, label = t('hero.play')) {
+  const shuffleLabel = t('hero.shuffle');
   const play = h('button', { type: 'button', class: 'btn-play', 'aria-label': label, title: label, 'data-testid': 'play-all' }, icon('play'));
-  const shuffle = h('button', { type: 'button', class: 'icon-btn icon-btn-lg', 'aria-label': 'Shuffle play', title: 'Shuffle play', 'data-testid': 'shuffle-all' }, icon('shuffle'));
+  const shuffle = h('button', { type: 'button', class: 'icon-btn icon-btn-lg', 'aria-label': shuffleLabel, title: shuffleLabel, 'data-testid': 'shuffle-all' }, icon('shuffle'));
   play.addEventListener('click', () => {
     const list = tracks();
     if (list.length > 0) player.playTracks(list, 0);
@@ -35,12 +37,14 @@ export function playButtons(tracks, label = 'Play') {
   return [play, shuffle];
 }
 
+/** "Album not found": `what` is the kind in the current language (t('album.eyebrow')). */
 export function notFound(what) {
+  const title = t('hero.notFound', { what });
   return h('section', { class: 'card empty-state', 'data-testid': 'not-found' },
     h('div', { class: 'empty-icon' }, icon('alert')),
-    h('h2', {}, `${what} not found`),
-    h('p', { class: 'muted' }, 'It may have been removed, or the link is wrong.'),
-    h('a', { class: 'btn btn-outline btn-sm', href: '#/library' }, 'Back to the library'));
+    h('h2', {}, title),
+    h('p', { class: 'muted' }, t('hero.notFoundText')),
+    h('a', { class: 'btn btn-outline btn-sm', href: '#/library' }, t('hero.backToLibrary')));
 }
 
 export function emptyState({ iconName, title, text, action, testid }) {

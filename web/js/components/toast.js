@@ -1,5 +1,6 @@
 // Short-lived messages ("Added to Road trip") above the player bar.
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 
 let host = null;
 
@@ -17,5 +18,5 @@ export function toast(text, kind = 'info') {
 /** For catch blocks: ApiErrors carry a message for people; anything else is a bug. */
 export function toastError(err) {
   if (err?.name !== 'ApiError') console.error(err);
-  toast(err?.name === 'ApiError' ? err.message : 'Something went wrong. Please try again.', 'error');
+  toast(err?.name === 'ApiError' ? err.message : t('error.generic'), 'error');
 }

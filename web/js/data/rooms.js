@@ -2,22 +2,15 @@
 // invites and QR code (docs/rooms.md). What happens inside a room goes over the room socket
 // (room/socket.js), not through here.
 
-import { ApiError, gql } from '../api.js';
-import { PERSON, sentence } from './social.js';
+import { gql } from '../api.js';
+import { PERSON } from './social.js';
 
 const PERSON_SHORT = 'id username avatarUrl';
 export const ROOM_FIELDS = `id name code visibility controlMode allowGuests guestCount playing positionMs createdAt
   host { ${PERSON_SHORT} } owner { ${PERSON_SHORT} } members { ${PERSON_SHORT} }
   nowPlaying { id name duration coverUrl artist { id name } }`;
 
-async function run(query, variables, options) {
-  try {
-    return await gql(query, variables, options);
-  } catch (err) {
-    if (err.name === 'ApiError') throw new ApiError(sentence(err.message), err.code);
-    throw err;
-  }
-}
+const run = (query, variables, options) => gql(query, variables, options);
 
 /** Open rooms this person may join: theirs, friends', public, invited. */
 export async function rooms() {
@@ -68,15 +61,16 @@ export async function friends() {
   return (await run(`query RoomFriends { friends { ${PERSON} } }`)).friends;
 }
 
+// Labels and hints are catalogue keys: t(v.label), t(v.hint).
 export const VISIBILITY = {
-  PRIVATE: { label: 'Private', hint: 'Only people you invite', icon: 'lock' },
-  FRIENDS: { label: 'Friends', hint: 'Your friends can find and join it', icon: 'users' },
-  PUBLIC: { label: 'Public', hint: 'Everyone on this server', icon: 'globe' },
+  PRIVATE: { label: 'rooms.visibility.private', hint: 'rooms.visibility.privateHint', icon: 'lock' },
+  FRIENDS: { label: 'rooms.visibility.friends', hint: 'rooms.visibility.friendsHint', icon: 'users' },
+  PUBLIC: { label: 'rooms.visibility.public', hint: 'rooms.visibility.publicHint', icon: 'globe' },
 };
 
 export const CONTROL = {
-  HOST_ONLY: { label: 'Host only', hint: 'Only the host plays, skips and edits the queue' },
-  EVERYONE: { label: 'Everyone', hint: 'Anyone in the room can control playback and the queue' },
+  HOST_ONLY: { label: 'rooms.control.host', hint: 'rooms.control.hostHint' },
+  EVERYONE: { label: 'rooms.control.everyone', hint: 'rooms.control.everyoneHint' },
 };
 
 /** Join codes are six of these characters (no 0/O, 1/I/L). */

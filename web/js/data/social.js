@@ -1,29 +1,19 @@
 // Friends, blocks and notifications: the GraphQL operations behind the Friends page and the
-// notification bell. Server messages arrive as lower-case phrases ("that is you"); they are
-// turned into sentences here so every caller can show err.message as it is.
+// notification bell. Error messages come translated from api.js (serverError in i18n.js).
 
-import { ApiError, gql } from '../api.js';
+import { gql } from '../api.js';
+import { sentence as tidy } from '../i18n.js';
 
 export const PERSON = 'id username tag avatarUrl friendship';
 const REQUEST = `id createdAt status requester { ${PERSON} } receiver { ${PERSON} }`;
 export const NOTIFICATION = `id type message createdAt read roomId user { ${PERSON} }`;
 
-/** "that is you" → "That is you." */
-export function sentence(text) {
-  const trimmed = String(text || '').trim();
-  if (!trimmed) return 'Something went wrong. Please try again.';
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-}
+/** "that is you" → "That is you." (kept for older callers; api.js already does this). */
+export const sentence = tidy;
 
-/** A GraphQL call whose errors read as sentences; shared by the data modules. */
-export async function run(query, variables) {
-  try {
-    return await gql(query, variables);
-  } catch (err) {
-    if (err.name === 'ApiError') throw new ApiError(sentence(err.message), err.code);
-    throw err;
-  }
+/** A GraphQL call; shared by the data modules (errors arrive as ApiErrors for people). */
+export function run(query, variables) {
+  return gql(query, variables);
 }
 
 /** People whose name or tag matches; an empty query finds no one. */

@@ -1,5 +1,5 @@
 // App passwords for the Subsonic API (/rest): the GraphQL operations behind Profile → Apps.
-// Server messages ("a label has 1 to 64 characters") are turned into sentences, as in social.js.
+// Error messages come translated from api.js.
 
 import { run } from './social.js';
 

@@ -11,6 +11,7 @@
 
 import { refreshSession } from '../api.js';
 import { Emitter } from '../emitter.js';
+import { t } from '../i18n.js';
 import * as player from '../player.js';
 import * as store from '../store.js';
 import { calibration, onCalibration } from './calibration.js';
@@ -314,6 +315,6 @@ class RoomSession extends Emitter {
 async function accountToken() {
   if (store.accessTokenStale()) await refreshSession().catch(() => {});
   const token = store.accessToken();
-  if (!token) throw new Error('You are signed out.');
+  if (!token) throw new Error(t('socket.signedOut'));
   return token;
 }

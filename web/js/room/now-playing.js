@@ -6,11 +6,12 @@ import { cover } from '../components/cover.js';
 import { toastError } from '../components/toast.js';
 import { h, mount } from '../dom.js';
 import { clock } from '../format.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 
 const VOLUME_KEY = 'soundroom.room.volume';
 
-export const artistName = (track) => (typeof track?.artist === 'string' ? track.artist : track?.artist?.name) || 'Unknown artist';
+export const artistName = (track) => (typeof track?.artist === 'string' ? track.artist : track?.artist?.name) || t('listening.unknownArtist');
 
 function savedVolume() {
   try {
@@ -29,7 +30,7 @@ export function nowPlayingPanel(room) {
   const status = h('p', { class: 'room-play-status', role: 'status', 'data-testid': 'play-status' });
   const elapsed = h('span', { class: 'room-time', 'data-testid': 'room-elapsed' }, '0:00');
   const total = h('span', { class: 'room-time', 'data-testid': 'room-duration' }, '0:00');
-  const seek = h('input', { type: 'range', class: 'range room-seek', min: 0, max: 1000, step: 1, value: 0, 'aria-label': 'Seek', 'data-testid': 'room-progress' });
+  const seek = h('input', { type: 'range', class: 'range room-seek', min: 0, max: 1000, step: 1, value: 0, 'aria-label': t('nowroom.seek'), 'data-testid': 'room-progress' });
   const button = (name, label, testid, onclick, extra = '') =>
     h('button', { type: 'button', class: `icon-btn room-btn ${extra}`.trim(), 'aria-label': label, title: label, 'data-testid': testid, onclick }, icon(name));
   const act = (work) => async () => {
@@ -39,17 +40,17 @@ export function nowPlayingPanel(room) {
       toastError({ name: 'ApiError', message: err.message });
     }
   };
-  const prev = button('prev', 'Previous', 'room-prev', act(() => room.command('previous')));
-  const playButton = button('play', 'Play', 'room-play', act(() => togglePlay(room)), 'room-play');
-  const next = button('next', 'Next', 'room-next', act(() => room.command('next')));
+  const prev = button('prev', t('nowroom.previous'), 'room-prev', act(() => room.command('previous')));
+  const playButton = button('play', t('nowroom.play'), 'room-play', act(() => togglePlay(room)), 'room-play');
+  const next = button('next', t('nowroom.next'), 'room-next', act(() => room.command('next')));
   const hint = h('p', { class: 'field-hint room-control-hint', 'data-testid': 'control-hint', hidden: true });
   const joinAudio = h('button', { type: 'button', class: 'btn btn-primary room-join-audio', 'data-testid': 'join-audio', hidden: true },
-    icon('volume', 'icon icon-sm'), 'Join audio');
+    icon('volume', 'icon icon-sm'), t('nowroom.joinAudio'));
   joinAudio.addEventListener('click', () => room.engine.resume());
   const held = h('div', { class: 'alert alert-info room-held', 'data-testid': 'room-held', hidden: true },
-    h('span', {}, 'Your own player is playing, so the room is quiet on this device. '),
-    h('button', { type: 'button', class: 'link-btn', 'data-testid': 'back-to-room', onclick: () => room.backToRoom() }, 'Listen to the room again'));
-  const volume = h('input', { type: 'range', class: 'range room-volume', min: 0, max: 100, step: 1, value: Math.round(savedVolume() * 100), 'aria-label': 'Room volume', 'data-testid': 'room-volume' });
+    h('span', {}, t('nowroom.held'), ' '),
+    h('button', { type: 'button', class: 'link-btn', 'data-testid': 'back-to-room', onclick: () => room.backToRoom() }, t('nowroom.backToRoom')));
+  const volume = h('input', { type: 'range', class: 'range room-volume', min: 0, max: 100, step: 1, value: Math.round(savedVolume() * 100), 'aria-label': t('nowroom.volume'), 'data-testid': 'room-volume' });
   room.engine.setVolume(savedVolume());
   volume.addEventListener('input', () => {
     room.engine.setVolume(volume.value / 100);
@@ -80,14 +81,14 @@ export function nowPlayingPanel(room) {
     }
   });
 
-  const el = h('section', { class: 'card room-now', 'aria-label': 'Now playing', 'data-testid': 'now-playing' },
+  const el = h('section', { class: 'card room-now', 'aria-label': t('nowroom.title'), 'data-testid': 'now-playing' },
     h('div', { class: 'room-art-wrap' }, art, floats, joinAudio),
     h('div', { class: 'room-now-main' },
-      h('p', { class: 'eyebrow' }, 'Now playing'),
+      h('p', { class: 'eyebrow' }, t('nowroom.title')),
       title, artist,
       h('div', { class: 'room-progress' }, elapsed, seek, total),
       h('div', { class: 'room-transport' }, prev, playButton, next,
-        h('label', { class: 'room-volume-wrap' }, icon('volume', 'icon icon-sm'), h('span', { class: 'visually-hidden' }, 'Volume'), volume)),
+        h('label', { class: 'room-volume-wrap' }, icon('volume', 'icon icon-sm'), h('span', { class: 'visually-hidden' }, t('nowroom.volumeShort')), volume)),
       hint, status, held));
 
   let shownTrack = undefined;
@@ -97,8 +98,8 @@ export function nowPlayingPanel(room) {
     if (key === shownTrack) return;
     shownTrack = key;
     mount(art, cover({ url: track?.coverUrl, name: track?.album || track?.title || 'Nothing', kind: 'track', size: 'xl' }));
-    title.textContent = track ? track.title : 'Nothing playing';
-    artist.textContent = track ? [artistName(track), track.album].filter(Boolean).join(' · ') : 'Add something to the queue to start.';
+    title.textContent = track ? track.title : t('rooms.nothingPlaying');
+    artist.textContent = track ? [artistName(track), track.album].filter(Boolean).join(' · ') : t('nowroom.addToStart');
     total.textContent = clock((track?.durationMs ?? 0) / 1000);
   }
 
@@ -107,14 +108,12 @@ export function nowPlayingPanel(room) {
     const may = room.mayControl && room.status === 'live';
     const playing = Boolean(pb?.playing);
     mount(playButton, icon(playing ? 'pause' : 'play'));
-    playButton.setAttribute('aria-label', playing ? 'Pause' : 'Play');
-    playButton.title = playing ? 'Pause' : 'Play';
+    playButton.setAttribute('aria-label', t(playing ? 'nowroom.pause' : 'nowroom.play'));
+    playButton.title = t(playing ? 'nowroom.pause' : 'nowroom.play');
     for (const b of [prev, playButton, next]) b.disabled = !may;
     seek.disabled = !may || !pb?.trackId;
     hint.hidden = room.mayControl || !room.you;
-    hint.textContent = room.you?.guest
-      ? 'Only the host controls the music in this room.'
-      : 'Only the host controls the music in this room. The host can hand that over, or let everyone control it in the room settings.';
+    hint.textContent = room.you?.guest ? t('nowroom.hostOnly') : `${t('nowroom.hostOnly')} ${t('nowroom.hostOnlyMore')}`;
     joinAudio.hidden = !room.engine.needsGesture;
     held.hidden = !room.engine.held;
     el.dataset.playing = String(playing);
@@ -125,14 +124,14 @@ export function nowPlayingPanel(room) {
     const engine = room.engine.state();
     let text = '';
     if (pb?.trackId) {
-      if (engine.loaded === 'loading' || engine.loaded === 'none') text = 'Loading the track…';
-      else if (engine.loaded === 'failed') text = 'This track could not be loaded on this device.';
+      if (engine.loaded === 'loading' || engine.loaded === 'none') text = t('nowroom.loading');
+      else if (engine.loaded === 'failed') text = t('nowroom.failed');
       else if (!pb.playing) {
         const waiting = room.members.filter((m) => m.connected !== false && !m.ready);
-        text = waiting.length ? `Waiting for ${waiting.map((m) => m.name).join(', ')}…` : 'Paused';
-      } else if (room.engine.needsGesture) text = 'The room is playing. Tap “Join audio” to hear it.';
+        text = waiting.length ? t('nowroom.waitingFor', { names: waiting.map((m) => m.name).join(', ') }) : t('nowroom.paused');
+      } else if (room.engine.needsGesture) text = t('nowroom.tapToHear');
       else if (engine.playing) text = '';
-      else text = 'Starting…';
+      else text = t('nowroom.starting');
     }
     status.textContent = text;
     status.hidden = !text;
@@ -176,7 +175,7 @@ async function togglePlay(room) {
   if (pb?.playing) return room.command('pause');
   if (pb?.trackId) return room.command('play');
   const first = room.queue[0];
-  if (!first) throw new Error('The queue is empty. Add a track first.');
+  if (!first) throw new Error(t('nowroom.queueEmpty'));
   return room.command('play', { itemId: first.itemId });
 }
 

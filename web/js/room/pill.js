@@ -1,6 +1,7 @@
 // A small "you are in a room" chip, shown everywhere except the room's own page, so the way
 // back is one tap while the room keeps playing and you browse.
 import { h, mount } from '../dom.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import * as live from './live.js';
 
@@ -16,7 +17,7 @@ export function roomPill() {
     if (el.hidden) return;
     el.href = `#/room/${encodeURIComponent(room.roomId)}`;
     const playing = room.playback?.playing;
-    el.setAttribute('aria-label', `Back to the room ${room.room.name}${room.status === 'reconnecting' ? ', reconnecting' : ''}`);
+    el.setAttribute('aria-label', t(room.status === 'reconnecting' ? 'pill.backReconnecting' : 'pill.back', { name: room.room.name }));
     mount(el, h('span', { class: `room-pill-dot${playing ? ' is-playing' : ''}${room.status === 'live' ? '' : ' is-down'}`, 'aria-hidden': 'true' }),
       icon('rooms', 'icon icon-sm'), h('span', { class: 'room-pill-name' }, room.room.name));
   };

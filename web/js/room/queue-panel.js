@@ -7,6 +7,7 @@ import { toast, toastError } from '../components/toast.js';
 import * as library from '../data/library.js';
 import { h, mount } from '../dom.js';
 import { clock } from '../format.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import { artistName } from './now-playing.js';
 
@@ -25,8 +26,8 @@ export function queuePanel(room) {
   });
 
   // ---------- adding from the library ----------
-  const input = h('input', { type: 'search', class: 'input', placeholder: 'Search the library to add…', autocomplete: 'off', spellcheck: 'false',
-    'aria-label': 'Search tracks to add to the room queue', 'data-testid': 'queue-search' });
+  const input = h('input', { type: 'search', class: 'input', placeholder: t('roomqueue.searchPlaceholder'), autocomplete: 'off', spellcheck: 'false',
+    'aria-label': t('roomqueue.searchLabel'), 'data-testid': 'queue-search' });
   const results = h('ul', { class: 'room-search-results', 'data-testid': 'queue-search-results', 'aria-live': 'polite' });
   const adder = h('div', { class: 'room-adder' }, h('div', { class: 'room-adder-box' }, icon('search', 'icon icon-sm search-icon'), input), results);
   let timer = null;
@@ -50,31 +51,31 @@ export function queuePanel(room) {
         ? found.tracks.map((track) => h('li', { class: 'room-search-row', 'data-testid': 'queue-search-result' },
           cover({ url: track.coverUrl, name: track.album?.title ?? track.name, kind: 'track', size: 'sm' }),
           h('span', { class: 'room-row-text' }, h('span', { class: 'room-row-title' }, track.name), h('span', { class: 'room-row-sub muted' }, artistName(track))),
-          h('button', { type: 'button', class: 'btn btn-sm btn-outline', 'data-testid': 'queue-add', 'aria-label': `Add ${track.name} to the room queue`,
+          h('button', { type: 'button', class: 'btn btn-sm btn-outline', 'data-testid': 'queue-add', 'aria-label': t('roomqueue.addLabel', { name: track.name }),
             onclick: async (e) => {
               const b = e.currentTarget;
               b.disabled = true;
               try {
                 await room.command('queueAdd', { trackIds: [track.id] });
-                toast(`Added ${track.name} to the room queue.`);
+                toast(t('roomqueue.added', { name: track.name }));
               } catch (err) {
                 fail(err);
               } finally {
                 b.disabled = false;
               }
-            } }, icon('plus', 'icon icon-sm'), 'Add')))
-        : h('li', { class: 'muted room-search-empty' }, 'No tracks match.'));
+            } }, icon('plus', 'icon icon-sm'), t('roomqueue.add'))))
+        : h('li', { class: 'muted room-search-empty' }, t('roomqueue.noMatch')));
     } catch (err) {
       if (mine === seq) mount(results, h('li', { class: 'alert alert-error' }, err.message));
     }
   }
 
   const el = h('section', { class: 'card room-queue-card', 'aria-labelledby': 'room-queue-title' },
-    h('h2', { class: 'card-title', id: 'room-queue-title' }, icon('queue', 'icon icon-title'), 'Queue', badge),
+    h('h2', { class: 'card-title', id: 'room-queue-title' }, icon('queue', 'icon icon-title'), t('roomqueue.title'), badge),
     hint, adder, list);
 
   function row(item, index) {
-    const track = item.track ?? { title: 'Unknown track' };
+    const track = item.track ?? { title: t('roomqueue.unknownTrack') };
     const current = item.itemId === room.playback?.itemId;
     const may = room.mayControl && room.status === 'live';
     const button = (name, label, testid, onclick, disabled = false) =>
@@ -85,14 +86,14 @@ export function queuePanel(room) {
     cover({ url: track.coverUrl, name: track.album || track.title, kind: 'track', size: 'sm' }),
     h('span', { class: 'room-row-text' },
       h('span', { class: 'room-row-title' }, current && h('span', { class: 'eq', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), track.title,
-        current && h('span', { class: 'visually-hidden' }, ' (now playing)')),
-      h('span', { class: 'room-row-sub muted' }, artistName(track), who && ` · added by ${who}`)),
+        current && h('span', { class: 'visually-hidden' }, ` ${t('roomqueue.nowPlaying')}`)),
+      h('span', { class: 'room-row-sub muted' }, artistName(track), who && ` · ${t('roomqueue.addedBy', { name: who })}`)),
     h('span', { class: 'queue-dur muted' }, clock((track.durationMs ?? 0) / 1000)),
     may && h('span', { class: 'queue-actions' },
-      !current && button('play', `Play ${track.title} now`, 'queue-play', () => run('play', { itemId: item.itemId })),
-      button('chevronUp', `Move ${track.title} up`, 'queue-up', () => run('queueMove', { itemId: item.itemId, index: index - 1 }), index === 0),
-      button('chevronDown', `Move ${track.title} down`, 'queue-down', () => run('queueMove', { itemId: item.itemId, index: index + 1 }), index === room.queue.length - 1),
-      button('close', `Remove ${track.title} from the queue`, 'queue-remove', () => run('queueRemove', { itemId: item.itemId }))));
+      !current && button('play', t('roomqueue.playNow', { name: track.title }), 'queue-play', () => run('play', { itemId: item.itemId })),
+      button('chevronUp', t('roomqueue.moveUp', { name: track.title }), 'queue-up', () => run('queueMove', { itemId: item.itemId, index: index - 1 }), index === 0),
+      button('chevronDown', t('roomqueue.moveDown', { name: track.title }), 'queue-down', () => run('queueMove', { itemId: item.itemId, index: index + 1 }), index === room.queue.length - 1),
+      button('close', t('roomqueue.remove', { name: track.title }), 'queue-remove', () => run('queueRemove', { itemId: item.itemId }))));
   }
 
   function update() {
@@ -101,13 +102,13 @@ export function queuePanel(room) {
     badge.hidden = items.length === 0;
     adder.hidden = !room.mayControl || Boolean(room.you?.guest);
     hint.hidden = room.mayControl;
-    hint.textContent = 'Only the host changes the queue in this room.';
+    hint.textContent = t('roomqueue.hostOnly');
     // Keep focus on the same control of the same item across a redraw.
     const focused = document.activeElement;
     const focusKey = list.contains(focused) ? [focused.closest('li')?.dataset.itemId, focused.dataset.testid] : null;
     mount(list, items.length
       ? items.map(row)
-      : h('li', { class: 'muted room-queue-empty', 'data-testid': 'queue-empty' }, `The queue is empty.${room.mayControl && !room.you?.guest ? ' Search above to add tracks.' : ''}`));
+      : h('li', { class: 'muted room-queue-empty', 'data-testid': 'queue-empty' }, room.mayControl && !room.you?.guest ? `${t('roomqueue.empty')} ${t('roomqueue.emptyHint')}` : t('roomqueue.empty')));
     if (focusKey) list.querySelector(`li[data-item-id="${CSS.escape(focusKey[0] ?? '')}"] [data-testid="${focusKey[1]}"]:not(:disabled)`)?.focus();
   }
 

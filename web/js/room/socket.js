@@ -11,6 +11,7 @@
 // frames each way by that much ± jitter (order kept, like TCP), to measure sync on a bad link.
 
 import { Emitter } from '../emitter.js';
+import { serverError, t } from '../i18n.js';
 import { ClockEstimator, PING, pingGap } from './sync.js';
 
 /** This device's clock for sync: monotonic, in epoch-like milliseconds. */
@@ -19,18 +20,19 @@ export const localNow = () => performance.timeOrigin + performance.now();
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15_000];
 const COMMAND_TIMEOUT_MS = 10_000;
 
-/** Why the connection ended for good, by close code. */
+/** Why the connection ended for good, by close code (catalogue keys). */
 const FINAL = {
-  4401: 'Your session has ended or this pass is no longer valid. Sign in (or join again) to come back.',
-  4403: 'You are not allowed in this room.',
-  4404: 'This room does not exist any more, or it has been closed.',
-  4000: 'The room was closed.',
+  4401: 'socket.4401',
+  4403: 'socket.4403',
+  4404: 'socket.4404',
+  4000: 'socket.4000',
 };
 const RETRY = {
-  4408: 'The connection fell behind.',
-  4429: 'Too many messages were sent.',
-  1001: 'The server is restarting.',
+  4408: 'socket.4408',
+  4429: 'socket.4429',
+  1001: 'socket.1001',
 };
+const offline = (key) => Object.assign(new Error(t(key)), { code: 'OFFLINE' });
 
 /** The room connection; emits each frame type, plus 'status', 'clock' and 'closed'. */
 export class RoomSocket extends Emitter {
@@ -67,7 +69,7 @@ export class RoomSocket extends Emitter {
     this.#setStatus(this.attempts === 0 && this.status !== 'reconnecting' ? 'connecting' : 'reconnecting', this.message);
     this.#open().catch((err) => {
       console.warn('room connection failed to start', err);
-      this.#dropped(`Could not connect: ${err.message}`);
+      this.#dropped(t('socket.couldNotConnect', { reason: err.message }));
     });
   }
 
@@ -84,12 +86,12 @@ export class RoomSocket extends Emitter {
 
   /** Sends a command; resolves on its `ack`, rejects with { code, message } on its `error`. */
   send(type, fields = {}) {
-    if (this.status !== 'live') return Promise.reject(Object.assign(new Error('Not connected to the room right now.'), { code: 'OFFLINE' }));
+    if (this.status !== 'live') return Promise.reject(offline('socket.notConnected'));
     const ref = this.nextRef++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(ref);
-        reject(Object.assign(new Error('The room did not answer in time.'), { code: 'TIMEOUT' }));
+        reject(Object.assign(new Error(t('socket.timeout')), { code: 'TIMEOUT' }));
       }, COMMAND_TIMEOUT_MS);
       this.pending.set(ref, { resolve, reject, timer });
       this.#transmit(this.ws, { type, ref, ...fields });
@@ -112,12 +114,12 @@ export class RoomSocket extends Emitter {
     this.ended = true;
     window.removeEventListener('online', this.onOnline);
     this.#stopTimers();
-    this.#failPending('Left the room.');
+    this.#failPending('socket.left');
     const ws = this.ws;
     this.ws = null;
     // Let a queued `leave` out first.
     if (ws) setTimeout(() => ws.close(1000), 50);
-    this.#setStatus('closed', this.message || 'You left the room.');
+    this.#setStatus('closed', this.message || t('room.left'));
   }
 
   #transmit(ws, frame) {
@@ -158,14 +160,14 @@ export class RoomSocket extends Emitter {
           this.pending.delete(frame.ref);
           clearTimeout(entry.timer);
           if (frame.type === 'ack') entry.resolve(frame);
-          else entry.reject(Object.assign(new Error(frame.message || 'The room refused that.'), { code: frame.code }));
+          else entry.reject(Object.assign(new Error(frame.message ? serverError(frame.code, frame.message) : t('socket.refused')), { code: frame.code, serverMessage: frame.message }));
         } else if (frame.type === 'error') {
           this.emit('error', frame);
         }
         break;
       }
       case 'roomClosed':
-        this.message = frame.reason ? `The room was closed: ${frame.reason}` : FINAL[4000];
+        this.message = frame.reason && frame.reason !== 'the room was closed' ? t('socket.closedBecause', { reason: frame.reason }) : t(FINAL[4000]);
         this.emit('roomClosed', frame);
         break;
       default:
@@ -176,18 +178,18 @@ export class RoomSocket extends Emitter {
   #closed(event) {
     this.ws = null;
     this.#stopTimers();
-    this.#failPending('The connection to the room was lost.');
+    this.#failPending('socket.lost');
     this.closeCode = event.code;
     if (this.ended) return;
     if (FINAL[event.code]) {
       this.ended = true;
       window.removeEventListener('online', this.onOnline);
-      const why = event.code === 4403 && /removed|kick/i.test(event.reason || '') ? 'You were removed from this room by the host.' : FINAL[event.code];
+      const why = t(event.code === 4403 && /removed|kick/i.test(event.reason || '') ? 'socket.removed' : FINAL[event.code]);
       this.#setStatus('closed', event.code === 4000 && this.message ? this.message : why);
       this.emit('closed', { code: event.code, reason: event.reason, message: this.message });
       return;
     }
-    this.#dropped(RETRY[event.code] || 'The connection to the room dropped.');
+    this.#dropped(t(RETRY[event.code] || 'socket.dropped'));
   }
 
   #dropped(message) {
@@ -233,10 +235,10 @@ export class RoomSocket extends Emitter {
     this.timers.clear();
   }
 
-  #failPending(message) {
+  #failPending(key) {
     for (const { reject, timer } of this.pending.values()) {
       clearTimeout(timer);
-      reject(Object.assign(new Error(message), { code: 'OFFLINE' }));
+      reject(offline(key));
     }
     this.pending.clear();
   }

@@ -4,6 +4,7 @@ import { actionButton, personRow, statusBadge } from '../components/person.js';
 import { toast } from '../components/toast.js';
 import * as social from '../data/social.js';
 import { h, mount } from '../dom.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 
 const DEBOUNCE_MS = 250;
@@ -12,11 +13,11 @@ const MAX_QUERY = 64; // the server refuses longer ones
 /** `act(work)` wraps a mutation so the page refreshes after it. Returns { el, rerun, stop }. */
 export function peopleSearch({ requests, act }) {
   const input = h('input', { type: 'search', class: 'input friends-search-input', name: 'q', maxlength: MAX_QUERY,
-    placeholder: 'Search by name or tag', autocomplete: 'off', spellcheck: 'false', enterkeyhint: 'search',
-    'aria-label': 'Search people by name or tag', 'aria-controls': 'people-results', 'data-testid': 'friends-search' });
+    placeholder: t('people.placeholder'), autocomplete: 'off', spellcheck: 'false', enterkeyhint: 'search',
+    'aria-label': t('people.label'), 'aria-controls': 'people-results', 'data-testid': 'friends-search' });
   const results = h('ul', { id: 'people-results', class: 'person-list', 'aria-live': 'polite', 'data-testid': 'friends-search-results' });
   const el = h('section', { class: 'card friends-card', role: 'search' },
-    h('h2', { class: 'card-title' }, icon('search', 'icon icon-title'), 'Find people'),
+    h('h2', { class: 'card-title' }, icon('search', 'icon icon-title'), t('people.title')),
     h('label', { class: 'friends-search' }, icon('search', 'icon search-icon'), input),
     results);
   let timer = null;
@@ -34,7 +35,7 @@ export function peopleSearch({ requests, act }) {
       if (mine !== seq) return;
       mount(results, people.length
         ? people.map((p) => personRow(p, { testid: 'friend-search-result', actions: actionsFor(p, requests(), act) }))
-        : h('li', { class: 'friends-empty muted', 'data-testid': 'friends-search-empty' }, `No one here matches “${query}”.`));
+        : h('li', { class: 'friends-empty muted', 'data-testid': 'friends-search-empty' }, t('people.none', { query })));
     } catch (err) {
       if (mine === seq) mount(results, h('li', { class: 'alert alert-error', role: 'alert' }, err.message));
     }
@@ -57,23 +58,23 @@ function actionsFor(person, lists, act) {
   const name = person.username;
   switch (person.friendship) {
     case 'NONE':
-      return [actionButton('Add friend', 'add-friend', act(() => add(person)), { kind: 'btn-primary', iconName: 'userPlus', label: `Add ${name} as a friend` })];
+      return [actionButton(t('people.add'), 'add-friend', act(() => add(person)), { kind: 'btn-primary', iconName: 'userPlus', label: t('people.addLabel', { name }) })];
     case 'REQUEST_SENT': {
       const request = lists.outgoing.find((r) => r.receiver.id === person.id);
-      return [statusBadge('Request sent', 'clock'),
-        request && actionButton('Cancel', 'cancel-request', act(() => social.cancelRequest(request.id)), { kind: 'btn-ghost', label: `Cancel the request to ${name}` })];
+      return [statusBadge(t('people.requestSent'), 'clock'),
+        request && actionButton(t('core.cancel'), 'cancel-request', act(() => social.cancelRequest(request.id)), { kind: 'btn-ghost', label: t('friends.cancelLabel', { name }) })];
     }
     case 'REQUEST_RECEIVED': {
       const request = lists.incoming.find((r) => r.requester.id === person.id);
       return request ? [
-        actionButton('Accept', 'accept-request', act(() => social.acceptRequest(request.id)), { kind: 'btn-primary', iconName: 'check', label: `Accept ${name}’s request` }),
-        actionButton('Decline', 'decline-request', act(() => social.declineRequest(request.id)), { kind: 'btn-ghost', label: `Decline ${name}’s request` }),
-      ] : [statusBadge('Wants to be friends')];
+        actionButton(t('friends.accept'), 'accept-request', act(() => social.acceptRequest(request.id)), { kind: 'btn-primary', iconName: 'check', label: t('friends.acceptLabel', { name }) }),
+        actionButton(t('friends.decline'), 'decline-request', act(() => social.declineRequest(request.id)), { kind: 'btn-ghost', label: t('friends.declineLabel', { name }) }),
+      ] : [statusBadge(t('people.wantsFriends'))];
     }
     case 'FRIENDS':
-      return [statusBadge('Friends', 'check')];
+      return [statusBadge(t('people.friends'), 'check')];
     case 'SELF':
-      return [statusBadge('You')];
+      return [statusBadge(t('people.you'))];
     default:
       return [];
   }
@@ -81,5 +82,5 @@ function actionsFor(person, lists, act) {
 
 async function add(person) {
   const request = await social.sendRequest(person.id);
-  toast(request.status === 'ACCEPTED' ? `You and ${person.username} are friends now` : `Friend request sent to ${person.username}`);
+  toast(request.status === 'ACCEPTED' ? t('friends.nowFriends', { name: person.username }) : t('people.sent', { name: person.username }));
 }

@@ -7,6 +7,7 @@ import { actionButton, personRow } from '../components/person.js';
 import { toast } from '../components/toast.js';
 import * as social from '../data/social.js';
 import { h, mount } from '../dom.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import { appLayout } from '../layout.js';
 import * as live from '../notifications.js';
@@ -14,7 +15,7 @@ import { peopleSearch } from './friends-search.js';
 
 function section({ title, iconName, testid, hint }) {
   const badge = h('span', { class: 'badge', hidden: true });
-  const list = h('ul', { class: 'person-list', 'data-testid': testid }, h('div', { class: 'spinner', role: 'status', 'aria-label': 'Loading' }));
+  const list = h('ul', { class: 'person-list', 'data-testid': testid }, h('div', { class: 'spinner', role: 'status', 'aria-label': t('core.loading') }));
   const el = h('section', { class: 'card friends-card' },
     h('h2', { class: 'card-title' }, icon(iconName, 'icon icon-title'), title, badge),
     hint && h('p', { class: 'muted friends-hint' }, hint),
@@ -33,11 +34,11 @@ function section({ title, iconName, testid, hint }) {
 }
 
 export function friendsView(ctx) {
-  const incoming = section({ title: 'Requests for you', iconName: 'userPlus', testid: 'incoming-requests' });
-  const outgoing = section({ title: 'Sent requests', iconName: 'clock', testid: 'outgoing-requests' });
-  const friends = section({ title: 'Friends', iconName: 'users', testid: 'friends-list' });
-  const blocked = section({ title: 'Blocked', iconName: 'block', testid: 'blocked-list',
-    hint: 'Blocked people cannot find you or send you requests.' });
+  const incoming = section({ title: t('friends.incoming'), iconName: 'userPlus', testid: 'incoming-requests' });
+  const outgoing = section({ title: t('friends.outgoing'), iconName: 'clock', testid: 'outgoing-requests' });
+  const friends = section({ title: t('friends.title'), iconName: 'users', testid: 'friends-list' });
+  const blocked = section({ title: t('friends.blocked'), iconName: 'block', testid: 'blocked-list',
+    hint: t('friends.blockedHint') });
   let latest = { friends: [], incoming: [], outgoing: [], blocked: [] };
   let seq = 0;
 
@@ -62,17 +63,17 @@ export function friendsView(ctx) {
 
   function paint() {
     incoming.show(latest.incoming.map((r) => personRow(r.requester, { testid: 'incoming-request', actions: [
-      actionButton('Accept', 'accept-request', act(() => accept(r)), { kind: 'btn-primary', iconName: 'check' }),
-      actionButton('Decline', 'decline-request', act(() => social.declineRequest(r.id)), { kind: 'btn-ghost' }),
-    ] })), 'No one is waiting for an answer from you.');
-    outgoing.show(latest.outgoing.map((r) => personRow(r.receiver, { testid: 'outgoing-request', note: 'waiting for an answer', actions: [
-      actionButton('Cancel', 'cancel-request', act(() => social.cancelRequest(r.id)), { kind: 'btn-ghost', label: `Cancel the request to ${r.receiver.username}` }),
-    ] })), 'You have no requests waiting. Search above to find someone.');
+      actionButton(t('friends.accept'), 'accept-request', act(() => accept(r)), { kind: 'btn-primary', iconName: 'check', label: t('friends.acceptLabel', { name: r.requester.username }) }),
+      actionButton(t('friends.decline'), 'decline-request', act(() => social.declineRequest(r.id)), { kind: 'btn-ghost', label: t('friends.declineLabel', { name: r.requester.username }) }),
+    ] })), t('friends.incomingEmpty'));
+    outgoing.show(latest.outgoing.map((r) => personRow(r.receiver, { testid: 'outgoing-request', note: t('friends.waiting'), actions: [
+      actionButton(t('core.cancel'), 'cancel-request', act(() => social.cancelRequest(r.id)), { kind: 'btn-ghost', label: t('friends.cancelLabel', { name: r.receiver.username }) }),
+    ] })), t('friends.outgoingEmpty'));
     friends.show(latest.friends.map((f) => personRow(f, { testid: 'friend-row', actions: [friendMenuButton(f, refresh)] })),
-      'No friends yet. Search for someone you know and send them a request.');
+      t('friends.friendsEmpty'));
     blocked.show(latest.blocked.map((b) => personRow(b, { testid: 'blocked-row', actions: [
-      actionButton('Unblock', 'unblock-user', act(() => social.unblockUser(b.id)), { label: `Unblock ${b.username}` }),
-    ] })), 'You haven’t blocked anyone.');
+      actionButton(t('friends.unblock'), 'unblock-user', act(() => social.unblockUser(b.id)), { label: t('friends.unblockLabel', { name: b.username }) }),
+    ] })), t('friends.blockedEmpty'));
   }
 
   ctx.onCleanup(live.onFriendsChanged(refresh));
@@ -81,8 +82,8 @@ export function friendsView(ctx) {
 
   return appLayout(ctx, '/friends',
     h('header', { class: 'page-header' },
-      h('h1', { class: 'page-title', tabindex: '-1' }, 'Friends'),
-      h('p', { class: 'muted page-subtitle' }, 'Find people on this server, answer requests and keep your list tidy.')),
+      h('h1', { class: 'page-title', tabindex: '-1' }, t('friends.title')),
+      h('p', { class: 'muted page-subtitle' }, t('friends.subtitle'))),
     h('div', { class: 'card-stack friends-page' },
       search.el,
       friendsActivityPanel(ctx, { compact: true }),
@@ -93,12 +94,12 @@ export function friendsView(ctx) {
 
 async function accept(request) {
   const friend = await social.acceptRequest(request.id);
-  toast(`You and ${friend.username} are friends now`);
+  toast(t('friends.nowFriends', { name: friend.username }));
 }
 
 function friendMenuButton(friend, refresh) {
   const button = h('button', { type: 'button', class: 'icon-btn', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
-    'aria-label': `Actions for ${friend.username}`, title: 'More', 'data-testid': 'friend-menu' }, icon('more'));
+    'aria-label': t('friends.actionsFor', { name: friend.username }), title: t('friends.more'), 'data-testid': 'friend-menu' }, icon('more'));
   const confirmed = (options, work) => async () => {
     if (!(await confirmDialog(options))) return;
     try {
@@ -109,12 +110,12 @@ function friendMenuButton(friend, refresh) {
     await refresh();
   };
   button.addEventListener('click', () => openMenu(button, [
-    { label: 'Remove friend', icon: 'userMinus', testid: 'remove-friend', action: confirmed(
-      { title: `Remove ${friend.username}?`, text: 'You stop being friends. Either of you can send a new request later.', confirmLabel: 'Remove friend', danger: true },
+    { label: t('friends.remove'), icon: 'userMinus', testid: 'remove-friend', action: confirmed(
+      { title: t('friends.removeTitle', { name: friend.username }), text: t('friends.removeText'), confirmLabel: t('friends.remove'), danger: true },
       () => social.removeFriend(friend.id)) },
-    { label: 'Block', icon: 'block', testid: 'block-user', danger: true, action: confirmed(
-      { title: `Block ${friend.username}?`, text: 'This ends your friendship and any requests. They will no longer find you or be able to send you requests.', confirmLabel: 'Block', danger: true },
+    { label: t('friends.block'), icon: 'block', testid: 'block-user', danger: true, action: confirmed(
+      { title: t('friends.blockTitle', { name: friend.username }), text: t('friends.blockText'), confirmLabel: t('friends.block'), danger: true },
       () => social.blockUser(friend.id)) },
-  ], { label: `Actions for ${friend.username}` }));
+  ], { label: t('friends.actionsFor', { name: friend.username }) }));
   return button;
 }

@@ -3,6 +3,7 @@
 // guests; when it does not, it sends the visitor to sign in and brings them back here.
 import * as rooms from '../data/rooms.js';
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 import { authLayout } from '../layout.js';
 import { guestPass, setGuestPass } from '../room/guest.js';
 import * as store from '../store.js';
@@ -14,12 +15,12 @@ export function joinView(ctx) {
   const valid = rooms.CODE_PATTERN.test(code);
 
   if (store.user()) {
-    const status = h('div', { class: 'spinner', role: 'status', 'aria-label': 'Finding the room' });
-    const page = authLayout({ title: `Joining ${code}`, subtitle: 'Finding the room…' }, alert.el, status,
-      h('p', { class: 'auth-footer' }, h('a', { href: '#/rooms' }, 'All rooms')));
+    const status = h('div', { class: 'spinner', role: 'status', 'aria-label': t('join.finding') });
+    const page = authLayout({ title: t('join.joining', { code }), subtitle: t('join.findingText') }, alert.el, status,
+      h('p', { class: 'auth-footer' }, h('a', { href: '#/rooms' }, t('join.allRooms'))));
     if (!valid) {
       status.remove();
-      alert.show('This is not a room code. Codes are six letters and digits, like ABC234.');
+      alert.show(t('join.notACode'));
       return page;
     }
     let gone = false;
@@ -31,7 +32,7 @@ export function joinView(ctx) {
       if (room) ctx.redirect(`/room/${encodeURIComponent(room.id)}`);
       else {
         status.remove();
-        alert.show('There is no open room with this code, or you may not join it.');
+        alert.show(t('join.noRoom'));
       }
     }).catch((err) => {
       if (gone) return;
@@ -49,32 +50,32 @@ export function joinView(ctx) {
 
   const form = h('form', { class: 'form', 'data-testid': 'guest-form' },
     alert.el,
-    field({ label: 'Your name', name: 'name', required: true, maxlength: 32, autocomplete: 'nickname', 'data-testid': 'guest-name',
-      hint: 'Shown to the others in the room.' }),
-    submitButton('Join as guest', 'guest-join'));
-  const signIn = h('a', { href: '#/signin', class: 'btn btn-outline btn-block', 'data-testid': 'join-signin' }, 'Sign in instead');
+    field({ label: t('join.yourName'), name: 'name', required: true, maxlength: 32, autocomplete: 'nickname', 'data-testid': 'guest-name',
+      hint: t('join.yourNameHint') }),
+    submitButton(t('join.asGuest'), 'guest-join'));
+  const signIn = h('a', { href: '#/signin', class: 'btn btn-outline btn-block', 'data-testid': 'join-signin' }, t('join.signInInstead'));
   signIn.addEventListener('click', (e) => {
     e.preventDefault();
     ctx.requireSignIn(`/join/${code}`);
   });
-  if (!valid) alert.show('This is not a room code. Codes are six letters and digits, like ABC234.');
+  if (!valid) alert.show(t('join.notACode'));
   onSubmit(form, alert, async ({ name }) => {
-    if (!valid) throw Object.assign(new Error('This is not a room code.'), { name: 'ApiError' });
+    if (!valid) throw Object.assign(new Error(t('join.notACodeShort')), { name: 'ApiError' });
     let pass;
     try {
       pass = await rooms.joinRoomAsGuest(code, String(name).trim());
     } catch (err) {
       if (err.name !== 'ApiError' || ['BAD_USER_INPUT', 'NOT_FOUND', 'NETWORK', 'RATE_LIMITED', 'INTERNAL'].includes(err.code)) throw err;
       // The room takes no guests: sign in, then come back here.
-      store.setFlash('info', `${err.message} Sign in to join room ${code}.`);
+      store.setFlash('info', `${err.message} ${t('join.signInToJoin', { code })}`);
       ctx.requireSignIn(`/join/${code}`);
       return;
     }
     setGuestPass({ ...pass, code });
     ctx.navigate(`/room/${encodeURIComponent(pass.roomId)}`);
   });
-  return h('div', { 'data-testid': 'join-page' }, authLayout({ title: 'Join a room', subtitle: `Room code ${code}. Listen along in sync, no account needed.` },
+  return h('div', { 'data-testid': 'join-page' }, authLayout({ title: t('join.title'), subtitle: t('join.subtitle', { code }) },
     form,
-    h('div', { class: 'divider' }, h('span', {}, 'or')),
+    h('div', { class: 'divider' }, h('span', {}, t('auth.or'))),
     signIn));
 }

@@ -4,6 +4,7 @@
 import { gql, NO_RETRY } from '../api.js';
 import { toast } from '../components/toast.js';
 import { h, mount } from '../dom.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import * as store from '../store.js';
 import { busy } from '../ui.js';
@@ -20,10 +21,10 @@ function displayName(providers, name) {
 export function linkedProvidersCard(ctx, alert, notice) {
   const providers = store.serverInfo().authProviders || [];
   const messages = h('div', { class: 'linked-messages' });
-  const list = h('ul', { class: 'linked-list', 'aria-busy': 'true' }, h('li', { class: 'muted' }, 'Loading…'));
+  const list = h('ul', { class: 'linked-list', 'aria-busy': 'true' }, h('li', { class: 'muted' }, t('core.loadingText')));
   const section = providers.length === 0 ? null : h('section', { class: 'card', 'data-testid': 'linked-providers' },
-    h('h2', { class: 'card-title' }, icon('link', 'icon icon-title'), 'Sign-in methods'),
-    h('p', { class: 'muted' }, 'Link an outside account so you can sign in with it as well as your password.'),
+    h('h2', { class: 'card-title' }, icon('link', 'icon icon-title'), t('linked.title')),
+    h('p', { class: 'muted' }, t('linked.intro')),
     messages,
     list);
 
@@ -33,18 +34,18 @@ export function linkedProvidersCard(ctx, alert, notice) {
   };
   const fail = (err) => {
     if (err?.name !== 'ApiError') console.error(err);
-    alert.show(err?.name === 'ApiError' ? err.message : 'Something went wrong. Please try again.', section ? messages : null);
+    alert.show(err?.name === 'ApiError' ? err.message : t('error.generic'), section ? messages : null);
   };
 
   function row(provider, linked) {
     const button = linked
-      ? h('button', { type: 'button', class: 'btn btn-danger-outline btn-sm', 'data-testid': `unlink-${provider.name}` }, 'Unlink')
-      : h('button', { type: 'button', class: 'btn btn-outline btn-sm', 'data-testid': `link-${provider.name}` }, 'Link');
-    button.setAttribute('aria-label', `${linked ? 'Unlink' : 'Link'} ${provider.displayName}`);
+      ? h('button', { type: 'button', class: 'btn btn-danger-outline btn-sm', 'data-testid': `unlink-${provider.name}` }, t('linked.unlink'))
+      : h('button', { type: 'button', class: 'btn btn-outline btn-sm', 'data-testid': `link-${provider.name}` }, t('linked.link'));
+    button.setAttribute('aria-label', t(linked ? 'linked.unlinkLabel' : 'linked.linkLabel', { provider: provider.displayName }));
     button.addEventListener('click', () => (linked ? unlink(provider, button) : link(provider, button)));
     return h('li', { class: 'linked-row' },
       h('span', { class: 'linked-name' }, provider.displayName),
-      linked ? h('span', { class: 'badge badge-accent' }, icon('check', 'icon icon-sm'), 'Linked') : h('span', { class: 'muted' }, 'Not linked'),
+      linked ? h('span', { class: 'badge badge-accent' }, icon('check', 'icon icon-sm'), t('linked.linked')) : h('span', { class: 'muted' }, t('linked.notLinked')),
       button);
   }
 
@@ -79,7 +80,7 @@ export function linkedProvidersCard(ctx, alert, notice) {
     clear();
     try {
       await busy(button, () => gql('mutation Unlink($p: String!) { unlinkOAuthIdentity(provider: $p) }', { p: provider.name }, NO_RETRY));
-      toast(`${provider.displayName} is no longer linked.`);
+      toast(t('linked.unlinked', { provider: provider.displayName }));
     } catch (err) {
       fail(err); // e.g. it is the account's last way to sign in
     }
@@ -89,7 +90,7 @@ export function linkedProvidersCard(ctx, alert, notice) {
   async function completeLink(code) {
     try {
       const data = await gql('mutation CompleteLink($c: String!) { completeOAuthLink(code: $c) }', { c: code }, NO_RETRY);
-      toast(`${displayName(providers, data.completeOAuthLink)} is now linked`);
+      toast(t('linked.nowLinked', { provider: displayName(providers, data.completeOAuthLink) }));
     } catch (err) {
       fail(err); // e.g. "this link was started by another account"
     }

@@ -4,6 +4,7 @@
 // Guests (a pass from #/join/<code>) see this page alone, without the app around it.
 import { toast } from '../components/toast.js';
 import { h, mount } from '../dom.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import { appLayout } from '../layout.js';
 import { chatPanel } from '../room/chat-panel.js';
@@ -25,10 +26,10 @@ export function roomView(ctx) {
   const guest = !store.user() && pass?.roomId === id ? pass : null;
   const room = live.enterRoom({ roomId: id, guest });
 
-  const title = h('h1', { class: 'page-title room-title', tabindex: '-1', 'data-testid': 'room-title' }, room.room?.name ?? 'Room');
+  const title = h('h1', { class: 'page-title room-title', tabindex: '-1', 'data-testid': 'room-title' }, room.room?.name ?? t('room.eyebrow'));
   const meta = h('p', { class: 'muted room-meta' });
   const banner = h('div', { class: 'room-banner', role: 'status', 'aria-live': 'polite', 'data-testid': 'room-banner', hidden: true });
-  const leave = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'leave-room' }, icon('signout', 'icon icon-sm'), 'Leave room');
+  const leave = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'leave-room' }, icon('signout', 'icon icon-sm'), t('room.leave'));
   leave.addEventListener('click', () => {
     const code = room.room?.code;
     live.leaveRoom();
@@ -51,7 +52,7 @@ export function roomView(ctx) {
 
   const page = h('div', { class: 'room-page', 'data-testid': 'room-page', 'data-status': room.status },
     h('header', { class: 'page-header room-header' },
-      h('div', { class: 'room-heading' }, h('p', { class: 'eyebrow' }, 'Room'), title, meta),
+      h('div', { class: 'room-heading' }, h('p', { class: 'eyebrow' }, t('room.eyebrow')), title, meta),
       leave),
     banner,
     h('div', { class: 'room-grid' },
@@ -72,18 +73,18 @@ export function roomView(ctx) {
     if (room.status === 'reconnecting') {
       wasDown = true;
       show('alert-error', [h('span', { class: 'spinner spinner-sm', 'aria-hidden': 'true' }),
-        h('span', {}, h('strong', {}, 'Connection lost. Reconnecting… '), room.message || '')], 'reconnecting');
+        h('span', {}, h('strong', {}, t('room.reconnecting')), ' ', room.message || '')], 'reconnecting');
     } else if (room.status === 'closed') {
-      show('alert-error', [h('span', {}, room.message || 'You left the room.'), ' ',
+      show('alert-error', [h('span', {}, room.message || t('room.left')), ' ',
         guest
-          ? h('a', { href: '#/signin', 'data-testid': 'banner-signin' }, 'Sign in')
-          : h('a', { href: '#/rooms', 'data-testid': 'banner-rooms' }, 'Back to rooms')], 'closed');
+          ? h('a', { href: '#/signin', 'data-testid': 'banner-signin' }, t('auth.signIn'))
+          : h('a', { href: '#/rooms', 'data-testid': 'banner-rooms' }, t('room.backToRooms'))], 'closed');
       if (guest) clearGuestPass();
     } else if (room.status === 'connecting') {
-      show('alert-info', 'Connecting to the room…', 'connecting');
+      show('alert-info', t('room.connecting'), 'connecting');
     } else if (room.status === 'live' && wasDown) {
       wasDown = false;
-      show('alert-info', 'Reconnected. You are back in the room.', 'back');
+      show('alert-info', t('room.reconnected'), 'back');
       backTimer = setTimeout(() => {
         banner.hidden = true;
       }, BACK_NOTICE_MS);
@@ -100,12 +101,12 @@ export function roomView(ctx) {
     const vis = VISIBILITY[r.visibility];
     const host = room.members.find((m) => m.isHost);
     const parts = [
-      host && `Hosted by ${host.name}${host.id === room.you?.id ? ' (you)' : ''}`,
-      r.controlMode === 'EVERYONE' && 'everyone controls the music',
-      room.you?.guest && `you are a guest, “${room.you.name}”`,
+      host && t(host.id === room.you?.id ? 'room.hostedByYou' : 'room.hostedBy', { name: host.name }),
+      r.controlMode === 'EVERYONE' && t('room.everyoneControls'),
+      room.you?.guest && t('room.youAreGuest', { name: room.you.name }),
     ].filter(Boolean);
     mount(meta,
-      vis && h('span', { class: 'badge', title: vis.hint }, icon(vis.icon, 'icon icon-sm'), vis.label),
+      vis && h('span', { class: 'badge', title: t(vis.hint) }, icon(vis.icon, 'icon icon-sm'), t(vis.label)),
       h('span', {}, parts.join(' · ')));
     leave.hidden = false;
   }
@@ -125,8 +126,8 @@ export function roomView(ctx) {
   ctx.onCleanup(room.on('reaction', (f) => now.react(f)));
   ctx.onCleanup(room.on('hostChanged', (f) => {
     const member = room.members.find((m) => m.id === f.userId);
-    if (f.userId === room.you?.id) toast('You are the host now.');
-    else if (member) toast(`${member.name} is the host now.`);
+    if (f.userId === room.you?.id) toast(t('room.youHost'));
+    else if (member) toast(t('room.nowHost', { name: member.name }));
   }));
   ctx.onCleanup(() => panels.forEach((p) => p.stop?.()));
   paintBanner();
@@ -144,6 +145,6 @@ function guestLayout(room, page) {
       h('a', { class: 'btn btn-ghost btn-sm', href: '#/signin', 'data-testid': 'guest-signin', onclick: () => {
         live.leaveRoom();
         clearGuestPass();
-      } }, 'Sign in')),
+      } }, t('auth.signIn'))),
     h('main', { class: 'content guest-content', id: 'content', tabindex: '-1' }, page));
 }

@@ -5,7 +5,7 @@ import { cover } from '../components/cover.js';
 import { formDialog } from '../components/dialog.js';
 import * as rooms from '../data/rooms.js';
 import { h, mount } from '../dom.js';
-import { count } from '../format.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import { appLayout, avatar } from '../layout.js';
 import * as live from '../room/live.js';
@@ -15,7 +15,7 @@ const REFRESH_MS = 20_000;
 
 export function roomsView(ctx) {
   const list = h('ul', { class: 'room-cards', 'data-testid': 'rooms-list', 'aria-live': 'polite' },
-    h('li', {}, h('div', { class: 'spinner', role: 'status', 'aria-label': 'Loading' })));
+    h('li', {}, h('div', { class: 'spinner', role: 'status', 'aria-label': t('core.loading') })));
   let seq = 0;
 
   async function refresh() {
@@ -27,8 +27,8 @@ export function roomsView(ctx) {
         ? found.map((room) => roomCard(room))
         : h('li', { class: 'card empty-state rooms-empty', 'data-testid': 'rooms-empty' },
           h('div', { class: 'empty-icon' }, icon('rooms')),
-          h('h2', {}, 'No open rooms'),
-          h('p', { class: 'muted' }, 'Create one and invite your friends, or join with a code someone shared with you.')));
+          h('h2', {}, t('rooms.empty')),
+          h('p', { class: 'muted' }, t('rooms.emptyText'))));
     } catch (err) {
       if (mine === seq) mount(list, h('li', { class: 'alert alert-error', role: 'alert', 'data-testid': 'error' }, err.message));
     }
@@ -38,23 +38,23 @@ export function roomsView(ctx) {
   ctx.onCleanup(() => clearInterval(timer));
   refresh();
 
-  const create = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'create-room' }, icon('plus', 'icon icon-sm'), 'Create room');
+  const create = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'create-room' }, icon('plus', 'icon icon-sm'), t('rooms.create'));
   create.addEventListener('click', async () => {
     const room = await createRoomDialog();
     if (room) ctx.navigate(`/room/${encodeURIComponent(room.id)}`);
   });
 
-  const codeInput = h('input', { class: 'input room-code-input', name: 'code', placeholder: 'ABC234', maxlength: 12, autocomplete: 'off', autocapitalize: 'characters',
-    spellcheck: 'false', 'aria-label': 'Room code', 'data-testid': 'join-code-input' });
+  const codeInput = h('input', { class: 'input room-code-input', name: 'code', placeholder: t('rooms.codePlaceholder'), maxlength: 12, autocomplete: 'off', autocapitalize: 'characters',
+    spellcheck: 'false', 'aria-label': t('rooms.code'), 'data-testid': 'join-code-input' });
   const codeError = h('p', { class: 'field-hint room-code-error', role: 'alert', hidden: true });
   const joinForm = h('form', { class: 'room-join-form', 'data-testid': 'join-code-form' },
     codeInput,
-    h('button', { type: 'submit', class: 'btn btn-outline', 'data-testid': 'join-code-submit' }, 'Join'));
+    h('button', { type: 'submit', class: 'btn btn-outline', 'data-testid': 'join-code-submit' }, t('rooms.join')));
   joinForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const code = rooms.normalizeCode(codeInput.value);
     if (!rooms.CODE_PATTERN.test(code)) {
-      codeError.textContent = 'A room code is six letters and digits, like ABC234.';
+      codeError.textContent = t('rooms.codeFormat');
       codeError.hidden = false;
       codeInput.focus();
       return;
@@ -67,14 +67,14 @@ export function roomsView(ctx) {
   return appLayout(ctx, '/rooms',
     h('header', { class: 'page-header rooms-header' },
       h('div', {},
-        h('h1', { class: 'page-title', tabindex: '-1' }, 'Rooms'),
-        h('p', { class: 'muted page-subtitle' }, 'Listen together in sync, with a shared queue and chat.')),
+        h('h1', { class: 'page-title', tabindex: '-1' }, t('rooms.title')),
+        h('p', { class: 'muted page-subtitle' }, t('rooms.subtitle'))),
       create),
-    inRoom?.room && h('p', { class: 'alert alert-info rooms-current' }, 'You are in ', h('a', { href: `#/room/${encodeURIComponent(inRoom.roomId)}` }, inRoom.room.name), '.'),
+    inRoom?.room && h('p', { class: 'alert alert-info rooms-current' }, t('rooms.youAreIn'), ' ', h('a', { href: `#/room/${encodeURIComponent(inRoom.roomId)}` }, inRoom.room.name)),
     h('section', { class: 'card room-join-card', 'aria-labelledby': 'join-code-title' },
-      h('h2', { class: 'card-title', id: 'join-code-title' }, icon('ticket', 'icon icon-title'), 'Join with a code'),
+      h('h2', { class: 'card-title', id: 'join-code-title' }, icon('ticket', 'icon icon-title'), t('rooms.joinWithCode')),
       joinForm, codeError),
-    h('h2', { class: 'section-title' }, 'Open rooms'),
+    h('h2', { class: 'section-title' }, t('rooms.open')),
     list);
 }
 
@@ -88,21 +88,21 @@ function roomCard(room) {
     h('div', { class: 'room-card-body' },
       h('h3', { class: 'room-card-title' }, h('a', { href, 'data-testid': 'room-card-link' }, room.name)),
       h('p', { class: 'room-card-meta muted' },
-        h('span', { class: 'badge', title: vis.hint }, icon(vis.icon, 'icon icon-sm'), vis.label),
-        ' hosted by ', h('strong', {}, room.host?.username ?? 'someone')),
+        h('span', { class: 'badge', title: t(vis.hint) }, icon(vis.icon, 'icon icon-sm'), t(vis.label)),
+        ' ', t('rooms.hostedBy'), ' ', h('strong', {}, room.host?.username ?? t('rooms.someone'))),
       h('p', { class: 'room-card-playing', 'data-testid': 'room-card-playing' },
         track
           ? [icon(room.playing ? 'play' : 'pause', 'icon icon-sm'), ` ${track.name}`, track.artist ? h('span', { class: 'muted' }, ` · ${track.artist.name}`) : null]
-          : h('span', { class: 'muted' }, 'Nothing playing')),
+          : h('span', { class: 'muted' }, t('rooms.nothingPlaying'))),
       h('div', { class: 'room-card-people' },
         h('span', { class: 'avatar-stack', 'aria-hidden': 'true' }, room.members.slice(0, 5).map((m) => avatar(m))),
         h('span', { class: 'muted', 'data-testid': 'room-card-people' },
-          people === 0 ? 'Nobody here yet' : [
+          people === 0 ? t('rooms.nobody') : [
             room.members.map((m) => m.username).slice(0, 3).join(', '),
-            room.members.length > 3 ? ` and ${room.members.length - 3} more` : '',
-            room.guestCount ? `${room.members.length ? ' + ' : ''}${count(room.guestCount, 'guest')}` : '',
+            room.members.length > 3 ? ` ${t('rooms.andMore', { count: room.members.length - 3 })}` : '',
+            room.guestCount ? `${room.members.length ? ' + ' : ''}${t('rooms.guests', { count: room.guestCount })}` : '',
           ].join('')))),
-    h('a', { class: 'btn btn-outline btn-sm room-card-join', href, 'aria-label': `Join ${room.name}` }, 'Join'));
+    h('a', { class: 'btn btn-outline btn-sm room-card-join', href, 'aria-label': t('rooms.joinLabel', { name: room.name }) }, t('rooms.join')));
 }
 
 /** The create (or edit, with `room`) form; resolves to the saved room, or null. */
@@ -110,12 +110,12 @@ export function roomSettingsFields(room = null) {
   const select = (name, testid, label, options, value) => h('label', { class: 'field' },
     h('span', { class: 'field-label' }, label),
     h('select', { class: 'input select', name, 'data-testid': testid },
-      Object.entries(options).map(([key, o]) => h('option', { value: key, selected: key === value }, `${o.label} — ${o.hint}`))));
+      Object.entries(options).map(([key, o]) => h('option', { value: key, selected: key === value }, `${t(o.label)} — ${t(o.hint)}`))));
   return [
-    field({ label: 'Name', name: 'name', required: true, maxlength: 80, value: room?.name ?? '', autocomplete: 'off', 'data-testid': 'room-name' }),
-    select('visibility', 'room-visibility', 'Who can find it', rooms.VISIBILITY, room?.visibility ?? 'FRIENDS'),
-    select('controlMode', 'room-control', 'Who controls the music', rooms.CONTROL, room?.controlMode ?? 'HOST_ONLY'),
-    checkboxField({ label: 'Allow guests', hint: 'People without an account can join with the code or link, under a name of their choosing.',
+    field({ label: t('rooms.name'), name: 'name', required: true, maxlength: 80, value: room?.name ?? '', autocomplete: 'off', 'data-testid': 'room-name' }),
+    select('visibility', 'room-visibility', t('rooms.whoFinds'), rooms.VISIBILITY, room?.visibility ?? 'FRIENDS'),
+    select('controlMode', 'room-control', t('rooms.whoControls'), rooms.CONTROL, room?.controlMode ?? 'HOST_ONLY'),
+    checkboxField({ label: t('rooms.allowGuests'), hint: t('rooms.allowGuestsHint'),
       name: 'allowGuests', checked: room?.allowGuests ?? false, 'data-testid': 'room-allow-guests' }),
   ];
 }
@@ -131,9 +131,9 @@ export function roomInput(values) {
 
 function createRoomDialog() {
   return formDialog({
-    title: 'Create a room',
+    title: t('rooms.createTitle'),
     fields: roomSettingsFields(),
-    submitLabel: 'Create room',
+    submitLabel: t('rooms.create'),
     testid: 'create-room-dialog',
     submit: (values) => rooms.createRoom(roomInput(values)),
   });

@@ -1,5 +1,6 @@
 // First run: no account exists yet, so whoever opens the server creates the admin.
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 import { authLayout } from '../layout.js';
 import { register } from '../session.js';
 import { alertBox, onSubmit, submitButton } from '../ui.js';
@@ -12,7 +13,7 @@ export function setupView(ctx) {
     { class: 'form', 'data-testid': 'setup-form' },
     alert.el,
     accountFields(),
-    submitButton('Create admin account'),
+    submitButton(t('auth.createAdmin')),
   );
   onSubmit(form, alert, async (values) => {
     await register(values);
@@ -20,8 +21,8 @@ export function setupView(ctx) {
   });
   return authLayout(
     {
-      title: 'Welcome to Soundroom',
-      subtitle: 'Create the admin account to finish setting up your server. You can invite others afterwards.',
+      title: t('auth.setupTitle'),
+      subtitle: t('auth.setupText'),
     },
     form,
   );

@@ -1,5 +1,6 @@
 // Sign-in with email and password, or with a configured OAuth/OIDC provider.
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 import { authLayout } from '../layout.js';
 import { login } from '../session.js';
 import * as store from '../store.js';
@@ -10,8 +11,9 @@ function signupPrompt(registration) {
   return h(
     'p',
     { class: 'auth-footer' },
-    registration === 'INVITE' ? 'Have an invite? ' : 'New here? ',
-    h('a', { href: '#/signup', 'data-testid': 'signup-link' }, 'Create an account'),
+    registration === 'INVITE' ? t('auth.haveInvite') : t('auth.newHere'),
+    ' ',
+    h('a', { href: '#/signup', 'data-testid': 'signup-link' }, t('auth.createAccountLink')),
   );
 }
 
@@ -24,9 +26,9 @@ export function signinView(ctx) {
     { class: 'form', 'data-testid': 'signin-form' },
     alert.el,
     notice.el,
-    field({ label: 'Email', name: 'email', type: 'email', autocomplete: 'username', required: true, 'data-testid': 'email' }),
-    field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, 'data-testid': 'password' }),
-    submitButton('Sign in'),
+    field({ label: t('auth.email'), name: 'email', type: 'email', autocomplete: 'username', required: true, 'data-testid': 'email' }),
+    field({ label: t('auth.password'), name: 'password', type: 'password', autocomplete: 'current-password', required: true, 'data-testid': 'password' }),
+    submitButton(t('auth.signIn')),
   );
   showFlash(store.takeFlash(), alert, notice);
   onSubmit(form, alert, async ({ email, password }) => {
@@ -35,7 +37,7 @@ export function signinView(ctx) {
     ctx.navigate(outcome === 'challenge' ? '/twofactor' : ctx.afterSignIn());
   });
   return authLayout(
-    { title: `Sign in to ${info.name}`, subtitle: 'Your music, your server.' },
+    { title: t('auth.signInTitle', { server: info.name }), subtitle: t('auth.tagline') },
     form,
     oauthButtons(info.authProviders),
     signupPrompt(info.registration),

@@ -1,5 +1,6 @@
 // The second sign-in step, after a password or OAuth login answered with a challenge.
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 import { authLayout } from '../layout.js';
 import { verifyTwoFactor } from '../session.js';
 import * as store from '../store.js';
@@ -12,10 +13,10 @@ export function twofactorView(ctx) {
     { class: 'form', 'data-testid': 'twofactor-form' },
     alert.el,
     // Not numeric-only: recovery codes (like abcd-efgh-ij) are accepted here too.
-    field({ label: 'Authentication code', name: 'code', autocomplete: 'one-time-code', required: true, maxlength: 64,
+    field({ label: t('twofactor.code'), name: 'code', autocomplete: 'one-time-code', required: true, maxlength: 64,
       autocapitalize: 'off', spellcheck: 'false', 'data-testid': 'twofactor-code', 'data-autofocus': true,
-      hint: 'The 6-digit code from your authenticator app, or one of your recovery codes.' }),
-    submitButton('Verify'),
+      hint: t('twofactor.codeHint') }),
+    submitButton(t('twofactor.verify')),
   );
   onSubmit(form, alert, async ({ code }) => {
     await verifyTwoFactor(code.trim());
@@ -26,8 +27,8 @@ export function twofactorView(ctx) {
     ctx.navigate('/signin');
   };
   return authLayout(
-    { title: 'Two-factor authentication', subtitle: 'One more step: confirm it’s you.' },
+    { title: t('twofactor.title'), subtitle: t('twofactor.subtitle') },
     form,
-    h('p', { class: 'auth-footer' }, h('button', { type: 'button', class: 'link-btn', onclick: back }, 'Back to sign in')),
+    h('p', { class: 'auth-footer' }, h('button', { type: 'button', class: 'link-btn', onclick: back }, t('auth.backToSignIn'))),
   );
 }
