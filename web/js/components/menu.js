@@ -1,6 +1,7 @@
 // A pop-up menu anchored to a button (a bottom sheet on phones). One at a time; closes on
 // a choice, Escape, a click elsewhere, or navigation.
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 
 let current = null;
@@ -9,7 +10,7 @@ let current = null;
  * items: { label, icon, action, testid, danger } objects, '-' for a separator; falsy entries
  * are skipped, so callers can write `cond && item`.
  */
-export function openMenu(anchor, items, { label = 'Actions' } = {}) {
+export function openMenu(anchor, items, { label = t('library.menu.actions') } = {}) {
   closeMenu();
   const buttons = [];
   const el = h('div', { class: 'menu', role: 'menu', 'aria-label': label, 'data-testid': 'menu' },
@@ -18,7 +19,9 @@ export function openMenu(anchor, items, { label = 'Actions' } = {}) {
       const button = h('button', { type: 'button', role: 'menuitem', tabindex: '-1', class: `menu-item${item.danger ? ' menu-danger' : ''}`, 'data-testid': item.testid },
         item.icon && icon(item.icon, 'icon icon-sm'), h('span', {}, item.label));
       button.addEventListener('click', () => {
-        closeMenu(false);
+        // Focus goes back to the menu's button first, so a dialog the choice opens returns
+        // focus there when it closes (not to <body>, where the removed menu would leave it).
+        closeMenu(true);
         item.action();
       });
       buttons.push(button);

@@ -3,6 +3,7 @@
 import { h, mount } from '../dom.js';
 import { learn } from '../favorites.js';
 import { clock } from '../format.js';
+import { t } from '../i18n.js';
 import { icon } from '../icons.js';
 import * as player from '../player.js';
 import { cover } from './cover.js';
@@ -27,9 +28,17 @@ export function trackList(options = {}) {
   const playFrom = (entry) => player.playTracks(entries.map((e) => e.track), indexOf(entry));
 
   function changed(entry, updated) {
-    if (updated) entry.track = { ...entry.track, ...updated };
-    else entries = entries.filter((e) => e.track.id !== entry.track.id);
+    if (updated) {
+      entry.track = { ...entry.track, ...updated };
+      render();
+      return;
+    }
+    // Deleted: the row goes, and focus moves to the row that took its place (not to <body>).
+    const at = indexOf(entry);
+    entries = entries.filter((e) => e.track.id !== entry.track.id);
     render();
+    const rows = list.querySelectorAll('.tr-more');
+    (rows[Math.min(at, rows.length - 1)] ?? null)?.focus();
   }
 
   function move(entry, delta) {
@@ -50,23 +59,23 @@ export function trackList(options = {}) {
   function row(entry, index) {
     const { track } = entry;
     const number = options.numbering === 'track' ? (track.trackNumber ?? index + 1) : index + 1;
-    const more = h('button', { type: 'button', class: 'icon-btn tr-more', 'aria-label': `More actions for ${track.name}`, 'aria-haspopup': 'menu',
+    const more = h('button', { type: 'button', class: 'icon-btn tr-more', 'aria-label': t('track.moreActions', { name: track.name }), 'aria-haspopup': 'menu',
       'aria-expanded': 'false', 'data-testid': 'track-menu' }, icon('more'));
     more.addEventListener('click', (e) => {
       e.stopPropagation();
-      openTrackMenu(more, entry.track, { extra: options.menuExtra?.(entry) ?? [], onChanged: (t) => changed(entry, t) });
+      openTrackMenu(more, entry.track, { extra: options.menuExtra?.(entry) ?? [], onChanged: (updated) => changed(entry, updated) });
     });
     const el = h('li', { class: 'track-row', 'data-track-id': track.id, 'data-item-id': entry.itemId, 'data-testid': 'track-row', draggable: options.reorder ? 'true' : null },
       options.reorder && reorderButtons(entry, index),
       h('span', { class: 'tr-lead' },
         h('span', { class: 'tr-num' }, String(number)),
-        h('button', { type: 'button', class: 'tr-play', tabindex: '-1', 'aria-label': `Play ${track.name}`, onclick: () => playFrom(entry) }, icon('play', 'icon icon-sm')),
+        h('button', { type: 'button', class: 'tr-play', tabindex: '-1', 'aria-label': t('track.play', { name: track.name }), onclick: () => playFrom(entry) }, icon('play', 'icon icon-sm')),
         h('span', { class: 'eq', 'aria-hidden': 'true' }, h('i'), h('i'), h('i'))),
       h('div', { class: 'tr-main' },
         covers && cover({ url: track.coverUrl, name: track.album?.title ?? track.name, kind: 'track', size: 'sm' }),
         h('div', { class: 'tr-text' },
           h('button', { type: 'button', class: 'tr-title', 'data-testid': 'track-title', onclick: () => playFrom(entry) }, track.name),
-          h('span', { class: 'tr-sub' }, track.artist ? h('a', { href: `#/artist/${track.artist.id}` }, track.artist.name) : 'Unknown artist'))),
+          h('span', { class: 'tr-sub' }, track.artist ? h('a', { href: `#/artist/${track.artist.id}` }, track.artist.name) : t('track.unknownArtist')))),
       album && h('span', { class: 'tr-album' }, track.album && h('a', { href: `#/album/${track.album.id}` }, track.album.title)),
       heartButton(track),
       h('span', { class: 'tr-dur' }, clock(track.duration)),
@@ -80,9 +89,9 @@ export function trackList(options = {}) {
 
   function reorderButtons(entry, index) {
     const button = (dir, delta, disabled) => h('button', { type: 'button', class: 'tr-move', 'data-testid': `move-${dir}`, disabled,
-      'aria-label': `Move ${entry.track.name} ${dir}`, onclick: (e) => { e.stopPropagation(); move(entry, delta); } },
+      'aria-label': t(`track.move.${dir}`, { name: entry.track.name }), onclick: (e) => { e.stopPropagation(); move(entry, delta); } },
     icon(delta < 0 ? 'chevronUp' : 'chevronDown', 'icon icon-sm'));
-    return h('span', { class: 'tr-reorder', title: 'Drag to reorder' }, button('up', -1, index === 0), button('down', 1, index === entries.length - 1));
+    return h('span', { class: 'tr-reorder', title: t('track.dragToReorder') }, button('up', -1, index === 0), button('down', 1, index === entries.length - 1));
   }
 
   // Re-rendering keeps keyboard focus on the same control of the same row.
@@ -120,8 +129,8 @@ function head(reorder, album) {
   return h('div', { class: 'tracklist-head', 'aria-hidden': 'true' },
     reorder && h('span'),
     h('span', { class: 'tr-lead' }, '#'),
-    h('span', {}, 'Title'),
-    album && h('span', { class: 'tr-album' }, 'Album'),
+    h('span', {}, t('track.head.title')),
+    album && h('span', { class: 'tr-album' }, t('track.head.album')),
     h('span'),
     h('span', { class: 'tr-dur' }, icon('clock', 'icon icon-sm')),
     h('span'));

@@ -1,6 +1,7 @@
 // Administration operations: library scans, accounts and invites (admins only).
 
 import { gql } from '../api.js';
+import { argType, can } from './library-schema.js';
 
 const STATUS = 'scanning tracks albums artists lastScanStartedAt lastScanFinishedAt lastScanDurationMs skipped { path reason }';
 export const SCAN_SUBSCRIPTION = 'subscription LibraryScan { libraryScan { phase filesSeen filesTotal added updated removed skipped done } }';
@@ -39,4 +40,42 @@ export async function createInvite(maxUses, expiresInHours) {
 
 export async function revokeInvite(id) {
   await gql('mutation RevokeInvite($id: ID!) { revokeInvite(id: $id) }', { id });
+}
+
+// ---------- hidden tracks (scanned tracks deleted from the library) ----------
+
+export const canListHidden = () => can('Query.hiddenTracks');
+
+export async function hiddenTracks() {
+  return (await gql('query HiddenTracks { hiddenTracks { path hiddenAt } }')).hiddenTracks;
+}
+
+export async function restoreHiddenTrack(path) {
+  return (await gql('mutation RestoreHiddenTrack($path: String!) { restoreHiddenTrack(path: $path) }', { path })).restoreHiddenTrack;
+}
+
+// ---------- accounts ----------
+
+export const canManageAccounts = () => can('Mutation.createUser');
+
+export async function createUser(input) {
+  const type = await argType('Mutation.createUser(input)', 'NewUserInput');
+  return (await gql(`mutation CreateUser($input: ${type}!) { createUser(input: $input) { ${ADMIN_USER} } }`, { input })).createUser;
+}
+
+/** A one-use path like "/#/reset/<token>", valid for a day. */
+export async function createPasswordResetLink(userId) {
+  return (await gql('mutation CreatePasswordResetLink($userId: ID!) { createPasswordResetLink(userId: $userId) }', { userId })).createPasswordResetLink;
+}
+
+/** playlists, uploads: 'DELETE' or 'TRANSFER' (to the admin doing it). */
+export async function deleteUser(userId, playlists, uploads) {
+  return (await gql('mutation DeleteUser($userId: ID!, $playlists: OwnedData!, $uploads: OwnedData!) { deleteUser(userId: $userId, playlists: $playlists, uploads: $uploads) }',
+    { userId, playlists, uploads })).deleteUser;
+}
+
+/** Signed out: the token from the link is the proof. */
+export async function resetPassword(token, newPassword) {
+  return (await gql('mutation ResetPassword($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) }',
+    { token, newPassword }, { anonymous: true })).resetPassword;
 }

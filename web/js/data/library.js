@@ -2,8 +2,9 @@
 // UI sends for the music library is written here, so the names are easy to check.
 
 import { gql, uploadWithProgress } from '../api.js';
+import { can, optional } from './library-schema.js';
 
-export const TRACK_FIELDS = `id name genre duration trackNumber discNumber year codec bitrate coverUrl isFavorite canEdit createdAt
+export const TRACK_FIELDS = `id name genre duration trackNumber discNumber year codec bitrate coverUrl isFavorite canEdit createdAt source
   artist { id name } album { id title }`;
 
 const PAGE_INFO = 'pageInfo { hasNextPage endCursor } totalCount';
@@ -21,19 +22,38 @@ export function page(connection) {
   };
 }
 
-export async function artists({ first = 60, after = null, search = null, genre = null } = {}) {
-  const data = await gql(`query Artists($first: Int!, $after: String, $search: String, $genre: String) {
-    artists(first: $first, after: $after, search: $search, genre: $genre) { edges { cursor node { ${ARTIST_CARD} } } ${PAGE_INFO} } }`,
-  { first, after, search, genre });
+/** `favorites`: only the caller's favourite artists (when the server can filter so). */
+export async function artists({ first = 60, after = null, search = null, genre = null, favorites = false } = {}) {
+  const fav = favorites && (await can('Query.artists(favorites)'));
+  const heart = await optional('Artist.isFavorite');
+  const data = await gql(`query Artists($first: Int!, $after: String, $search: String, $genre: String${fav ? ', $favorites: Boolean' : ''}) {
+    artists(first: $first, after: $after, search: $search, genre: $genre${fav ? ', favorites: $favorites' : ''}) {
+      edges { cursor node { ${ARTIST_CARD}${heart} } } ${PAGE_INFO} } }`,
+  { first, after, search, genre, ...(fav ? { favorites: true } : {}) });
   return page(data.artists);
 }
 
-export async function albums({ first = 60, after = null, search = null, artistId = null } = {}) {
-  const data = await gql(`query Albums($first: Int!, $after: String, $search: String, $artistId: ID) {
-    albums(first: $first, after: $after, search: $search, artistId: $artistId) { edges { cursor node { ${ALBUM_CARD} } } ${PAGE_INFO} } }`,
-  { first, after, search, artistId });
+/**
+ * `sort`: an AlbumSort (TITLE, NEWEST, YEAR, ARTIST, RANDOM, MOST_PLAYED, RECENTLY_PLAYED); sent
+ * only when given. `favorites`: only the caller's favourite albums.
+ */
+export async function albums({ first = 60, after = null, search = null, artistId = null, sort = null, favorites = false } = {}) {
+  const fav = favorites && (await can('Query.albums(favorites)'));
+  const heart = await optional('Album.isFavorite');
+  const vars = [sort && ', $sort: AlbumSort!', fav && ', $favorites: Boolean'].filter(Boolean).join('');
+  const args = [sort && ', sort: $sort', fav && ', favorites: $favorites'].filter(Boolean).join('');
+  const data = await gql(`query Albums($first: Int!, $after: String, $search: String, $artistId: ID${vars}) {
+    albums(first: $first, after: $after, search: $search, artistId: $artistId${args}) { edges { cursor node { ${ALBUM_CARD}${heart} } } ${PAGE_INFO} } }`,
+  { first, after, search, artistId, ...(sort ? { sort } : {}), ...(fav ? { favorites: true } : {}) });
   return page(data.albums);
 }
+
+/** Whether the server sorts albums this way (the newer orders may be missing on an older server). */
+export const canSortAlbums = (sort) => can(`AlbumSort.${sort}`);
+export const canFilterFavoriteAlbums = () => can('Query.albums(favorites)');
+export const canFilterFavoriteArtists = () => can('Query.artists(favorites)');
+export const canFavoriteAlbums = () => can('Mutation.favoriteAlbum');
+export const canFavoriteArtists = () => can('Mutation.favoriteArtist');
 
 /** `sort` (NAME, DATE_ADDED, YEAR) is sent only when chosen, so the default needs nothing extra. */
 export async function tracks({ first = 100, after = null, search = null, artistId = null, albumId = null, genre = null, sort = null } = {}) {
@@ -52,13 +72,57 @@ export async function genres() {
 }
 
 export async function artist(id) {
-  const data = await gql(`query Artist($id: ID!) { artist(id: $id) { ${ARTIST_CARD} albums { id title year coverUrl } } }`, { id });
+  const heart = await optional('Artist.isFavorite');
+  const albumHeart = await optional('Album.isFavorite');
+  const data = await gql(`query Artist($id: ID!) { artist(id: $id) { ${ARTIST_CARD}${heart} albums { id title year coverUrl${albumHeart} } } }`, { id });
   return data.artist;
 }
 
 export async function album(id) {
-  const data = await gql(`query Album($id: ID!) { album(id: $id) { id title year coverUrl duration artist { id name } tracks { ${TRACK_FIELDS} } } }`, { id });
+  const heart = await optional('Album.isFavorite');
+  const data = await gql(`query Album($id: ID!) { album(id: $id) { id title year coverUrl duration${heart} artist { id name } tracks { ${TRACK_FIELDS} } } }`, { id });
   return data.album;
+}
+
+/** Everything the track details dialog shows; `path` and `lyrics` when the server has them. */
+export async function trackDetails(id) {
+  const path = await optional('Track.path');
+  const lyrics = await optional('Track.lyrics', 'lyrics { synced text lines { startMs text } }');
+  const data = await gql(`query TrackDetails($id: ID!) { track(id: $id) { ${TRACK_FIELDS}
+    sampleRate channels fileSize playCount lastPlayedAt${path}${lyrics} } }`, { id });
+  return data.track;
+}
+
+/** Tracks with their library paths, for an M3U export; null paths when the server has none. */
+export async function trackPaths(ids) {
+  if (!(await can('Track.path'))) return new Map();
+  const out = new Map();
+  // A handful of aliased lookups per request keeps each request small.
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100);
+    const fields = chunk.map((_, j) => `t${j}: track(id: $id${j}) { id path }`).join(' ');
+    const vars = chunk.map((_, j) => `$id${j}: ID!`).join(', ');
+    const data = await gql(`query TrackPaths(${vars}) { ${fields} }`, Object.fromEntries(chunk.map((id, j) => [`id${j}`, id])));
+    for (const track of Object.values(data)) if (track) out.set(track.id, track.path ?? null);
+  }
+  return out;
+}
+
+/**
+ * Every node of a paged list, page by page, up to `cap` (so "Play all" on a huge list stays
+ * bounded). `load(after)` resolves to a page as from page().
+ */
+export async function collectAll(load, { cap = 5000, start = [], after = null, done = false } = {}) {
+  const nodes = [...start];
+  let cursor = after;
+  let more = !done;
+  while (more && nodes.length < cap) {
+    const result = await load(cursor);
+    nodes.push(...result.nodes);
+    cursor = result.endCursor;
+    more = result.hasNextPage && result.nodes.length > 0;
+  }
+  return nodes.slice(0, cap);
 }
 
 export async function search(query, first = 10) {
@@ -88,6 +152,20 @@ export async function setFavorite(trackId, on) {
   return (data.favoriteTrack || data.unfavoriteTrack).isFavorite;
 }
 
+export async function setAlbumFavorite(albumId, on) {
+  const data = on
+    ? await gql('mutation FavoriteAlbum($albumId: ID!) { favoriteAlbum(albumId: $albumId) { id isFavorite } }', { albumId })
+    : await gql('mutation UnfavoriteAlbum($albumId: ID!) { unfavoriteAlbum(albumId: $albumId) { id isFavorite } }', { albumId });
+  return (data.favoriteAlbum || data.unfavoriteAlbum).isFavorite;
+}
+
+export async function setArtistFavorite(artistId, on) {
+  const data = on
+    ? await gql('mutation FavoriteArtist($artistId: ID!) { favoriteArtist(artistId: $artistId) { id isFavorite } }', { artistId })
+    : await gql('mutation UnfavoriteArtist($artistId: ID!) { unfavoriteArtist(artistId: $artistId) { id isFavorite } }', { artistId });
+  return (data.favoriteArtist || data.unfavoriteArtist).isFavorite;
+}
+
 export async function updateTrack(id, input) {
   const data = await gql(`mutation UpdateTrack($id: ID!, $input: TrackInput!) { updateTrack(id: $id, input: $input) { ${TRACK_FIELDS} } }`, { id, input });
   return data.updateTrack;
@@ -103,4 +181,12 @@ export async function uploadTrack(file, onProgress, signal) {
     `mutation UploadTrack($file: Upload!, $input: TrackUploadInput) { uploadTrack(file: $file, input: $input) { ${TRACK_FIELDS} } }`,
     { file: null, input: null }, 'variables.file', file, onProgress, { signal });
   return data.uploadTrack;
+}
+
+/** Tracks for a search (with their paths where the server has them), for matching imported playlists. */
+export async function findTracks(query, first = 10) {
+  const path = await optional('Track.path');
+  const data = await gql(`query FindTracks($search: String!, $first: Int!) {
+    tracks(first: $first, search: $search) { edges { node { ${TRACK_FIELDS}${path} } } ${PAGE_INFO} } }`, { search: query, first });
+  return page(data.tracks).nodes;
 }

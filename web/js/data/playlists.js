@@ -3,6 +3,7 @@
 
 import { gql } from '../api.js';
 import { page, TRACK_FIELDS } from './library.js';
+import { can } from './library-schema.js';
 
 export const PLAYLIST_FIELDS = 'id name description public trackCount duration imageUrl owner { id username }';
 const ITEMS = `items(first: 500) { edges { cursor node { id position addedAt track { ${TRACK_FIELDS} } } } pageInfo { hasNextPage endCursor } totalCount }`;
@@ -14,6 +15,32 @@ export async function myPlaylists({ first = 50, after = null } = {}) {
   return page(data.myPlaylists);
 }
 
+/** Other people's public playlists (when the server lists them). */
+export async function publicPlaylists({ first = 60, after = null } = {}) {
+  const data = await gql(`query PublicPlaylists($first: Int!, $after: String) {
+    publicPlaylists(first: $first, after: $after) { edges { cursor node { ${PLAYLIST_FIELDS} } } pageInfo { hasNextPage endCursor } totalCount } }`,
+  { first, after });
+  return page(data.publicPlaylists);
+}
+
+export const canListPublic = () => can('Query.publicPlaylists');
+export const canCopy = () => can('Mutation.copyPlaylist');
+
+/** A copy of a playlist I can see, as a new playlist of mine. */
+export async function copyPlaylist(id, name = null) {
+  const data = await gql(`mutation CopyPlaylist($id: ID!, $name: String) { copyPlaylist(id: $id, name: $name) { ${PLAYLIST_FIELDS} } }`, { id, name });
+  return data.copyPlaylist;
+}
+
+/** One page of a playlist's items after `after`, in position order (for playlists longer than the first page). */
+export async function playlistItems(id, { first = 500, after = null } = {}) {
+  const data = await gql(`query PlaylistItems($id: ID!, $first: Int!, $after: String) { playlist(id: $id) { id
+    items(first: $first, after: $after) { edges { cursor node { id position addedAt track { ${TRACK_FIELDS} } } } pageInfo { hasNextPage endCursor } totalCount } } }`,
+  { id, first, after });
+  if (!data.playlist) return { nodes: [], hasNextPage: false, endCursor: null };
+  return page(data.playlist.items);
+}
+
 /** The playlist with its items sorted by position, or null. */
 export async function playlist(id) {
   const data = await gql(`query Playlist($id: ID!) { playlist(id: $id) { ${PLAYLIST_FIELDS} createdAt updatedAt ${ITEMS} } }`, { id });
@@ -23,7 +50,7 @@ export async function playlist(id) {
 function withItems(p) {
   // An item whose track has gone from the library comes back with track null: skip it.
   const items = p.items.edges.map((e) => e.node).filter((item) => item.track).sort((a, b) => a.position - b.position);
-  return { ...p, items, moreItems: p.items.pageInfo.hasNextPage };
+  return { ...p, items, moreItems: p.items.pageInfo.hasNextPage, itemsCursor: p.items.pageInfo.endCursor };
 }
 
 export async function createPlaylist(input) {

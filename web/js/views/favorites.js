@@ -1,34 +1,70 @@
-// Favourite tracks, newest first as the server orders them.
-import { emptyState, playButtons } from '../components/hero.js';
+// Favourites: tracks (newest first, as the server orders them), and favourite albums and
+// artists on their own tabs (#/favorites?show=albums) where the server keeps those.
+import { albumCard, artistCard } from '../components/cards.js';
+import { emptyState } from '../components/hero.js';
+import { listPlayButtons, pagedSource } from '../components/list-play.js';
 import { pager } from '../components/paged.js';
 import { trackList } from '../components/track-list.js';
 import * as library from '../data/library.js';
 import { h } from '../dom.js';
-import { count } from '../format.js';
+import { t } from '../i18n.js';
 import { appLayout } from '../layout.js';
-import { libraryHeader } from './library.js';
+import { gridTab, libraryHeader, showTotal, totalLine } from './library.js';
 
-export function favoritesView(ctx) {
-  const total = h('p', { class: 'muted page-subtitle', 'data-testid': 'library-total' });
+const SHOWS = ['tracks', 'albums', 'artists'];
+
+function tracksSection(ctx, total) {
   const list = trackList({ testid: 'favorite-tracks' });
+  const load = (after) => library.favorites({ first: 100, after });
   const paging = pager({
-    load: (after) => library.favorites({ first: 100, after }),
+    load,
     render: (nodes, page) => {
-      if (page.totalCount != null) total.textContent = count(page.totalCount, 'favourite');
+      showTotal(total, page.totalCount, 'favorite');
       list.append(nodes.map((track) => ({ track })));
     },
     empty: () => emptyState({
       iconName: 'heart',
-      title: 'No favourites yet',
-      text: 'Tap the heart on any track to keep it here.',
-      action: h('a', { class: 'btn btn-outline btn-sm', href: '#/library/tracks' }, 'Browse tracks'),
+      title: t('favorites.empty.title'),
+      text: t('favorites.empty.text'),
+      action: h('a', { class: 'btn btn-outline btn-sm', href: '#/library/tracks' }, t('favorites.empty.browse')),
       testid: 'favorites-empty',
     }),
+    keep: { ctx, key: 'favorites' },
   });
   ctx.onCleanup(paging.stop);
   paging.start();
-  return appLayout(ctx, '/favorites',
-    libraryHeader('favorites', total),
-    h('div', { class: 'toolbar' }, playButtons(() => list.entries().map((e) => e.track), 'Play favourites')),
-    list.el, paging.el);
+  return [h('div', { class: 'toolbar' }, listPlayButtons(pagedSource(paging, load), t('favorites.play'))), list.el, paging.el];
+}
+
+function subTabs(show) {
+  const nav = h('nav', { class: 'subtabs', 'aria-label': t('favorites.sections'), 'data-testid': 'favorites-tabs', hidden: true },
+    SHOWS.map((id) => h('a', { class: 'subtab', href: id === 'tracks' ? '#/favorites' : `#/favorites?show=${id}`,
+      'aria-current': id === show ? 'page' : null, 'data-testid': `favorites-tab-${id}` }, t(`favorites.tab.${id}`))));
+  // Only where the server keeps favourite albums and artists.
+  Promise.all([library.canFilterFavoriteAlbums(), library.canFilterFavoriteArtists()]).then(([albums, artists]) => {
+    nav.querySelector('[data-testid=favorites-tab-albums]').hidden = !albums;
+    nav.querySelector('[data-testid=favorites-tab-artists]').hidden = !artists;
+    nav.hidden = !albums && !artists;
+  });
+  return nav;
+}
+
+export function favoritesView(ctx) {
+  const show = SHOWS.includes(ctx.query.get('show')) ? ctx.query.get('show') : 'tracks';
+  const total = totalLine();
+  let body;
+  if (show === 'albums') {
+    body = gridTab(ctx, {
+      load: (after) => library.albums({ first: 60, after, favorites: true }), card: (a) => albumCard(a), kind: 'album', testid: 'favorite-albums', key: 'favorite-albums', total,
+      empty: () => emptyState({ iconName: 'heart', title: t('favorites.albums.emptyTitle'), text: t('favorites.albums.emptyText'), testid: 'favorite-albums-empty' }),
+    }).body;
+  } else if (show === 'artists') {
+    body = gridTab(ctx, {
+      load: (after) => library.artists({ first: 60, after, favorites: true }), card: artistCard, kind: 'artist', testid: 'favorite-artists', key: 'favorite-artists', total,
+      empty: () => emptyState({ iconName: 'heart', title: t('favorites.artists.emptyTitle'), text: t('favorites.artists.emptyText'), testid: 'favorite-artists-empty' }),
+    }).body;
+  } else {
+    body = tracksSection(ctx, total);
+  }
+  return appLayout(ctx, '/favorites', libraryHeader('favorites', total), subTabs(show), body);
 }

@@ -1,13 +1,14 @@
 // Upload: pick or drop audio files; each goes up as its own uploadTrack request with a
 // progress bar. The list lives in this module, so uploads keep going (and show again)
 // when you visit another page and come back.
-import { toastError } from '../components/toast.js';
+import { toast } from '../components/toast.js';
 import { editTrackDialog, rememberUpload } from '../components/track-edit.js';
 import * as library from '../data/library.js';
 import { h, mount } from '../dom.js';
-import { bytes } from '../format.js';
+import { formatNumber, t } from '../i18n.js';
 import { icon } from '../icons.js';
 import { appLayout } from '../layout.js';
+import { problem, size } from '../library-text.js';
 import * as player from '../player.js';
 import * as store from '../store.js';
 
@@ -17,7 +18,8 @@ const uploads = []; // { id, file, status, progress, error, code, track, control
 const listeners = new Set();
 let ids = 0;
 
-const changed = (upload) => listeners.forEach((fn) => fn(upload));
+// `full`: the row's content changed (not just its progress), so draw it again.
+const changed = (upload, full = false) => listeners.forEach((fn) => fn(upload, full));
 
 // Signing out cancels what is still going and forgets the list.
 store.subscribe(() => {
@@ -52,9 +54,8 @@ async function start(upload) {
     rememberUpload(upload.track.id);
   } catch (err) {
     upload.status = err.code === 'ABORTED' ? 'cancelled' : 'error';
-    upload.code = err.code;
-    upload.error = err.name === 'ApiError' ? err.message : 'Something went wrong.';
-    if (err.name !== 'ApiError') console.error(err);
+    upload.code = err.name === 'ApiError' ? err.code : 'BUG';
+    upload.error = explain(err);
   }
   changed(upload);
   pump();
@@ -71,48 +72,66 @@ function dismiss(upload) {
   changed(null);
 }
 
-const STATUS_TEXT = {
-  queued: 'Waiting…',
-  uploading: 'Uploading',
-  processing: 'Reading tags…',
-  done: 'Added to the library',
-  cancelled: 'Cancelled',
-};
+// Failures worth trying again: the connection, the server having a bad moment, a rate limit.
+// A file the server cannot read, a duplicate or one too large fails the same way every time.
+const RETRYABLE = new Set(['NETWORK', 'INTERNAL', 'RATE_LIMITED']);
 
-// Labels that say what went wrong before the server's own sentence.
-const ERROR_LABELS = { CONFLICT: 'Already in the library', PAYLOAD_TOO_LARGE: 'Too large', BAD_USER_INPUT: 'Not accepted', FORBIDDEN: 'Not allowed' };
+/** What went wrong, in words for people (the server's own sentences are terse and English). */
+function explain(err) {
+  if (err.name !== 'ApiError') return problem(err);
+  switch (err.code) {
+    case 'CONFLICT': return t('upload.error.duplicate');
+    case 'PAYLOAD_TOO_LARGE': return t('upload.error.tooLarge');
+    case 'BAD_USER_INPUT': return t(/larger than/i.test(err.message) ? 'upload.error.tooLarge' : 'upload.error.unreadable');
+    case 'FORBIDDEN': return t('upload.error.forbidden');
+    case 'UNAUTHENTICATED': return t('upload.error.signedOut');
+    case 'NETWORK': return t('upload.error.network');
+    case 'RATE_LIMITED': return t('upload.error.rateLimited');
+    case 'INTERNAL': return t('upload.error.server');
+    case 'ABORTED': return t('upload.status.cancelled');
+    default: return problem(err);
+  }
+}
+
+const percent = (fraction) => formatNumber(fraction, { style: 'percent', maximumFractionDigits: 0 });
 
 function statusLine(u) {
-  if (u.status === 'uploading') return `${STATUS_TEXT.uploading} · ${Math.round(u.progress * 100)}%`;
-  if (u.status === 'done') return [STATUS_TEXT.done, u.track.artist && ` · ${u.track.artist.name}`, u.track.album && ` — ${u.track.album.title}`].filter(Boolean).join('');
-  if (u.status === 'error') return [ERROR_LABELS[u.code], u.error].filter(Boolean).join(': ');
-  return STATUS_TEXT[u.status];
+  if (u.status === 'uploading') return t('upload.status.uploading', { percent: percent(u.progress) });
+  if (u.status === 'done') {
+    const where = [u.track.artist?.name, u.track.album?.title].filter(Boolean).join(' — ');
+    return where ? t('upload.status.doneWhere', { where }) : t('upload.status.done');
+  }
+  if (u.status === 'error') return u.error;
+  return t(`upload.status.${u.status}`);
 }
 
 function actions(u) {
-  const button = (label, iconName, testid, onclick, cls = 'icon-btn') =>
-    h('button', { type: 'button', class: cls, 'aria-label': `${label}: ${u.file.name}`, title: label, 'data-testid': testid, onclick }, icon(iconName, 'icon icon-sm'));
+  const button = (key, iconName, testid, onclick, cls = 'icon-btn') =>
+    h('button', { type: 'button', class: cls, 'aria-label': t(`upload.action.${key}Named`, { name: u.file.name }), title: t(`upload.action.${key}`), 'data-testid': testid, onclick }, icon(iconName, 'icon icon-sm'));
   switch (u.status) {
     case 'queued':
     case 'uploading':
-      return button('Cancel', 'close', 'upload-cancel', () => (u.controller ? u.controller.abort() : dismiss(u)));
+      return button('cancel', 'close', 'upload-cancel', () => (u.controller ? u.controller.abort() : dismiss(u)));
     case 'done':
       return [
-        button('Play', 'play', 'upload-play', () => player.playTracks([u.track], 0)),
-        button('Edit details', 'edit', 'upload-edit', async () => {
+        button('play', 'play', 'upload-play', () => player.playTracks([u.track], 0)),
+        button('edit', 'edit', 'upload-edit', async () => {
           try {
             const updated = await editTrackDialog(u.track);
-            if (updated) Object.assign(u.track, updated);
-            changed(u);
+            if (!updated) return;
+            Object.assign(u.track, updated);
+            changed(u, true); // the title and the line below it change
           } catch (err) {
-            toastError(err);
+            toast(problem(err), 'error');
           }
         }),
-        button('Dismiss', 'check', 'upload-dismiss', () => dismiss(u)),
+        button('dismiss', 'check', 'upload-dismiss', () => dismiss(u)),
       ];
     case 'error':
     case 'cancelled':
-      return [u.code !== 'CONFLICT' && button('Retry', 'refresh', 'upload-retry', () => retry(u)), button('Dismiss', 'close', 'upload-dismiss', () => dismiss(u))];
+      // Retry only where another attempt can go differently (a cancelled upload can restart).
+      return [(u.status === 'cancelled' || RETRYABLE.has(u.code)) && button('retry', 'refresh', 'upload-retry', () => retry(u)),
+        button('dismiss', 'close', 'upload-dismiss', () => dismiss(u))];
     default:
       return null;
   }
@@ -120,13 +139,13 @@ function actions(u) {
 
 function row(u) {
   const title = u.status === 'done' ? u.track.name : u.file.name;
-  const bar = h('div', { class: 'progress', role: 'progressbar', 'aria-label': `Upload of ${u.file.name}`, 'aria-valuemin': 0, 'aria-valuemax': 100,
+  const bar = h('div', { class: 'progress', role: 'progressbar', 'aria-label': t('upload.progressOf', { name: u.file.name }), 'aria-valuemin': 0, 'aria-valuemax': 100,
     'aria-valuenow': Math.round(u.progress * 100) }, h('div', { class: 'progress-fill' }));
   bar.style.setProperty('--value', `${(u.progress * 100).toFixed(1)}%`);
-  return h('li', { class: `upload-row is-${u.status}`, 'data-testid': 'upload-row', 'data-status': u.status },
+  return h('li', { class: `upload-row is-${u.status}`, 'data-testid': 'upload-row', 'data-status': u.status, 'data-code': u.code ?? null },
     h('div', { class: 'upload-icon' }, icon(u.status === 'error' ? 'alert' : u.status === 'done' ? 'check' : 'note', 'icon')),
     h('div', { class: 'upload-text' },
-      h('div', { class: 'upload-name' }, h('span', { class: 'upload-title' }, title), h('span', { class: 'upload-size' }, bytes(u.file.size))),
+      h('div', { class: 'upload-name' }, h('span', { class: 'upload-title', 'data-testid': 'upload-title' }, title), h('span', { class: 'upload-size' }, size(u.file.size))),
       bar,
       h('p', { class: 'upload-status', 'data-testid': 'upload-status', role: u.status === 'error' ? 'alert' : null }, statusLine(u))),
     h('div', { class: 'upload-actions' }, actions(u)));
@@ -141,10 +160,10 @@ function dropZone() {
   const zone = h('label', { class: 'dropzone', 'data-testid': 'dropzone' },
     input,
     h('span', { class: 'dropzone-icon' }, icon('upload')),
-    h('span', { class: 'dropzone-title' }, 'Drop audio files here'),
-    h('span', { class: 'muted' }, 'or'),
-    h('span', { class: 'btn btn-primary btn-sm' }, 'Choose files'),
-    h('span', { class: 'field-hint' }, 'MP3, FLAC, Ogg, Opus, AAC/ALAC, WAV… Title, artist and album come from the tags.'));
+    h('span', { class: 'dropzone-title' }, t('upload.drop')),
+    h('span', { class: 'muted' }, t('upload.or')),
+    h('span', { class: 'btn btn-primary btn-sm' }, t('upload.choose')),
+    h('span', { class: 'field-hint' }, t('upload.hint')));
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();
     zone.classList.add('is-over');
@@ -162,18 +181,21 @@ export function uploadView(ctx) {
   const list = h('ol', { class: 'upload-list', 'data-testid': 'upload-list' });
   const summary = h('p', { class: 'muted upload-summary', 'aria-live': 'polite' });
   const rows = new Map();
-  const render = (upload) => {
+  const render = (upload, full = false) => {
     const existing = upload && rows.get(upload.id);
-    if (existing && existing.dataset.status === upload.status) {
+    if (existing && existing.dataset.status === upload.status && !full) {
       // Progress only: touch the bar and the line, so focus and hover stay put.
       const bar = existing.querySelector('.progress');
       bar.style.setProperty('--value', `${(upload.progress * 100).toFixed(1)}%`);
       bar.setAttribute('aria-valuenow', String(Math.round(upload.progress * 100)));
       existing.querySelector('.upload-status').textContent = statusLine(upload);
     } else if (existing) {
+      // Focus stays on the same control of the new row (the edit button, after an edit).
+      const focused = existing.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
       const fresh = row(upload);
-      rows.get(upload.id).replaceWith(fresh);
+      existing.replaceWith(fresh);
       rows.set(upload.id, fresh);
+      if (focused) (fresh.querySelector(`[data-testid="${focused}"]`) ?? fresh.querySelector('button'))?.focus();
     } else {
       rows.clear();
       mount(list, uploads.map((u) => {
@@ -183,14 +205,14 @@ export function uploadView(ctx) {
       }));
     }
     const done = uploads.filter((u) => u.status === 'done').length;
-    summary.textContent = uploads.length ? `${done} of ${uploads.length} uploaded` : '';
+    summary.textContent = uploads.length ? t('upload.summary', { done: formatNumber(done), count: uploads.length }) : '';
   };
   listeners.add(render);
   ctx.onCleanup(() => listeners.delete(render));
   render(null);
   return appLayout(ctx, '/upload',
     h('header', { class: 'page-header' },
-      h('h1', { class: 'page-title', tabindex: '-1' }, 'Upload music'),
-      h('p', { class: 'muted page-subtitle' }, 'Add tracks from this device to the shared library.')),
+      h('h1', { class: 'page-title', tabindex: '-1' }, t('upload.title')),
+      h('p', { class: 'muted page-subtitle' }, t('upload.subtitle'))),
     dropZone(), summary, list);
 }
