@@ -23,6 +23,9 @@ pub struct AuthRateLimiter {
     per_account: DefaultKeyedRateLimiter<String>,
     per_account_address: DefaultKeyedRateLimiter<(String, IpAddr)>,
     per_account_hour: DefaultKeyedRateLimiter<String>,
+    /// Addresses whose failed attempts ran out, and until when (for APIs where every request
+    /// carries credentials, like `/rest`, so only failures may count).
+    failed_until: std::sync::Mutex<std::collections::HashMap<IpAddr, std::time::Instant>>,
 }
 
 impl AuthRateLimiter {
@@ -34,6 +37,7 @@ impl AuthRateLimiter {
             per_account: RateLimiter::keyed(per_minute(per_account_per_minute)),
             per_account_address: RateLimiter::keyed(per_minute(per_account_per_minute)),
             per_account_hour: RateLimiter::keyed(Quota::per_hour(at_least_one(per_account_per_hour))),
+            failed_until: Default::default(),
         }
     }
 
@@ -52,6 +56,22 @@ impl AuthRateLimiter {
         self.per_ip.check_key(&ip).map_err(|not_until| refusal(&not_until))
     }
 
+    /// Whether `ip` used up its failed attempts (see `record_failure`); checking costs nothing.
+    pub fn failures_exhausted(&self, ip: IpAddr) -> bool {
+        let blocked = self.failed_until.lock().expect("rate limit lock");
+        blocked.get(&ip).is_some_and(|until| *until > std::time::Instant::now())
+    }
+
+    /// Counts a failed attempt from `ip` against the per-address allowance; once it runs out
+    /// the address is refused until the allowance refills.
+    pub fn record_failure(&self, ip: IpAddr) {
+        if let Err(not_until) = self.per_ip.check_key(&ip) {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let mut blocked = self.failed_until.lock().expect("rate limit lock");
+            blocked.insert(ip, std::time::Instant::now() + wait);
+        }
+    }
+
     /// `account` is whatever names the target: a normalised email or a user id.
     pub fn check_account(&self, account: &str) -> Result<(), AppError> {
         self.per_account.check_key(&capped(account)).map_err(|not_until| refusal(&not_until))
@@ -63,6 +83,8 @@ impl AuthRateLimiter {
         self.per_account.retain_recent();
         self.per_account_address.retain_recent();
         self.per_account_hour.retain_recent();
+        let now = std::time::Instant::now();
+        self.failed_until.lock().expect("rate limit lock").retain(|_, until| *until > now);
     }
 }
 

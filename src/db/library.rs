@@ -508,6 +508,28 @@ pub fn genres(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     stmt.query_map([], |r| r.get(0))?.collect()
 }
 
+/// (genre, songs, albums) for every genre, by name.
+pub fn genre_counts(conn: &Connection) -> rusqlite::Result<Vec<(String, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT min(genre), count(*), count(DISTINCT album_id) FROM tracks WHERE genre IS NOT NULL AND genre <> ''
+         GROUP BY genre COLLATE NOCASE ORDER BY genre COLLATE NOCASE",
+    )?;
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()
+}
+
+/// Album id → (track count, total duration, when its first track was added). Batched.
+pub fn album_stats(conn: &Connection, ids: &[String]) -> rusqlite::Result<HashMap<String, (i64, f64, String)>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT album_id, count(*), sum(duration), min(created_at) FROM tracks WHERE album_id IN ({}) GROUP BY album_id",
+        vec!["?"; ids.len()].join(",")
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    stmt.query_map(params_from_iter(ids), |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?.collect()
+}
+
 /// Ids of one kind matching an FTS5 query, best match first.
 pub fn search_ids(conn: &Connection, kind: &str, fts: &str, limit: usize) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(

@@ -323,6 +323,23 @@ pub fn favorited_among(conn: &Connection, user: &str, track_ids: &[String]) -> r
     conn.prepare(&sql)?.query_map(params_from_iter(args), |r| r.get(0))?.collect()
 }
 
+/// When the user favourited each of `track_ids` that they did.
+pub fn favorite_times_among(
+    conn: &Connection,
+    user: &str,
+    track_ids: &[String],
+) -> rusqlite::Result<std::collections::HashMap<String, String>> {
+    if track_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let sql = format!(
+        "SELECT track_id, created_at FROM favorites WHERE user_id = ? AND track_id IN ({})",
+        vec!["?"; track_ids.len()].join(",")
+    );
+    let args = std::iter::once(user.to_string()).chain(track_ids.iter().cloned());
+    conn.prepare(&sql)?.query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -193,6 +193,16 @@ pub async fn friends_activity(state: &SharedState, caller: &Caller) -> AppResult
         .collect())
 }
 
+/// What the caller is playing now (on any device), whatever their sharing setting: their own.
+pub async fn own_activity(state: &SharedState, caller: &Caller) -> AppResult<Option<ActivityChange>> {
+    let Some(playing) = state.social.now_playing.get(caller.user_id.as_str()).filter(|p| p.until > Utc::now()) else {
+        return Ok(None);
+    };
+    let id = caller.user_id.to_string();
+    let me = state.db.run(move |c| Ok(users::by_id(c, &id)?)).await?;
+    Ok(me.map(|friend| ActivityChange { friend, playing: Some(playing) }))
+}
+
 /// Turns sharing on or off; turning it off clears what friends see.
 pub async fn set_sharing(state: &SharedState, caller: &Caller, on: bool) -> AppResult<()> {
     let id = caller.user_id.clone();

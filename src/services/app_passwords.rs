@@ -139,14 +139,18 @@ pub enum Refusal {
 /// Who is calling `/rest`, as a `Caller` the services understand. The session is the app
 /// password, so revoking it is revoking the "session".
 pub async fn authenticate(state: &SharedState, ip: std::net::IpAddr, creds: Credentials) -> Result<Caller, Refusal> {
-    if state.auth.limiter.check_ip(ip).is_err() {
+    // Apps send credentials with every request, so only failures count against the address.
+    if state.auth.limiter.failures_exhausted(ip) {
         return Err(Refusal::WrongCredentials);
     }
     let outcome = check(state, &creds).await;
-    if let Ok((id, _)) = &outcome {
-        let id = id.clone();
-        // Best effort: a failed touch must not refuse a valid client.
-        let _ = state.db.run(move |c| Ok(subsonic::touch(c, &id)?)).await;
+    match &outcome {
+        Ok((id, _)) => {
+            let id = id.clone();
+            // Best effort: a failed touch must not refuse a valid client.
+            let _ = state.db.run(move |c| Ok(subsonic::touch(c, &id)?)).await;
+        }
+        Err(_) => state.auth.limiter.record_failure(ip),
     }
     outcome.map(|(_, caller)| caller)
 }

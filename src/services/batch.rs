@@ -28,6 +28,20 @@ pub async fn users(state: &SharedState, ids: Vec<String>) -> AppResult<Vec<users
     Ok(rows.into_iter().filter(|u| !u.disabled).collect())
 }
 
+/// Album id → (track count, total duration, first added).
+pub async fn album_stats(state: &SharedState, ids: Vec<String>) -> AppResult<HashMap<String, (i64, f64, String)>> {
+    state.db.run(move |c| Ok(library::album_stats(c, &ids)?)).await
+}
+
+/// When `user` favourited each of `ids` that they did, by track id.
+pub async fn favorite_times_among(
+    state: &SharedState,
+    user: String,
+    ids: Vec<String>,
+) -> AppResult<HashMap<String, String>> {
+    state.db.run(move |c| Ok(playlists::favorite_times_among(c, &user, &ids)?)).await
+}
+
 pub async fn album_durations(state: &SharedState, ids: Vec<String>) -> AppResult<HashMap<String, f64>> {
     state.db.run(move |c| Ok(library::album_durations(c, &ids)?)).await
 }

@@ -270,6 +270,11 @@ pub async fn albums(
     state.db.run(move |c| Ok(db_library::albums_page(c, &filter, sort, &viewer, offset, limit)?)).await
 }
 
+/// (genre, songs, albums) for every genre.
+pub async fn genre_counts(state: &SharedState, _listener: &Caller) -> AppResult<Vec<(String, i64, i64)>> {
+    state.db.run(|c| Ok(db_library::genre_counts(c)?)).await
+}
+
 pub async fn genres(state: &SharedState, _listener: &Caller) -> AppResult<Vec<String>> {
     state.db.run(|c| Ok(db_library::genres(c)?)).await
 }

@@ -160,9 +160,11 @@ pub async fn bookmarks(state: &SharedState, caller: &Caller) -> Result<Node> {
 
 /// What friends (who share it) and the caller are playing now.
 pub async fn now_playing(state: &SharedState, caller: &Caller) -> Result<Node> {
-    let playing: Vec<_> = activity::friends_activity(state, caller)
-        .await?
+    // Your own devices first, then friends who share what they play.
+    let own = activity::own_activity(state, caller).await?;
+    let playing: Vec<_> = own
         .into_iter()
+        .chain(activity::friends_activity(state, caller).await?)
         .filter_map(|change| change.playing.map(|p| (change.friend, p)))
         .collect();
     let ids = playing.iter().map(|(_, p)| p.track_id.to_string()).collect();

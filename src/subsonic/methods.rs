@@ -49,9 +49,15 @@ pub async fn call(state: &SharedState, caller: &Caller, method: &str, p: &Params
         "getLyrics" => tree(annotation::lyrics_by_name(state, caller, p).await?),
         "getPlaylists" => tree(playlist_list(state, caller).await?),
         "getPlaylist" => tree(playlist(state, caller, p.required("id")?).await?),
+        // Anyone may ask whether a scan runs (apps poll it); only admins start one.
         "getScanStatus" => {
-            let status = library::scan_status(caller, state)?;
-            tree(Node::new("scanStatus").attr("scanning", Value::from(status.scanning)))
+            let counts = library::counts(state).await?;
+            let scanning = state.library.status().scanning;
+            tree(
+                Node::new("scanStatus")
+                    .attr("scanning", Value::from(scanning))
+                    .attr("count", Value::from(counts.tracks)),
+            )
         }
         // Folder-style browsing (DSub and older apps), mapped onto artists and albums.
         "getIndexes" => {
@@ -91,8 +97,16 @@ pub async fn call(state: &SharedState, caller: &Caller, method: &str, p: &Params
             Ok(Answer::Empty)
         }
         "getGenres" => {
-            let genres = library::genres(state, caller).await?;
-            let nodes = genres.into_iter().map(|g| Node::new("genre").attr("value", Value::from(g))).collect();
+            let genres = library::genre_counts(state, caller).await?;
+            let nodes = genres
+                .into_iter()
+                .map(|(name, songs, albums)| {
+                    Node::new("genre")
+                        .attr("songCount", Value::from(songs))
+                        .attr("albumCount", Value::from(albums))
+                        .text(name)
+                })
+                .collect();
             tree(Node::new("genres").list("genre", nodes))
         }
         "getAlbumList" => {
@@ -196,6 +210,11 @@ async fn user(state: &SharedState, caller: &Caller, p: &Params) -> Result<Node> 
         .attr("coverArtRole", Value::from(true))
         .attr("settingsRole", Value::from(false))
         .attr("uploadRole", Value::from(false))
+        .attr("commentRole", Value::from(false))
+        .attr("podcastRole", Value::from(false))
+        .attr("jukeboxRole", Value::from(false))
+        .attr("shareRole", Value::from(false))
+        .attr("videoConversionRole", Value::from(false))
         .list("folder", vec![]))
 }
 
@@ -233,10 +252,9 @@ async fn album(state: &SharedState, caller: &Caller, id: &str) -> Result<Node> {
     let filter = TrackFilter { album_id: Some(id.to_string()), ..TrackFilter::default() };
     let (mut tracks, _) = library::tracks(state, caller, filter, TrackSort::Name, 0, ALL).await?;
     tracks.sort_by_key(|t| (t.disc_number.unwrap_or(1), t.track_number.unwrap_or(0)));
-    let count = tracks.len();
     let songs = songs(state, caller, tracks, "song").await?;
     let node = album_nodes(state, caller, vec![a]).await?.pop().expect("one album");
-    Ok(node.attr("songCount", Value::from(count)).list("song", songs))
+    Ok(node.list("song", songs))
 }
 
 async fn album_list(state: &SharedState, caller: &Caller, p: &Params) -> Result<Vec<Node>> {

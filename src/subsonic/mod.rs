@@ -116,12 +116,16 @@ async fn handle(
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     // A streamed file needs the original request (Range); only forms are read as a body.
     let request = if form {
-        let body: Bytes = match axum::body::to_bytes(request.into_body(), 64 * 1024).await {
+        // Keep the method, URI and headers (Range) for the stream; only the body is spent.
+        let (mut parts, body) = request.into_parts();
+        // The file is then served as for a GET (form posts are how apps send parameters).
+        parts.method = axum::http::Method::GET;
+        let body: Bytes = match axum::body::to_bytes(body, 64 * 1024).await {
             Ok(b) => b,
             Err(_) => return failure(&Format::Xml, Failure::new(0, "the form body is too large")),
         };
         params.extend(url::form_urlencoded::parse(&body).into_owned());
-        Request::new(axum::body::Body::empty())
+        Request::from_parts(parts, axum::body::Body::empty())
     } else {
         request
     };

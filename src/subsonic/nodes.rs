@@ -1,7 +1,7 @@
 //! Library rows in Subsonic's shapes (`artist`, `album`, `child`), with the caller's stars and
 //! ratings, each built from a few batched reads whatever the number of rows.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -33,7 +33,7 @@ pub async fn album_nodes(state: &SharedState, caller: &Caller, albums: Vec<Album
     let artist_ids: Vec<String> = albums.iter().filter_map(|a| a.artist_id.as_ref().map(|i| i.to_string())).collect();
     let starred = marks::favorite_times(state, caller, FavoriteKind::Album).await?;
     let ratings = marks::ratings_among(state, RatingKind::Album, caller.user_id.to_string(), ids.clone()).await?;
-    let durations = batch::album_durations(state, ids).await?;
+    let stats = batch::album_stats(state, ids).await?;
     let names: HashMap<String, String> =
         batch::artists(state, artist_ids).await?.into_iter().map(|a| (a.id.to_string(), a.name)).collect();
     Ok(albums
@@ -46,7 +46,9 @@ pub async fn album_nodes(state: &SharedState, caller: &Caller, albums: Vec<Album
                 .attr("artist", artist.map(Value::from))
                 .attr("artistId", a.artist_id.as_ref().map(|i| Value::from(i.to_string())))
                 .attr("coverArt", a.cover_path.as_ref().map(|_| Value::from(a.id.to_string())))
-                .attr("duration", durations.get(a.id.as_str()).map(|d| Value::from(d.round() as i64)))
+                .attr("songCount", Value::from(stats.get(a.id.as_str()).map_or(0, |s| s.0)))
+                .attr("duration", Value::from(stats.get(a.id.as_str()).map_or(0, |s| s.1.round() as i64)))
+                .attr("created", stats.get(a.id.as_str()).map(|s| Value::from(s.2.clone())))
                 .attr("year", a.year.map(Value::from))
                 .attr("starred", starred.get(a.id.as_str()).map(|at| Value::from(at.clone())))
                 .attr("userRating", ratings.get(a.id.as_str()).map(|r| Value::from(*r)))
@@ -64,7 +66,7 @@ pub async fn songs(state: &SharedState, caller: &Caller, tracks: Vec<TrackRow>, 
     let albums: HashMap<String, AlbumRow> =
         batch::albums(state, album_ids).await?.into_iter().map(|a| (a.id.to_string(), a)).collect();
     let ratings = marks::ratings_among(state, RatingKind::Track, caller.user_id.to_string(), ids.clone()).await?;
-    let starred: HashSet<String> = batch::favorites_among(state, caller.user_id.to_string(), ids).await?;
+    let starred = batch::favorite_times_among(state, caller.user_id.to_string(), ids).await?;
     Ok(tracks
         .into_iter()
         .map(|t| {
@@ -92,7 +94,7 @@ pub async fn songs(state: &SharedState, caller: &Caller, tracks: Vec<TrackRow>, 
                 .attr("albumId", t.album_id.as_ref().map(|i| Value::from(i.to_string())))
                 .attr("artistId", t.artist_id.as_ref().map(|i| Value::from(i.to_string())))
                 .attr("type", Value::from("music"))
-                .attr("starred", starred.contains(t.id.as_str()).then(|| Value::from(t.created_at.clone())))
+                .attr("starred", starred.get(t.id.as_str()).map(|at| Value::from(at.clone())))
                 .attr("userRating", ratings.get(t.id.as_str()).map(|r| Value::from(*r)))
         })
         .collect())

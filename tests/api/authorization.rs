@@ -178,6 +178,75 @@ const RULES: &[Rule] = &[
     },
     Rule { area: Area::Admin, op: "rescanLibrary", doc: "mutation { rescanLibrary { scanning } }", expect: ADMIN_ONLY },
     Rule { area: Area::Admin, op: "libraryStatus", doc: "{ libraryStatus { scanning } }", expect: ADMIN_ONLY },
+    Rule { area: Area::Admin, op: "hiddenTracks", doc: "{ hiddenTracks { path } }", expect: ADMIN_ONLY },
+    Rule {
+        area: Area::Admin,
+        op: "restoreHiddenTrack",
+        doc: "mutation { restoreHiddenTrack(path: \"/not/hidden.flac\") }",
+        expect: ["unauth", "unauth", "forbidden", "forbidden", "notfound"],
+    },
+    Rule {
+        area: Area::Admin,
+        op: "createUser",
+        doc: "mutation($name: String!) { createUser(input: {name: $name, email: \"made@example.org\", password: \"correct horse battery\"}) { id } }",
+        expect: ADMIN_ONLY,
+    },
+    Rule {
+        area: Area::Admin,
+        op: "createPasswordResetLink",
+        doc: "mutation($bob: ID!) { createPasswordResetLink(userId: $bob) }",
+        expect: ADMIN_ONLY,
+    },
+    Rule {
+        area: Area::Admin,
+        op: "deleteUser",
+        doc: "mutation($bob: ID!) { deleteUser(userId: $bob, playlists: DELETE, uploads: TRANSFER) }",
+        expect: ADMIN_ONLY,
+    },
+    // marks on the library: anyone signed in, for themselves
+    Rule {
+        area: Area::Library,
+        op: "favoriteAlbum",
+        doc: "mutation($album: ID!) { favoriteAlbum(albumId: $album) { isFavorite } }",
+        expect: SIGNED_IN,
+    },
+    Rule {
+        area: Area::Library,
+        op: "unfavoriteAlbum",
+        doc: "mutation($album: ID!) { unfavoriteAlbum(albumId: $album) { isFavorite } }",
+        expect: SIGNED_IN,
+    },
+    Rule {
+        area: Area::Library,
+        op: "favoriteArtist",
+        doc: "mutation($artist: ID!) { favoriteArtist(artistId: $artist) { isFavorite } }",
+        expect: SIGNED_IN,
+    },
+    Rule {
+        area: Area::Library,
+        op: "unfavoriteArtist",
+        doc: "mutation($artist: ID!) { unfavoriteArtist(artistId: $artist) { isFavorite } }",
+        expect: SIGNED_IN,
+    },
+    Rule {
+        area: Area::Library,
+        op: "setTrackRating",
+        doc: "mutation($track: ID!) { setTrackRating(trackId: $track, rating: 3) { rating } }",
+        expect: SIGNED_IN,
+    },
+    // Nobody has a saved queue yet: a null answer for everyone signed in.
+    Rule {
+        area: Area::Library,
+        op: "playQueue",
+        doc: "{ playQueue { positionMs } }",
+        expect: ["unauth", "unauth", "hidden", "hidden", "hidden"],
+    },
+    Rule {
+        area: Area::Library,
+        op: "savePlayQueue",
+        doc: "mutation($track: ID!) { savePlayQueue(trackIds: [$track], currentId: $track, positionMs: 1000) }",
+        expect: SIGNED_IN,
+    },
     // the library
     Rule {
         area: Area::Library,
@@ -438,6 +507,19 @@ const RULES: &[Rule] = &[
         op: "createSubsonicPassword",
         doc: "mutation { createSubsonicPassword(label: \"Phone\") { id } }",
         expect: SIGNED_IN,
+    },
+    Rule { area: Area::Playlists, op: "publicPlaylists", doc: "{ publicPlaylists { totalCount } }", expect: SIGNED_IN },
+    Rule {
+        area: Area::Playlists,
+        op: "copyPlaylist",
+        doc: "mutation($playlist: ID!) { copyPlaylist(id: $playlist) { id } }",
+        expect: PLAYLIST_OWNER,
+    },
+    Rule {
+        area: Area::Accounts,
+        op: "resetPassword",
+        doc: "mutation { resetPassword(token: \"made-up\", newPassword: \"correct horse battery\") }",
+        expect: ["input", "-", "-", "-", "-"],
     },
     Rule {
         area: Area::Rooms,

@@ -304,6 +304,9 @@ async fn now_playing_shows_friends_who_share_it() {
     s.app.gql_ok(Some(&s.ann.access), "mutation { setActivitySharing(on: false) }", json!({})).await;
     let bob_sees = rest(&s.app, "getNowPlaying", &[("apiKey", &bob_key)]).await;
     assert_eq!(bob_sees["nowPlaying"]["entry"], json!([]), "Ann stopped sharing");
+    // Ann still sees what her own devices play.
+    let ann_sees = rest(&s.app, "getNowPlaying", &[("apiKey", &ann_key)]).await;
+    assert_eq!(ann_sees["nowPlaying"]["entry"][0]["id"], song.as_str());
 }
 
 #[tokio::test]
