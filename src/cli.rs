@@ -86,8 +86,27 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Delete an account, saying what happens to its playlists and uploads: `delete`, or
+    /// `transfer` to the account named by `--to`.
+    Delete {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        playlists: OwnedDataArg,
+        #[arg(long, value_enum)]
+        uploads: OwnedDataArg,
+        /// The account that receives what is transferred (an email).
+        #[arg(long)]
+        to: Option<String>,
+    },
     /// List accounts.
     List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OwnedDataArg {
+    Delete,
+    Transfer,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 
 use crate::auth::password;
+use crate::cli::OwnedDataArg;
 use crate::config::{Config, Registration};
 use crate::db::{Db, tokens, users};
 use crate::domain::user::{Email, Username, check_password};
@@ -64,6 +65,42 @@ pub fn user_reset_password(config: &Config, email: &str) -> anyhow::Result<()> {
     users::set_password_hash(&conn, &user.id, &password::hash(&pw)?)?;
     let revoked = tokens::revoke_user(&conn, &user.id, None)?;
     println!("password changed for {}; {revoked} session(s) signed out", user.email);
+    Ok(())
+}
+
+pub fn user_delete(
+    config: &Config,
+    email: &str,
+    playlists: OwnedDataArg,
+    uploads: OwnedDataArg,
+    to: Option<&str>,
+) -> anyhow::Result<()> {
+    use crate::services::admin_accounts::{DeletedAccount, OwnedData, delete_account};
+    let owned = |a: OwnedDataArg| if a == OwnedDataArg::Transfer { OwnedData::Transfer } else { OwnedData::Delete };
+    let (playlists, uploads) = (owned(playlists), owned(uploads));
+    let db = Db::open(&config.database_path())?;
+    let mut conn = db.command_connection()?;
+    let tx = conn.transaction()?;
+    let find = |email: &str| -> anyhow::Result<users::UserRow> {
+        let email = Email::parse(email).map_err(app_error)?;
+        users::by_email(&tx, email.as_str())?.with_context(|| format!("no account has the email {}", email.as_str()))
+    };
+    let user = find(email)?;
+    let heir = match (to, playlists == OwnedData::Transfer || uploads == OwnedData::Transfer) {
+        (Some(to), _) => find(to)?.id.to_string(),
+        (None, true) => bail!("--to names the account that receives what is transferred"),
+        (None, false) => String::new(),
+    };
+    if heir == user.id.as_str() {
+        bail!("--to must be another account");
+    }
+    let DeletedAccount { files, rooms, avatar } =
+        delete_account(&tx, &user.id, &heir, playlists, uploads).map_err(app_error)?;
+    tx.commit()?;
+    for file in files.iter().chain(avatar.iter()) {
+        let _ = std::fs::remove_file(file);
+    }
+    println!("deleted {} ({} upload file(s) removed, {} room(s) removed)", user.email, files.len(), rooms.len());
     Ok(())
 }
 

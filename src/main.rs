@@ -31,6 +31,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             commands::user_create(&config, &email, &username, admin)
         }
         Command::User(UserCommand::ResetPassword { email }) => commands::user_reset_password(&config, &email),
+        Command::User(UserCommand::Delete { email, playlists, uploads, to }) => {
+            commands::user_delete(&config, &email, playlists, uploads, to.as_deref())
+        }
         Command::User(UserCommand::List) => commands::user_list(&config),
         Command::Backup { file } => commands::backup(&config, &file),
         Command::Schema => {

@@ -90,6 +90,45 @@ pub async fn reset_password(state: &SharedState, ip: std::net::IpAddr, token: St
     Ok(true)
 }
 
+/// What a deleted account leaves to clean up once the transaction is committed.
+pub struct DeletedAccount {
+    /// Upload files to remove.
+    pub files: Vec<String>,
+    /// Rooms that went with it (live ones must be stopped).
+    pub rooms: Vec<String>,
+    pub avatar: Option<String>,
+}
+
+/// The rules of deleting an account, in the caller's transaction (the web UI and the command
+/// line share them): the last active admin stays; playlists and uploads are deleted or handed
+/// to `heir`.
+pub fn delete_account(
+    tx: &rusqlite::Connection,
+    id: &str,
+    heir: &str,
+    playlists: OwnedData,
+    uploads: OwnedData,
+) -> AppResult<DeletedAccount> {
+    let user = users::by_id(tx, id)?.ok_or_else(|| AppError::not_found("user"))?;
+    if user.is_admin && !user.disabled && users::count_active_admins(tx)? <= 1 {
+        return Err(AppError::conflict("the last administrator cannot be deleted"));
+    }
+    if playlists == OwnedData::Transfer {
+        resets::transfer_playlists(tx, id, heir)?;
+    }
+    let files = match uploads {
+        OwnedData::Transfer => {
+            resets::transfer_uploads(tx, id, heir)?;
+            Vec::new()
+        }
+        OwnedData::Delete => resets::delete_uploads(tx, id)?,
+    };
+    let rooms = resets::rooms_of(tx, id)?;
+    resets::delete_user(tx, id)?;
+    db::library::prune_orphans(tx)?;
+    Ok(DeletedAccount { files, rooms, avatar: user.avatar_path })
+}
+
 /// What happens to what a deleted account owned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OwnedData {
@@ -112,29 +151,8 @@ pub async fn delete_user(
         return Err(AppError::invalid("you cannot delete your own account"));
     }
     let (id, admin) = (user_id.clone(), caller.user_id.to_string());
-    let (files, rooms, avatar) = state
-        .db
-        .transaction(move |tx| {
-            let user = users::by_id(tx, &id)?.ok_or_else(|| AppError::not_found("user"))?;
-            if user.is_admin && !user.disabled && users::count_active_admins(tx)? <= 1 {
-                return Err(AppError::conflict("the last administrator cannot be deleted"));
-            }
-            if playlists == OwnedData::Transfer {
-                resets::transfer_playlists(tx, &id, &admin)?;
-            }
-            let files = match uploads {
-                OwnedData::Transfer => {
-                    resets::transfer_uploads(tx, &id, &admin)?;
-                    Vec::new()
-                }
-                OwnedData::Delete => resets::delete_uploads(tx, &id)?,
-            };
-            let rooms = resets::rooms_of(tx, &id)?;
-            resets::delete_user(tx, &id)?;
-            db::library::prune_orphans(tx)?;
-            Ok((files, rooms, user.avatar_path))
-        })
-        .await?;
+    let DeletedAccount { files, rooms, avatar } =
+        state.db.transaction(move |tx| delete_account(tx, &id, &admin, playlists, uploads)).await?;
     sessions::revoke_all(state, &user_id, None).await?;
     for room in rooms {
         state.rooms.close(&RoomId::trusted(room), "the room's owner left the server").await;

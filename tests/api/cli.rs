@@ -132,6 +132,20 @@ fn user_create_list_and_reset_password_work_whatever_the_registration_mode() {
     assert!(!text.contains("c@example.org"));
     let reset = run(&["user", "reset-password", "--email", "b@example.org"], "another long password\n");
     assert!(reset.status.success(), "{}", String::from_utf8_lossy(&reset.stderr));
+
+    // Deleting says what happens to playlists and uploads; a transfer needs someone to receive.
+    let no_heir =
+        run(&["user", "delete", "--email", "b@example.org", "--playlists", "transfer", "--uploads", "delete"], "");
+    assert!(!no_heir.status.success());
+    assert!(String::from_utf8_lossy(&no_heir.stderr).contains("--to"));
+    let last_admin =
+        run(&["user", "delete", "--email", "root@example.org", "--playlists", "delete", "--uploads", "delete"], "");
+    assert!(!last_admin.status.success(), "the last administrator stays");
+    let args = ["user", "delete", "--email", "b@example.org", "--playlists", "transfer", "--uploads", "delete"];
+    let deleted = run(&[&args[..], &["--to", "root@example.org"]].concat(), "");
+    assert!(deleted.status.success(), "{}", String::from_utf8_lossy(&deleted.stderr));
+    let list = run(&["user", "list"], "");
+    assert!(!String::from_utf8_lossy(&list.stdout).contains("b@example.org"));
 }
 
 #[tokio::test]
