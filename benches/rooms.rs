@@ -9,6 +9,10 @@
 //! command until the last member has the `playback` frame (p50/p99/max). Phase 2: `idle` more
 //! guests join a second room and stay idle; the server's RSS is read from /proc before and
 //! after. The clients run in this process and share the machine's cores with the server.
+//!
+//! With `ROOMS_BENCH_SPLIT_CPUS=1` (needs `taskset` and two CPUs) the server runs on CPU 1 and
+//! this process (the 1,000 clients) on CPU 0, so the clients' work does not queue behind the
+//! server's on the same core: the server gets one core of the two, not both.
 
 mod support;
 
@@ -135,7 +139,17 @@ async fn main() -> anyhow::Result<()> {
             members + idle + 200
         ),
     )?;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_soundroom"))
+    let split = std::env::var_os("ROOMS_BENCH_SPLIT_CPUS").is_some_and(|v| v == "1");
+    let mut command = if split {
+        let pinned = Command::new("taskset").args(["-a", "-p", "-c", "0"]).arg(std::process::id().to_string()).output()?;
+        anyhow::ensure!(pinned.status.success(), "taskset could not pin the clients to CPU 0");
+        let mut c = Command::new("taskset");
+        c.args(["-c", "1"]).arg(env!("CARGO_BIN_EXE_soundroom"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_soundroom"))
+    };
+    let mut child = command
         .arg("--config")
         .arg(&config)
         .arg("--data-dir")
@@ -212,6 +226,9 @@ async fn main() -> anyhow::Result<()> {
         }));
     })
     .await?;
+    if split {
+        println!("server pinned to CPU 1, clients to CPU 0");
+    }
     println!(
         "{members} members joined in {:.1} s; server RSS {:.1} MB",
         started.elapsed().as_secs_f64(),
