@@ -312,15 +312,7 @@ pub fn unfavorite(conn: &Connection, user: &str, track: &str) -> rusqlite::Resul
 
 /// Which of `track_ids` the user favourited.
 pub fn favorited_among(conn: &Connection, user: &str, track_ids: &[String]) -> rusqlite::Result<HashSet<String>> {
-    if track_ids.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let sql = format!(
-        "SELECT track_id FROM favorites WHERE user_id = ? AND track_id IN ({})",
-        vec!["?"; track_ids.len()].join(",")
-    );
-    let args = std::iter::once(user.to_string()).chain(track_ids.iter().cloned());
-    conn.prepare(&sql)?.query_map(params_from_iter(args), |r| r.get(0))?.collect()
+    Ok(favorite_times_among(conn, user, track_ids)?.into_keys().collect())
 }
 
 /// When the user favourited each of `track_ids` that they did.

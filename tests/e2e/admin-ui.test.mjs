@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import en from '../../web/js/i18n/library.en.js';
-import { ADA, apiLogin, consoleErrors, createAccount, expectVisible, graphql, serverAndBrowserWith, UI_TIMEOUT_MS } from './harness.mjs';
+import { ADA, apiLogin, consoleErrors, createAccount, expectVisible, graphql, serverAndBrowserWith, UI_TIMEOUT_MS, until } from './harness.mjs';
 import { toneWav } from './wav.mjs';
 
 let music;
@@ -43,16 +43,6 @@ const gql = (query, variables) => graphql(env.server.baseUrl, query, variables, 
 const mutations = async () => (await gql('{ __type(name: "Mutation") { fields { name } } }')).__type.fields.map((f) => f.name);
 const text = (key, vars = {}) => en[key].replace(/\{(\w+)\}/g, (_, name) => String(vars[name]));
 
-async function until(what, check, timeout = UI_TIMEOUT_MS) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await check();
-    if (last) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 test('a rescan that finishes before the mutation answers ends as finished on screen, not stuck on "Starting…"', { timeout: 60_000 }, async () => {
   await setUp();

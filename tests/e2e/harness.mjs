@@ -141,6 +141,18 @@ export function startServerWith(dir, extraArgs) {
 }
 
 /** Runs one GraphQL operation against the server from the test itself; throws on errors. */
+/** Polls `check` every 100 ms until it returns something truthy; fails naming `what` after `timeout`. */
+export async function until(what, check, timeout = UI_TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
 export async function graphql(baseUrl, query, variables = {}, token = null) {
   const headers = { 'Content-Type': 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;

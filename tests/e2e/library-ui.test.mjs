@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import en from '../../web/js/i18n/library.en.js';
-import { ADA, apiLogin, consoleErrors, createAccount, expectVisible, graphql, serverAndBrowserWith, UI_TIMEOUT_MS, uploadTrackFile } from './harness.mjs';
+import { ADA, apiLogin, consoleErrors, createAccount, expectVisible, graphql, serverAndBrowserWith, UI_TIMEOUT_MS, uploadTrackFile, until } from './harness.mjs';
 import { toneWav } from './wav.mjs';
 
 const env = serverAndBrowserWith({
@@ -46,16 +46,6 @@ async function setUpOnce() {
 
 const gql = (query, variables) => graphql(env.server.baseUrl, query, variables, token);
 
-async function until(what, check, timeout = UI_TIMEOUT_MS) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await check();
-    if (last) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 const queueLength = () => page.evaluate(async () => (await import('/js/player.js')).snapshot().queue.length);
 

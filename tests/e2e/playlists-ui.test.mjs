@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { adaAndBen, apiLogin, BEN, ADA, expectVisible, graphql, serverAndBrowser, UI_TIMEOUT_MS, uploadTrackFile } from './harness.mjs';
+import { adaAndBen, apiLogin, BEN, ADA, expectVisible, graphql, serverAndBrowser, UI_TIMEOUT_MS, uploadTrackFile, until } from './harness.mjs';
 import { toneWav } from './wav.mjs';
 
 const env = serverAndBrowser();
@@ -27,16 +27,6 @@ const setUp = () => (ready ??= (async () => {
 
 const gql = (who, query, variables) => graphql(env.server.baseUrl, query, variables, tokens[who]);
 
-async function until(what, check, timeout = UI_TIMEOUT_MS) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await check();
-    if (last) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 test('importing an M3U file matches its lines against the library, reports the rest, and makes the playlist', { timeout: 90_000 }, async () => {
   await setUp();
