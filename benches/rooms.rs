@@ -141,7 +141,8 @@ async fn main() -> anyhow::Result<()> {
     )?;
     let split = std::env::var_os("ROOMS_BENCH_SPLIT_CPUS").is_some_and(|v| v == "1");
     let mut command = if split {
-        let pinned = Command::new("taskset").args(["-a", "-p", "-c", "0"]).arg(std::process::id().to_string()).output()?;
+        let pinned =
+            Command::new("taskset").args(["-a", "-p", "-c", "0"]).arg(std::process::id().to_string()).output()?;
         anyhow::ensure!(pinned.status.success(), "taskset could not pin the clients to CPU 0");
         let mut c = Command::new("taskset");
         c.args(["-c", "1"]).arg(env!("CARGO_BIN_EXE_soundroom"));

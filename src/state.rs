@@ -58,6 +58,8 @@ pub struct MediaState {
     pub transcode_cache: crate::media::transcode::cache::TranscodeCache,
     /// Resized cover art, keyed by file and size.
     pub thumbnails: moka::sync::Cache<String, Arc<[u8]>>,
+    /// Signed media links by (viewer, resource), see `services::media::grant_cache`.
+    pub grants: moka::sync::Cache<(String, String), Arc<str>>,
 }
 
 impl AppState {
@@ -110,6 +112,7 @@ impl AppState {
                     config.transcoding.cache_mb,
                 ),
                 thumbnails: crate::services::media::thumbnail_cache(),
+                grants: crate::services::media::grant_cache(),
             },
             events: EventHub::default(),
             rooms: crate::rooms::RoomHub::default(),

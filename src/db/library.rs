@@ -530,12 +530,30 @@ pub fn album_stats(conn: &Connection, ids: &[String]) -> rusqlite::Result<HashMa
     stmt.query_map(params_from_iter(ids), |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?.collect()
 }
 
-/// Ids of one kind matching an FTS5 query, best match first.
-pub fn search_ids(conn: &Connection, kind: &str, fts: &str, limit: usize) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND kind = ?2 ORDER BY rank LIMIT ?3",
-    )?;
-    stmt.query_map(params![fts, kind, limit as i64], |r| r.get(0))?.collect()
+/// Ids matching an FTS5 query, best match first, up to `wanted[kind]` of each kind. One ranked
+/// pass over the matches for every kind: a query per kind ranked all of them again each time.
+pub fn search_kinds(
+    conn: &Connection,
+    fts: &str,
+    wanted: &HashMap<&str, usize>,
+) -> rusqlite::Result<HashMap<String, Vec<String>>> {
+    let mut found: HashMap<String, Vec<String>> = HashMap::new();
+    let mut missing: usize = wanted.values().sum();
+    let mut stmt =
+        conn.prepare_cached("SELECT kind, ref_id FROM search_index WHERE search_index MATCH ?1 ORDER BY rank")?;
+    let mut rows = stmt.query([fts])?;
+    while missing > 0
+        && let Some(row) = rows.next()?
+    {
+        let kind: String = row.get(0)?;
+        let Some(&limit) = wanted.get(kind.as_str()) else { continue };
+        let ids = found.entry(kind).or_default();
+        if ids.len() < limit {
+            ids.push(row.get(1)?);
+            missing -= 1;
+        }
+    }
+    Ok(found)
 }
 
 /// Album ids → total duration; artist ids → track count. Batched for dataloaders.

@@ -2,49 +2,34 @@
 //! a few kilobytes could alias the same mutation thousands of times and hold the database
 //! writer for minutes.
 
+//!
+//! Checked before execution rather than in a schema extension: any extension sends every field
+//! of every query down async-graphql's slow resolve path (an allocation per field), which cost
+//! lists most of their throughput. The parsed document is kept in the request, so the query is
+//! parsed once.
+
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{ExecutableDocument, FragmentDefinition, OperationType, Selection, SelectionSet};
-use async_graphql::{Name, Positioned, ServerError, ServerResult, Variables};
+use async_graphql::parser::types::{FragmentDefinition, OperationType, Selection, SelectionSet};
+use async_graphql::{Name, Positioned, ServerError};
 
-pub struct MutationLimit(pub usize);
-
-impl ExtensionFactory for MutationLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(MutationLimitExtension { max: self.0 })
-    }
-}
-
-struct MutationLimitExtension {
-    max: usize,
-}
-
-#[async_trait::async_trait]
-impl Extension for MutationLimitExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        for (_, op) in doc.operations.iter() {
-            if op.node.ty != OperationType::Mutation {
-                continue;
-            }
-            let count = top_level_fields(&op.node.selection_set.node, &doc.fragments, 0);
-            if count > self.max {
-                return Err(ServerError::new(
-                    format!("a request may hold at most {} mutations; this one has {count}", self.max),
-                    None,
-                ));
-            }
+/// Refuses a request whose mutations (aliases and fragments included) exceed `max`; a query
+/// that does not parse is refused with the parser's error.
+pub fn check_mutations(request: &mut async_graphql::Request, max: usize) -> Result<(), ServerError> {
+    let doc = request.parsed_query()?;
+    for (_, op) in doc.operations.iter() {
+        if op.node.ty != OperationType::Mutation {
+            continue;
         }
-        Ok(doc)
+        let count = top_level_fields(&op.node.selection_set.node, &doc.fragments, 0);
+        if count > max {
+            return Err(ServerError::new(
+                format!("a request may hold at most {max} mutations; this one has {count}"),
+                None,
+            ));
+        }
     }
+    Ok(())
 }
 
 /// Fields at the top of a mutation, looking through fragments (each alias counts).

@@ -6,7 +6,7 @@ mod activity;
 mod admin;
 pub mod library;
 mod library_api;
-mod limits;
+pub mod limits;
 pub mod loaders;
 mod marks;
 mod pagination;
@@ -89,7 +89,6 @@ fn builder(state: SharedState) -> async_graphql::SchemaBuilder<Query, Mutation, 
         .limit_depth(limits.graphql_max_depth)
         .limit_complexity(limits.graphql_max_complexity)
         .limit_recursive_depth(64)
-        .extension(crate::graphql::limits::MutationLimit(limits.max_mutations_per_request))
         .data(state.clone())
 }
 

@@ -70,7 +70,12 @@ async fn graphql_post(
 }
 
 /// Runs a request with its context and fresh dataloaders.
-async fn execute(state: &HttpState, request: async_graphql::Request, ctx: RequestContext) -> Response {
+async fn execute(state: &HttpState, mut request: async_graphql::Request, ctx: RequestContext) -> Response {
+    if let Err(refused) =
+        crate::graphql::limits::check_mutations(&mut request, state.app.config.limits.max_mutations_per_request)
+    {
+        return GraphQLResponse::from(async_graphql::Response::from_errors(vec![refused])).into_response();
+    }
     let user = ctx.caller.as_ref().map(|c| c.user_id.to_string());
     let request = crate::graphql::loaders::attach(request.data(ctx), &state.app, user);
     GraphQLResponse::from(state.schema.execute(request).await).into_response()

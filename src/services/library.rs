@@ -308,12 +308,19 @@ pub async fn search(state: &SharedState, caller: &Caller, query: &str, first: us
     state
         .db
         .run(move |c| {
-            let ids = |kind, n| db_library::search_ids(c, kind, &fts, n);
-            let (artist_ids, album_ids, track_ids) =
-                (ids("artist", first)?, ids("album", first)?, ids("track", first)?);
-            // Others' private playlists are filtered out after matching, so look further.
-            let playlist_ids = ids("playlist", first * 5)?;
-            let user_ids = ids("user", first * 2)?;
+            // Others' private playlists and hidden people are filtered out after matching, so
+            // look further for those.
+            let wanted = std::collections::HashMap::from([
+                ("artist", first),
+                ("album", first),
+                ("track", first),
+                ("playlist", first * 5),
+                ("user", first * 2),
+            ]);
+            let mut found = db_library::search_kinds(c, &fts, &wanted)?;
+            let mut ids = |kind: &str| found.remove(kind).unwrap_or_default();
+            let (artist_ids, album_ids, track_ids) = (ids("artist"), ids("album"), ids("track"));
+            let (playlist_ids, user_ids) = (ids("playlist"), ids("user"));
             let mut playlists =
                 keep_order(&playlist_ids, crate::db::playlists::by_ids(c, &playlist_ids)?, |p| p.id.as_str());
             playlists.retain(|p| crate::services::playlists::may_read(&caller, p));

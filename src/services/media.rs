@@ -26,11 +26,25 @@ pub const GRANT_SECS: i64 = 4 * 3600;
 /// The URL that opens `resource` (e.g. `stream/<id>`, `cover/album/<id>`) for `viewer`.
 /// `version` changes when the content does, so browsers can cache by URL.
 pub fn grant_url(state: &SharedState, viewer: &str, resource: &str, version: Option<&str>) -> String {
-    let token = state.auth.signer.sign(TokenKind::Media, viewer, GRANT_SECS, None, Some(resource));
+    let key = (viewer.to_string(), resource.to_string());
+    let token = state
+        .media
+        .grants
+        .get_with(key, || state.auth.signer.sign(TokenKind::Media, viewer, GRANT_SECS, None, Some(resource)).into());
     match version {
         Some(v) => format!("/media/{resource}?t={token}&v={v}"),
         None => format!("/media/{resource}?t={token}"),
     }
+}
+
+/// Signed media links, reused for half their life: signing was most of the cost of a page of
+/// 500 album covers, and a link that stays the same lets the browser cache the image. Whether
+/// the viewer may still see it is checked when it is used (`check_grant`), not here.
+pub fn grant_cache() -> moka::sync::Cache<(String, String), std::sync::Arc<str>> {
+    moka::sync::Cache::builder()
+        .max_capacity(200_000)
+        .time_to_live(std::time::Duration::from_secs((GRANT_SECS / 2) as u64))
+        .build()
 }
 
 /// A grant must be signed, unexpired, for this resource, and issued to an account that is
