@@ -40,7 +40,6 @@ async function openAdmin() {
 }
 
 const gql = (query, variables) => graphql(env.server.baseUrl, query, variables, token);
-const mutations = async () => (await gql('{ __type(name: "Mutation") { fields { name } } }')).__type.fields.map((f) => f.name);
 const text = (key, vars = {}) => en[key].replace(/\{(\w+)\}/g, (_, name) => String(vars[name]));
 
 
@@ -103,13 +102,8 @@ test('skipped files the watcher found are listed by path without a rescan', asyn
   await page.locator('[data-testid=skipped-file]', { hasText: 'Broken.mp3' }).waitFor({ timeout: UI_TIMEOUT_MS });
 });
 
-test('a hidden track (deleted from the folder library) can be restored from the Administration page', { timeout: 60_000 }, async (t) => {
+test('a hidden track (deleted from the folder library) can be restored from the Administration page', { timeout: 60_000 }, async () => {
   await setUp();
-  const { __type: query } = await gql('{ __type(name: "Query") { fields { name } } }');
-  if (!query.fields.some((f) => f.name === 'hiddenTracks')) {
-    t.skip('the server has no hidden tracks yet');
-    return;
-  }
   const { tracks } = await gql('{ tracks(first: 10, search: "Song") { edges { node { id name } } } }');
   const victim = tracks.edges.find((e) => e.node.name === 'Song 1').node;
   await gql('mutation($id: ID!) { deleteTrack(id: $id) }', { id: victim.id });
@@ -122,12 +116,8 @@ test('a hidden track (deleted from the folder library) can be restored from the 
   assert.deepEqual(hiddenTracks, []);
 });
 
-test('an admin creates an account, hands over a password-reset link that works once, and deletes the account', { timeout: 90_000 }, async (t) => {
+test('an admin creates an account, hands over a password-reset link that works once, and deletes the account', { timeout: 90_000 }, async () => {
   await setUp();
-  if (!(await mutations()).includes('createUser')) {
-    t.skip('the server cannot create accounts yet');
-    return;
-  }
   await openAdmin();
   await (await expectVisible(page, 'create-user-toggle')).click();
   await page.getByTestId('new-user-name').fill('Cleo');

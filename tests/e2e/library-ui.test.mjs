@@ -226,13 +226,8 @@ test('albums sort through the address, so Back brings the previous order back', 
   await until('forward again', async () => (await page.getByTestId('album-sort').inputValue()) === 'MOST_PLAYED');
 });
 
-test('albums and artists can be favourites: hearts on their pages and cards, the albums filter and the Favourites tabs', async (t) => {
+test('albums and artists can be favourites: hearts on their pages and cards, the albums filter and the Favourites tabs', async () => {
   await setUp();
-  const schema = await gql('{ __type(name: "Mutation") { fields { name } } }');
-  if (!schema.__type.fields.some((f) => f.name === 'favoriteAlbum')) {
-    t.skip('the server has no album favourites yet');
-    return;
-  }
   const { albums } = await gql('{ albums(first: 10, search: "Blue") { edges { node { id title artist { id } } } } }');
   const blue = albums.edges[0].node;
   await page.goto(`${env.server.baseUrl}/#/album/${blue.id}`);

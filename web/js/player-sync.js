@@ -24,7 +24,6 @@ let owner = null; // the signed-in person this page saves for
 let saveTimer = null;
 let lastSaved = null; // the last payload the server accepted, as JSON
 let dirty = false; // something changed since then
-let disabled = false; // a server without play queues: stay quiet
 let restoring = false;
 
 /** Starts following the player and the session. Call once, after the session is restored. */
@@ -66,7 +65,7 @@ function followSession() {
 }
 
 function changed() {
-  if (restoring || disabled || !owner || !store.user()) return;
+  if (restoring || !owner || !store.user()) return;
   dirty = true;
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => save(), SAVE_AFTER_MS);
@@ -93,7 +92,7 @@ function payload() {
 async function save({ keepalive = false } = {}) {
   clearTimeout(saveTimer);
   saveTimer = null;
-  if (disabled || !owner || store.user()?.id !== owner) return;
+  if (!owner || store.user()?.id !== owner) return;
   const vars = payload();
   const json = JSON.stringify(vars);
   if (json === lastSaved) {
@@ -108,21 +107,16 @@ async function save({ keepalive = false } = {}) {
       lastSaved = json;
       dirty = json !== JSON.stringify(payload());
     }
-  } catch (err) {
-    if (unsupported(err)) disabled = true;
-    // Otherwise (offline, a hiccup) the next change or the next 15 s try again.
+  } catch {
+    // Offline or a hiccup: the next change or the next 15 s try again.
   }
 }
-
-// An older server without play queues answers that the field does not exist.
-const unsupported = (err) => err?.code === 'GRAPHQL_VALIDATION_FAILED' || /unknown (field|argument)|cannot query field/i.test(err?.message ?? '');
 
 async function restore(who) {
   let saved;
   try {
     saved = (await gql(LOAD)).playQueue;
-  } catch (err) {
-    if (unsupported(err)) disabled = true;
+  } catch {
     return;
   }
   // Signed out meanwhile, or the listener already chose something to play: theirs wins.

@@ -45,7 +45,7 @@ export function sortByDisc(tracks) {
   });
 }
 
-// A heart only where the server told us the state (older servers have no album favourites).
+// A heart only where the query asked for the state (search results leave it out).
 const cardHeart = (item, kind) => ('isFavorite' in item ? heartButton(item, 'card-heart', kind, 'tile-heart') : null);
 
 export function albumCard(album, { showArtist = true } = {}) {

@@ -1,7 +1,6 @@
 // Administration operations: library scans, accounts and invites (admins only).
 
 import { gql } from '../api.js';
-import { argType, can } from './library-schema.js';
 
 const STATUS = 'scanning tracks albums artists lastScanStartedAt lastScanFinishedAt lastScanDurationMs skipped { path reason }';
 export const SCAN_SUBSCRIPTION = 'subscription LibraryScan { libraryScan { phase filesSeen filesTotal added updated removed skipped done } }';
@@ -44,8 +43,6 @@ export async function revokeInvite(id) {
 
 // ---------- hidden tracks (scanned tracks deleted from the library) ----------
 
-export const canListHidden = () => can('Query.hiddenTracks');
-
 export async function hiddenTracks() {
   return (await gql('query HiddenTracks { hiddenTracks { path hiddenAt } }')).hiddenTracks;
 }
@@ -56,11 +53,8 @@ export async function restoreHiddenTrack(path) {
 
 // ---------- accounts ----------
 
-export const canManageAccounts = () => can('Mutation.createUser');
-
 export async function createUser(input) {
-  const type = await argType('Mutation.createUser(input)', 'NewUserInput');
-  return (await gql(`mutation CreateUser($input: ${type}!) { createUser(input: $input) { ${ADMIN_USER} } }`, { input })).createUser;
+  return (await gql(`mutation CreateUser($input: NewUserInput!) { createUser(input: $input) { ${ADMIN_USER} } }`, { input })).createUser;
 }
 
 /** A one-use path like "/#/reset/<token>", valid for a day. */

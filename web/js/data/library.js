@@ -2,7 +2,6 @@
 // UI sends for the music library is written here, so the names are easy to check.
 
 import { gql, uploadWithProgress } from '../api.js';
-import { can, optional } from './library-schema.js';
 
 export const TRACK_FIELDS = `id name genre duration trackNumber discNumber year codec bitrate coverUrl isFavorite canEdit createdAt source
   artist { id name } album { id title }`;
@@ -22,14 +21,12 @@ export function page(connection) {
   };
 }
 
-/** `favorites`: only the caller's favourite artists (when the server can filter so). */
+/** `favorites`: only the caller's favourite artists. */
 export async function artists({ first = 60, after = null, search = null, genre = null, favorites = false } = {}) {
-  const fav = favorites && (await can('Query.artists(favorites)'));
-  const heart = await optional('Artist.isFavorite');
-  const data = await gql(`query Artists($first: Int!, $after: String, $search: String, $genre: String${fav ? ', $favorites: Boolean' : ''}) {
-    artists(first: $first, after: $after, search: $search, genre: $genre${fav ? ', favorites: $favorites' : ''}) {
-      edges { cursor node { ${ARTIST_CARD}${heart} } } ${PAGE_INFO} } }`,
-  { first, after, search, genre, ...(fav ? { favorites: true } : {}) });
+  const data = await gql(`query Artists($first: Int!, $after: String, $search: String, $genre: String, $favorites: Boolean) {
+    artists(first: $first, after: $after, search: $search, genre: $genre, favorites: $favorites) {
+      edges { cursor node { ${ARTIST_CARD} isFavorite } } ${PAGE_INFO} } }`,
+  { first, after, search, genre, favorites });
   return page(data.artists);
 }
 
@@ -38,22 +35,13 @@ export async function artists({ first = 60, after = null, search = null, genre =
  * only when given. `favorites`: only the caller's favourite albums.
  */
 export async function albums({ first = 60, after = null, search = null, artistId = null, sort = null, favorites = false } = {}) {
-  const fav = favorites && (await can('Query.albums(favorites)'));
-  const heart = await optional('Album.isFavorite');
-  const vars = [sort && ', $sort: AlbumSort!', fav && ', $favorites: Boolean'].filter(Boolean).join('');
-  const args = [sort && ', sort: $sort', fav && ', favorites: $favorites'].filter(Boolean).join('');
-  const data = await gql(`query Albums($first: Int!, $after: String, $search: String, $artistId: ID${vars}) {
-    albums(first: $first, after: $after, search: $search, artistId: $artistId${args}) { edges { cursor node { ${ALBUM_CARD}${heart} } } ${PAGE_INFO} } }`,
-  { first, after, search, artistId, ...(sort ? { sort } : {}), ...(fav ? { favorites: true } : {}) });
+  const sortVar = sort ? ', $sort: AlbumSort!' : '';
+  const sortArg = sort ? ', sort: $sort' : '';
+  const data = await gql(`query Albums($first: Int!, $after: String, $search: String, $artistId: ID, $favorites: Boolean${sortVar}) {
+    albums(first: $first, after: $after, search: $search, artistId: $artistId, favorites: $favorites${sortArg}) { edges { cursor node { ${ALBUM_CARD} isFavorite } } ${PAGE_INFO} } }`,
+  { first, after, search, artistId, favorites, ...(sort ? { sort } : {}) });
   return page(data.albums);
 }
-
-/** Whether the server sorts albums this way (the newer orders may be missing on an older server). */
-export const canSortAlbums = (sort) => can(`AlbumSort.${sort}`);
-export const canFilterFavoriteAlbums = () => can('Query.albums(favorites)');
-export const canFilterFavoriteArtists = () => can('Query.artists(favorites)');
-export const canFavoriteAlbums = () => can('Mutation.favoriteAlbum');
-export const canFavoriteArtists = () => can('Mutation.favoriteArtist');
 
 /** `sort` (NAME, DATE_ADDED, YEAR) is sent only when chosen, so the default needs nothing extra. */
 export async function tracks({ first = 100, after = null, search = null, artistId = null, albumId = null, genre = null, sort = null } = {}) {
@@ -72,30 +60,24 @@ export async function genres() {
 }
 
 export async function artist(id) {
-  const heart = await optional('Artist.isFavorite');
-  const albumHeart = await optional('Album.isFavorite');
-  const data = await gql(`query Artist($id: ID!) { artist(id: $id) { ${ARTIST_CARD}${heart} albums { id title year coverUrl${albumHeart} } } }`, { id });
+  const data = await gql(`query Artist($id: ID!) { artist(id: $id) { ${ARTIST_CARD} isFavorite albums { id title year coverUrl isFavorite } } }`, { id });
   return data.artist;
 }
 
 export async function album(id) {
-  const heart = await optional('Album.isFavorite');
-  const data = await gql(`query Album($id: ID!) { album(id: $id) { id title year coverUrl duration${heart} artist { id name } tracks { ${TRACK_FIELDS} } } }`, { id });
+  const data = await gql(`query Album($id: ID!) { album(id: $id) { id title year coverUrl duration isFavorite artist { id name } tracks { ${TRACK_FIELDS} } } }`, { id });
   return data.album;
 }
 
-/** Everything the track details dialog shows; `path` and `lyrics` when the server has them. */
+/** Everything the track details dialog shows. */
 export async function trackDetails(id) {
-  const path = await optional('Track.path');
-  const lyrics = await optional('Track.lyrics', 'lyrics { synced text lines { startMs text } }');
   const data = await gql(`query TrackDetails($id: ID!) { track(id: $id) { ${TRACK_FIELDS}
-    sampleRate channels fileSize playCount lastPlayedAt${path}${lyrics} } }`, { id });
+    sampleRate channels fileSize playCount lastPlayedAt path lyrics { synced text lines { startMs text } } } }`, { id });
   return data.track;
 }
 
-/** Tracks with their library paths, for an M3U export; null paths when the server has none. */
+/** Tracks' library paths by id, for an M3U export. */
 export async function trackPaths(ids) {
-  if (!(await can('Track.path'))) return new Map();
   const out = new Map();
   // A handful of aliased lookups per request keeps each request small.
   for (let i = 0; i < ids.length; i += 100) {
@@ -103,7 +85,7 @@ export async function trackPaths(ids) {
     const fields = chunk.map((_, j) => `t${j}: track(id: $id${j}) { id path }`).join(' ');
     const vars = chunk.map((_, j) => `$id${j}: ID!`).join(', ');
     const data = await gql(`query TrackPaths(${vars}) { ${fields} }`, Object.fromEntries(chunk.map((id, j) => [`id${j}`, id])));
-    for (const track of Object.values(data)) if (track) out.set(track.id, track.path ?? null);
+    for (const track of Object.values(data)) if (track) out.set(track.id, track.path);
   }
   return out;
 }
@@ -183,10 +165,9 @@ export async function uploadTrack(file, onProgress, signal) {
   return data.uploadTrack;
 }
 
-/** Tracks for a search (with their paths where the server has them), for matching imported playlists. */
+/** Tracks for a search, with their library paths, for matching imported playlists. */
 export async function findTracks(query, first = 10) {
-  const path = await optional('Track.path');
   const data = await gql(`query FindTracks($search: String!, $first: Int!) {
-    tracks(first: $first, search: $search) { edges { node { ${TRACK_FIELDS}${path} } } ${PAGE_INFO} } }`, { search: query, first });
+    tracks(first: $first, search: $search) { edges { node { ${TRACK_FIELDS} path } } ${PAGE_INFO} } }`, { search: query, first });
   return page(data.tracks).nodes;
 }

@@ -3,7 +3,6 @@
 
 import { gql } from '../api.js';
 import { page, TRACK_FIELDS } from './library.js';
-import { can } from './library-schema.js';
 
 export const PLAYLIST_FIELDS = 'id name description public trackCount duration imageUrl owner { id username }';
 const ITEMS = `items(first: 500) { edges { cursor node { id position addedAt track { ${TRACK_FIELDS} } } } pageInfo { hasNextPage endCursor } totalCount }`;
@@ -15,16 +14,13 @@ export async function myPlaylists({ first = 50, after = null } = {}) {
   return page(data.myPlaylists);
 }
 
-/** Other people's public playlists (when the server lists them). */
+/** Other people's public playlists. */
 export async function publicPlaylists({ first = 60, after = null } = {}) {
   const data = await gql(`query PublicPlaylists($first: Int!, $after: String) {
     publicPlaylists(first: $first, after: $after) { edges { cursor node { ${PLAYLIST_FIELDS} } } pageInfo { hasNextPage endCursor } totalCount } }`,
   { first, after });
   return page(data.publicPlaylists);
 }
-
-export const canListPublic = () => can('Query.publicPlaylists');
-export const canCopy = () => can('Mutation.copyPlaylist');
 
 /** A copy of a playlist I can see, as a new playlist of mine. */
 export async function copyPlaylist(id, name = null) {

@@ -107,7 +107,6 @@ export default {
   'home.recentlyPlayedTracks': 'Recently played',
   'home.recentlyAddedTracks': 'New tracks',
   'home.shelf.newest': 'Recently added albums',
-  'home.shelf.albums': 'Albums',
   'home.shelf.recentlyPlayed': 'Albums you played lately',
   'home.shelf.mostPlayed': 'Your most played albums',
   'home.shelf.random': 'Something different',

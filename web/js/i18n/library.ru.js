@@ -107,7 +107,6 @@ export default {
   'home.recentlyPlayedTracks': 'Недавно слушали',
   'home.recentlyAddedTracks': 'Новые треки',
   'home.shelf.newest': 'Недавно добавленные альбомы',
-  'home.shelf.albums': 'Альбомы',
   'home.shelf.recentlyPlayed': 'Альбомы, которые вы недавно слушали',
   'home.shelf.mostPlayed': 'Ваши любимые альбомы',
   'home.shelf.random': 'Что-нибудь другое',

@@ -195,7 +195,7 @@ export function libraryCard(ctx, alert) {
 /** Tracks from the music folder that were deleted from the library; Restore brings each back with the next scan. */
 export function hiddenTracksCard(alert) {
   const list = h('ul', { class: 'hidden-list', 'data-testid': 'hidden-tracks' });
-  const card = h('section', { class: 'card', 'data-testid': 'admin-hidden', hidden: true },
+  const card = h('section', { class: 'card', 'data-testid': 'admin-hidden' },
     h('h2', { class: 'card-title' }, icon('trash', 'icon icon-title'), t('admin.hidden.title')),
     h('p', { class: 'muted card-note' }, t('admin.hidden.note')),
     list);
@@ -225,15 +225,9 @@ export function hiddenTracksCard(alert) {
         restore);
     }));
   };
-  admin.canListHidden().then(async (ok) => {
-    if (!ok) return;
-    card.hidden = false;
-    try {
-      rows = await admin.hiddenTracks();
-      show();
-    } catch (err) {
-      alert.show(problem(err), card);
-    }
-  });
+  admin.hiddenTracks().then((found) => {
+    rows = found;
+    show();
+  }).catch((err) => alert.show(problem(err), card));
   return card;
 }

@@ -88,7 +88,7 @@ export async function deleteUserDialog(user, returnFocus) {
   return Boolean(done);
 }
 
-function userRow(user, { replace, remove, manage }) {
+function userRow(user, { replace, remove }) {
   const self = user.id === store.user()?.id;
   const toggleAdmin = actionButton(t(user.isAdmin ? 'admin.users.removeAdmin' : 'admin.users.makeAdmin'), 'toggle-admin',
     async () => replace(await admin.setAdmin(user.id, !user.isAdmin)));
@@ -100,10 +100,10 @@ function userRow(user, { replace, remove, manage }) {
     }
     replace(await admin.setDisabled(user.id, !user.disabled));
   }, { kind: user.disabled ? 'btn-outline' : 'btn-danger-outline' });
-  const resetLink = manage && actionButton(t('admin.users.resetLink'), 'reset-link-button', async (button) => {
+  const resetLink = actionButton(t('admin.users.resetLink'), 'reset-link-button', async (button) => {
     resetLinkDialog(user, await admin.createPasswordResetLink(user.id), button);
   }, { iconName: 'key', label: t('admin.users.resetLinkFor', { name: user.username }) });
-  const del = manage && actionButton(t('admin.users.delete.button'), 'delete-user-button', async (button) => {
+  const del = actionButton(t('admin.users.delete.button'), 'delete-user-button', async (button) => {
     if (await deleteUserDialog(user, button)) {
       remove(user);
       toast(t('admin.users.deleted', { name: user.username }));
@@ -158,7 +158,6 @@ export function usersCard() {
   const note = h('p', { class: 'muted', hidden: true }, t('admin.users.first100'));
   const createSlot = h('div');
   let users = [];
-  let manage = false;
   const show = () => {
     const replace = (updated) => {
       users = users.map((u) => (u.id === updated.id ? updated : u));
@@ -169,14 +168,13 @@ export function usersCard() {
       show();
       card.querySelector('h2')?.focus();
     };
-    mount(list, users.map((u) => userRow(u, { replace, remove, manage })));
+    mount(list, users.map((u) => userRow(u, { replace, remove })));
   };
-  Promise.all([admin.users(), admin.canManageAccounts()]).then(([{ nodes, more }, can]) => {
+  admin.users().then(({ nodes, more }) => {
     users = nodes;
-    manage = can;
     show();
     note.hidden = !more;
-    if (can) mount(createSlot, createForm((user) => { users = [...users, user]; show(); }));
+    mount(createSlot, createForm((user) => { users = [...users, user]; show(); }));
   }).catch((err) => mount(list, h('p', { class: 'alert alert-error', role: 'alert' }, problem(err))));
   const card = h('section', { class: 'card', 'data-testid': 'admin-users' },
     h('h2', { class: 'card-title', tabindex: '-1' }, icon('users', 'icon icon-title'), t('admin.users.title')), createSlot, list, note);

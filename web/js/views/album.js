@@ -45,7 +45,7 @@ export function albumView(ctx) {
       meta: [album.artist && h('a', { href: `#/artist/${album.artist.id}`, class: 'hero-strong' }, album.artist.name), album.year && String(album.year),
         countOf('track', album.tracks.length), spokenDuration(album.duration)],
       actions: [...listPlayButtons(async () => tracks(), t('library.playNamed', { name: album.title })),
-        'isFavorite' in album && heartButton(album, 'album-heart', 'album', 'icon-btn-lg'), moreButton(tracks)].filter(Boolean),
+        heartButton(album, 'album-heart', 'album', 'icon-btn-lg'), moreButton(tracks)],
       testid: 'album-hero',
     }));
     list.set(sortByDisc(album.tracks).map((track) => ({ track })));

@@ -38,7 +38,7 @@ export function artistView(ctx) {
       meta: [artist.genre && h('a', { href: `#/genre/${encodeURIComponent(artist.genre)}` }, artist.genre), countOf('track', artist.trackCount),
         artist.albums.length > 0 && countOf('album', artist.albums.length)],
       actions: [...listPlayButtons(pagedSource(paging, load), t('library.playNamed', { name: artist.name })),
-        'isFavorite' in artist && heartButton(artist, 'artist-heart', 'artist', 'icon-btn-lg')].filter(Boolean),
+        heartButton(artist, 'artist-heart', 'artist', 'icon-btn-lg')],
       testid: 'artist-hero',
     }));
     if (artist.albums.length > 0) {

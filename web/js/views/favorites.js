@@ -1,5 +1,5 @@
 // Favourites: tracks (newest first, as the server orders them), and favourite albums and
-// artists on their own tabs (#/favorites?show=albums) where the server keeps those.
+// artists on their own tabs (#/favorites?show=albums).
 import { albumCard, artistCard } from '../components/cards.js';
 import { emptyState } from '../components/hero.js';
 import { listPlayButtons, pagedSource } from '../components/list-play.js';
@@ -37,16 +37,9 @@ function tracksSection(ctx, total) {
 }
 
 function subTabs(show) {
-  const nav = h('nav', { class: 'subtabs', 'aria-label': t('favorites.sections'), 'data-testid': 'favorites-tabs', hidden: true },
+  return h('nav', { class: 'subtabs', 'aria-label': t('favorites.sections'), 'data-testid': 'favorites-tabs' },
     SHOWS.map((id) => h('a', { class: 'subtab', href: id === 'tracks' ? '#/favorites' : `#/favorites?show=${id}`,
       'aria-current': id === show ? 'page' : null, 'data-testid': `favorites-tab-${id}` }, t(`favorites.tab.${id}`))));
-  // Only where the server keeps favourite albums and artists.
-  Promise.all([library.canFilterFavoriteAlbums(), library.canFilterFavoriteArtists()]).then(([albums, artists]) => {
-    nav.querySelector('[data-testid=favorites-tab-albums]').hidden = !albums;
-    nav.querySelector('[data-testid=favorites-tab-artists]').hidden = !artists;
-    nav.hidden = !albums && !artists;
-  });
-  return nav;
 }
 
 export function favoritesView(ctx) {

@@ -68,7 +68,7 @@ function recentlyPlayedSection(ctx) {
 
 // The album shelves, in this order; `sort` is the AlbumSort behind each and its "Show all" link.
 const SHELVES = [
-  { sort: 'NEWEST', key: 'newest', fallback: 'TITLE' },
+  { sort: 'NEWEST', key: 'newest' },
   { sort: 'RECENTLY_PLAYED', key: 'recentlyPlayed' },
   { sort: 'MOST_PLAYED', key: 'mostPlayed' },
   { sort: 'RANDOM', key: 'random' },
@@ -80,18 +80,10 @@ function albumShelf(spec) {
   const title = h('h2', { class: 'section-title', id: `shelf-${spec.key}` }, t(`home.shelf.${spec.key}`));
   const link = h('a', { class: 'section-link', href: `#/library/albums?sort=${spec.sort.toLowerCase()}`, 'aria-describedby': `shelf-${spec.key}` }, t('home.showAll'));
   const el = h('section', { class: 'page-section', 'aria-labelledby': `shelf-${spec.key}` }, h('div', { class: 'section-head' }, title, link), shelf);
-  const loaded = (async () => {
-    let sort = spec.sort;
-    if (!(await library.canSortAlbums(sort))) {
-      if (!spec.fallback) return 0;
-      sort = spec.fallback; // an older server: the plain A–Z shelf, as before
-      title.textContent = t('home.shelf.albums');
-      link.href = '#/library/albums';
-    }
-    const { nodes } = await library.albums({ first: 12, sort: sort === 'TITLE' ? null : sort });
+  const loaded = library.albums({ first: 12, sort: spec.sort }).then(({ nodes }) => {
     mount(shelf, nodes.map((a) => albumCard(a)));
     return nodes.length;
-  })().catch(() => 0).then((n) => {
+  }).catch(() => 0).then((n) => {
     el.hidden = n === 0;
     return n;
   });

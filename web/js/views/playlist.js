@@ -137,8 +137,7 @@ export function playlistView(ctx) {
   }
 
   function copyButton() {
-    const button = h('button', { type: 'button', class: 'btn btn-outline btn-sm', 'data-testid': 'copy-playlist', hidden: true }, icon('copy', 'icon icon-sm'), t('playlist.copy'));
-    playlists.canCopy().then((ok) => { button.hidden = !ok; });
+    const button = h('button', { type: 'button', class: 'btn btn-outline btn-sm', 'data-testid': 'copy-playlist' }, icon('copy', 'icon icon-sm'), t('playlist.copy'));
     button.addEventListener('click', () => busy(button, async () => {
       try {
         const copy = await playlists.copyPlaylist(id, mine() ? t('playlist.copyName', { name: current.name }) : null);

@@ -1,5 +1,5 @@
 // Playlists: mine as a grid with a button to start a new one or import an M3U file, and other
-// people's public playlists below (where the server lists them).
+// people's public playlists below.
 import { cardGrid, playlistCard } from '../components/cards.js';
 import { openDialog } from '../components/dialog.js';
 import { emptyState } from '../components/hero.js';
@@ -113,22 +113,17 @@ function importButton(ctx) {
 }
 
 function publicSection(ctx) {
-  const el = h('section', { class: 'page-section', hidden: true, 'data-testid': 'public-playlists-section' });
-  playlists.canListPublic().then((ok) => {
-    if (!ok) return;
-    const grid = cardGrid('public-playlist-grid');
-    const paging = pager({
-      load: (after) => playlists.publicPlaylists({ first: 60, after }),
-      render: (nodes) => grid.append(...nodes.map((p) => playlistCard(p, store.user()?.id))),
-      empty: () => h('p', { class: 'muted', 'data-testid': 'public-playlists-empty' }, t('playlist.public.empty')),
-      keep: { ctx, key: 'public-playlists' },
-    });
-    ctx.onCleanup(paging.stop);
-    mount(el, h('h2', { class: 'section-title' }, t('playlist.public.title')), h('p', { class: 'muted section-note' }, t('playlist.public.note')), grid, paging.el);
-    el.hidden = false;
-    paging.start();
+  const grid = cardGrid('public-playlist-grid');
+  const paging = pager({
+    load: (after) => playlists.publicPlaylists({ first: 60, after }),
+    render: (nodes) => grid.append(...nodes.map((p) => playlistCard(p, store.user()?.id))),
+    empty: () => h('p', { class: 'muted', 'data-testid': 'public-playlists-empty' }, t('playlist.public.empty')),
+    keep: { ctx, key: 'public-playlists' },
   });
-  return el;
+  ctx.onCleanup(paging.stop);
+  paging.start();
+  return h('section', { class: 'page-section', 'data-testid': 'public-playlists-section' },
+    h('h2', { class: 'section-title' }, t('playlist.public.title')), h('p', { class: 'muted section-note' }, t('playlist.public.note')), grid, paging.el);
 }
 
 export function playlistsView(ctx) {
