@@ -13,7 +13,11 @@ Measures, against a library made by make_library.py:
   (d) streaming the original of the largest track: MB/s over repeated downloads;
   (e) transcoding (OPUS 128k, MP3 192k) through `streamUrl(format:, bitrate:)` when the
       server offers it, and ffmpeg doing the same encode of the same file, as a multiple of
-      real time (audio seconds / wall seconds).
+      real time (audio seconds / wall seconds);
+  (f) the Subsonic API (/rest, with an app password's apiKey): a phone app's full-library
+      sync (`search3` with an empty query, 500 songs or albums per page) and
+      `getAlbumList2` pages (alphabeticalByName at random offsets, newest), sequential
+      latency and concurrent throughput (skip with --no-subsonic).
 
 Every request goes to 127.0.0.1 only; every loop is bounded in count and in time. The
 server is stopped with SIGTERM (SIGKILL after a grace period) whatever happens.
@@ -29,6 +33,7 @@ import json
 import math
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -38,7 +43,9 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 AUDIO_EXTS = {".mp3", ".flac", ".ogg", ".opus", ".m4a", ".mp4", ".aac", ".wav", ".wv", ".ape", ".aiff", ".aif"}
@@ -333,11 +340,12 @@ class GraphQLErrors(BenchError):
 # (c) GraphQL page
 
 METRIC = re.compile(
-    r'^soundroom_http_request_duration_seconds_(sum|count)\{([^}]*)\}\s+([0-9.eE+-]+)\s*$', re.M)
+    # Lazy up to the "}" before the value: route labels may hold braces ("/rest/{method}").
+    r'^soundroom_http_request_duration_seconds_(sum|count)\{(.*?)\}\s+([0-9.eE+-]+)\s*$', re.M)
 
 
-def server_time(port: int) -> tuple[float, int] | None:
-    """(total seconds, count) the server recorded for successful POST /graphql, from /metrics."""
+def server_time(port: int, route: str = "/graphql", method: str = "POST") -> tuple[float, int] | None:
+    """(total seconds, count) the server recorded for successful `method route`, from /metrics."""
     try:
         c = Client(port, timeout=10)
         status, _h, data = c.request("GET", "/metrics")
@@ -348,7 +356,7 @@ def server_time(port: int) -> tuple[float, int] | None:
         return None
     total, count = 0.0, 0
     for kind, labels, value in METRIC.findall(data.decode(errors="replace")):
-        if 'route="/graphql"' in labels and 'method="POST"' in labels and 'status="200"' in labels:
+        if f'route="{route}"' in labels and f'method="{method}"' in labels and 'status="200"' in labels:
             if kind == "sum":
                 total += float(value)
             else:
@@ -376,11 +384,22 @@ def check_page(status: int, data: bytes, expect: int) -> str | None:
     return None if got == expect else f"{got} edges, expected {expect}"
 
 
+# One HTTP request: method, path, body, headers.
+Req = tuple[str, str, "bytes | None", "dict[str, str]"]
+
+
 def sequential(port: int, token: str, count: int, limit_s: float, expect: int,
-               query: str = PAGE_QUERY, variables: dict | None = None) -> dict:
+               query: str = PAGE_QUERY, variables: dict | None = None,
+               next_request: Callable[[], Req] | None = None,
+               check: Callable[[int, bytes], str | None] | None = None) -> dict:
+    """`count` requests one after another on one keep-alive connection. By default the GraphQL
+    `query`; `next_request` gives each request instead, `check` says what is wrong with a response."""
     c = Client(port, token)
-    body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    if next_request is None:
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        next_request = lambda: ("POST", "/graphql", body, headers)  # noqa: E731
+    check = check or (lambda status, data: check_page(status, data, expect))
     lat: list[float] = []
     errors: dict[str, int] = {}
     deadline = time.monotonic() + limit_s
@@ -388,10 +407,11 @@ def sequential(port: int, token: str, count: int, limit_s: float, expect: int,
     for _ in range(count):
         if time.monotonic() > deadline:
             break
+        method, path, body, headers = next_request()
         t0 = time.perf_counter()
-        status, _h, data = c.request("POST", "/graphql", body, headers)
+        status, _h, data = c.request(method, path, body, headers)
         lat.append(time.perf_counter() - t0)
-        problem = check_page(status, data, expect)
+        problem = check(status, data)
         if problem:
             errors[problem] = errors.get(problem, 0) + 1
     wall = time.perf_counter() - t_start
@@ -400,9 +420,22 @@ def sequential(port: int, token: str, count: int, limit_s: float, expect: int,
     return {"n": len(lat), "wall": wall, "lat": lat, "errors": errors, "bytes": len(data) if lat else 0}
 
 
-def concurrent(port: int, token: str, threads: int, per_thread: int, limit_s: float, expect: int) -> dict:
-    body = json.dumps({"query": PAGE_QUERY}).encode()
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+def concurrent(port: int, token: str, threads: int, per_thread: int, limit_s: float, expect: int,
+               requests: Callable[[int], Callable[[], Req]] | None = None,
+               quick_ok: Callable[[int, bytes], bool] | None = None,
+               check: Callable[[int, bytes], str | None] | None = None) -> dict:
+    """`threads` clients on their own keep-alive connections, `per_thread` requests each. By
+    default the GraphQL page; `requests(i)` gives thread i its request maker, `quick_ok` is the
+    cheap per-response test and `check` the full one that names a problem."""
+    if requests is None:
+        body = json.dumps({"query": PAGE_QUERY}).encode()
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        requests = lambda _i: (lambda: ("POST", "/graphql", body, headers))  # noqa: E731
+        # Full JSON checks cost client CPU the server needs; check status and shape cheaply.
+        quick_ok = lambda status, data: (status == 200 and b'"errors"' not in data  # noqa: E731
+                                         and data.count(b'"isFavorite"') == expect)
+        check = lambda status, data: check_page(status, data, expect)  # noqa: E731
+    assert quick_ok is not None and check is not None
     lat: list[list[float]] = [[] for _ in range(threads)]
     errs: list[dict[str, int]] = [{} for _ in range(threads)]
     barrier = threading.Barrier(threads + 1)
@@ -410,23 +443,24 @@ def concurrent(port: int, token: str, threads: int, per_thread: int, limit_s: fl
 
     def worker(i: int) -> None:
         c = Client(port, token)
+        next_request = requests(i)
         try:
             # Open the connection before the clock starts.
-            c.request("POST", "/graphql", body, headers)
+            c.request(*next_request())
             barrier.wait(timeout=60)
             for _ in range(per_thread):
                 if time.monotonic() > deadline_box[0]:
                     break
+                method, path, body, headers = next_request()
                 t0 = time.perf_counter()
                 try:
-                    status, _h, data = c.request("POST", "/graphql", body, headers)
+                    status, _h, data = c.request(method, path, body, headers)
                 except OSError as e:
                     errs[i][type(e).__name__] = errs[i].get(type(e).__name__, 0) + 1
                     continue
                 lat[i].append(time.perf_counter() - t0)
-                # Full JSON checks cost client CPU the server needs; check status and shape cheaply.
-                if status != 200 or b'"errors"' in data or data.count(b'"isFavorite"') != expect:
-                    problem = check_page(status, data, expect) or "bad response"
+                if not quick_ok(status, data):
+                    problem = check(status, data) or "bad response"
                     errs[i][problem] = errs[i].get(problem, 0) + 1
         except threading.BrokenBarrierError:
             errs[i]["barrier"] = 1
@@ -618,6 +652,224 @@ def make_long_track(dir_: Path, seconds: int) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
+# (f) Subsonic
+
+APP_PASSWORD = "mutation($l: String!) { createSubsonicPassword(label: $l) { password apiKey } }"
+SUBSONIC_ROUTE = "/rest/{method}"  # the route label on /metrics
+SYNC_PAGE = 500  # the most search3 returns per list
+
+
+def rest_path(api_key: str, method: str, **params) -> str:
+    """A /rest URL with OpenSubsonic apiKey authentication and JSON answers."""
+    q = {"apiKey": api_key, "c": "bench", "v": "1.16.1", "f": "json", **params}
+    return f"/rest/{method}?" + urllib.parse.urlencode(q)
+
+
+def subsonic_doc(status: int, data: bytes) -> tuple[dict | None, str | None]:
+    """(the `subsonic-response` object, None) for a good answer, else (None, what is wrong)."""
+    if status != 200:
+        return None, f"HTTP {status}"
+    try:
+        doc = json.loads(data)["subsonic-response"]
+    except (ValueError, KeyError, TypeError):
+        return None, "not a Subsonic JSON response"
+    if doc.get("status") != "ok":
+        err = doc.get("error") or {}
+        return None, f"Subsonic error {err.get('code', '?')}: {err.get('message', '?')}"
+    return doc, None
+
+
+def check_album_list(status: int, data: bytes, expect: int) -> str | None:
+    doc, problem = subsonic_doc(status, data)
+    if problem:
+        return problem
+    got = len((doc.get("albumList2") or {}).get("album") or [])
+    return None if got == expect else f"{got} albums, expected {expect}"
+
+
+def quick_album_list(status: int, data: bytes, expect: int) -> bool:
+    # Every album node, and nothing else in albumList2, carries songCount.
+    return status == 200 and b'"status":"ok"' in data and data.count(b'"songCount"') == expect
+
+
+def subsonic_sync(port: int, api_key: str, kind: str, limit_s: float) -> dict:
+    """Read the whole library the way syncing phone apps do: `search3` with an empty query,
+    500 `kind`s (song or album) per page and nothing else, until a page comes back short."""
+    c = Client(port)
+    ids: set[str] = set()
+    items = pages = size = 0
+    lat: list[float] = []
+    offset = 0
+    complete = False
+    deadline = time.monotonic() + limit_s
+    t0 = time.perf_counter()
+    while pages < 10_000 and time.monotonic() < deadline:
+        params = {"query": "", "artistCount": 0, "albumCount": 0, "songCount": 0}
+        params[f"{kind}Count"] = SYNC_PAGE
+        params[f"{kind}Offset"] = offset
+        path = rest_path(api_key, "search3", **params)
+        t1 = time.perf_counter()
+        status, _h, data = c.request("GET", path)
+        lat.append(time.perf_counter() - t1)
+        pages += 1
+        size += len(data)
+        doc, problem = subsonic_doc(status, data)
+        if problem:
+            c.close()
+            raise BenchError(f"search3 ({kind}Offset={offset}): {problem}")
+        got = (doc.get("searchResult3") or {}).get(kind) or []
+        items += len(got)
+        ids.update(x["id"] for x in got)
+        if len(got) < SYNC_PAGE:
+            complete = True
+            break
+        offset += SYNC_PAGE
+    wall = time.perf_counter() - t0
+    c.close()
+    lat.sort()
+    return {"items": items, "distinct": len(ids), "pages": pages, "wall": wall, "lat": lat, "bytes": size,
+            "complete": complete}
+
+
+def album_list_requests(api_key: str, list_type: str, albums: int, seed: int,
+                        count: int) -> Callable[[], Req]:
+    """A request maker for `getAlbumList2` pages of 50; alphabeticalByName pages start at a
+    random offset (so the expected page is always full), the same sequence for the same seed."""
+    rng = random.Random(seed)
+    top = max(0, albums - 50)
+    random_offset = list_type == "alphabeticalByName"
+    paths = [rest_path(api_key, "getAlbumList2", type=list_type, size=50,
+                       **({"offset": rng.randint(0, top)} if random_offset else {}))
+             for _ in range(min(count + 1, 5000) if random_offset else 1)]
+    state = [0]
+
+    def next_request() -> Req:
+        path = paths[state[0] % len(paths)]
+        state[0] += 1
+        return ("GET", path, None, {})
+
+    return next_request
+
+
+def subsonic_section(a: argparse.Namespace, port: int, server_pid: int, c: Client, status: dict,
+                     out: Callable[[str], None], notes: list[str]) -> dict | None:
+    """(f): mint an app password, sync the library through search3, time getAlbumList2 pages.
+    Writes its Markdown with `out`; returns the server's memory afterwards (None if skipped)."""
+    log("Subsonic: creating an app password")
+    out("#### Subsonic API (`/rest`, OpenSubsonic `apiKey`, `f=json`)")
+    out("")
+    try:
+        key = c.gql(APP_PASSWORD, {"l": "bench"})["createSubsonicPassword"]["apiKey"]
+    except GraphQLErrors as e:
+        out(f"Not measured: `createSubsonicPassword` failed ({e}).")
+        out("")
+        notes.append(f"Subsonic: `createSubsonicPassword` failed: {e}")
+        return None
+    ping = Client(port)
+    ping_status, _h, ping_data = ping.request("GET", rest_path(key, "ping"))
+    ping.close()
+    _doc, problem = subsonic_doc(ping_status, ping_data)
+    if problem:
+        out(f"Not measured: `ping` with the new apiKey answers {problem}.")
+        out("")
+        notes.append(f"Subsonic: `ping` answers {problem}")
+        return None
+
+    # Measurement 1: a phone app's full sync.
+    syncs = {}
+    for kind, expected in (("song", status["tracks"]), ("album", status["albums"])):
+        log(f"Subsonic: search3 sync of every {kind} ({SYNC_PAGE} per page)")
+        r = subsonic_sync(port, key, kind, a.phase_limit)
+        syncs[kind] = r
+        r["expected"] = expected
+        why = []
+        if not r["complete"]:
+            why.append(f"stopped after {a.phase_limit:.0f} s (--phase-limit) at {r['pages']} pages")
+        if r["distinct"] != expected:
+            why.append(f"{r['distinct']} distinct {kind} ids, but libraryStatus reports {expected}")
+        if r["items"] != r["distinct"]:
+            why.append(f"{r['items'] - r['distinct']} {kind}s came back more than once")
+        r["warning"] = "; ".join(why)
+        if why:
+            log(f"WARNING: Subsonic {kind} sync: {r['warning']}")
+            notes.append(f"**Subsonic {kind} sync mismatch**: {r['warning']}.")
+        else:
+            log(f"Subsonic: {r['distinct']} {kind}s in {r['wall']:.2f} s ({r['pages']} pages); "
+                f"matches libraryStatus")
+
+    out(f"Sync the way phone apps do: `search3?query=\"\"` with `songCount={SYNC_PAGE}` (or "
+        f"`albumCount={SYNC_PAGE}`), the other counts 0, and the offset advanced by {SYNC_PAGE} until a page "
+        "comes back short; one keep-alive connection. \"distinct ids\" is checked against `libraryStatus`.")
+    out("")
+    out("| sync | items | distinct ids (libraryStatus) | pages | wall time | items/s | p50 ms per page "
+        "| p99 ms per page | max ms | bytes of JSON |")
+    out("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for kind in ("song", "album"):
+        r = syncs[kind]
+        L = r["lat"]
+        mark = "" if not r["warning"] else " **mismatch**"
+        rate = r["distinct"] / r["wall"] if r["wall"] else 0
+        out(f"| {kind}s | {r['items']} | {r['distinct']} ({r['expected']}){mark} | {r['pages']} | "
+            f"{r['wall']:.2f} s | {rate:,.0f} | {fmt_ms(percentile(L, 50))} | {fmt_ms(percentile(L, 99))} | "
+            f"{fmt_ms(L[-1]) if L else '-'} | {r['bytes']:,} |")
+    out("")
+    for kind in ("song", "album"):
+        if syncs[kind]["warning"]:
+            out(f"> **Warning** ({kind}s): {syncs[kind]['warning']}.")
+            out("")
+
+    # Measurement 2: album list pages.
+    albums = status["albums"]
+    expect = min(50, albums)
+    runs = []
+    for list_type in ("alphabeticalByName", "newest"):
+        check = lambda st, data: check_album_list(st, data, expect)  # noqa: E731
+        warm = sequential(port, "", 20, a.phase_limit, expect,
+                          next_request=album_list_requests(key, list_type, albums, 99, 20), check=check)
+        if warm["errors"]:
+            out(f"`getAlbumList2?type={list_type}` fails: {warm['errors']}")
+            out("")
+            notes.append(f"Subsonic getAlbumList2 {list_type}: {warm['errors']}")
+            continue
+        log(f"Subsonic: getAlbumList2 {list_type} sequential: {a.subsonic_seq} requests")
+        m0 = server_time(port, SUBSONIC_ROUTE, "GET")
+        seq = sequential(port, "", a.subsonic_seq, a.phase_limit, expect,
+                         next_request=album_list_requests(key, list_type, albums, 1, a.subsonic_seq), check=check)
+        m1 = server_time(port, SUBSONIC_ROUTE, "GET")
+        seq["server_ms"] = server_mean_ms(m0, m1)
+        log(f"Subsonic: getAlbumList2 {list_type} concurrent: {a.threads} x {a.per_thread}")
+        conc = concurrent(port, "", a.threads, a.per_thread, a.phase_limit, expect,
+                          requests=lambda i, lt=list_type: album_list_requests(key, lt, albums, 1000 + i,
+                                                                              a.per_thread),
+                          quick_ok=lambda st, data: quick_album_list(st, data, expect), check=check)
+        conc["server_ms"] = server_mean_ms(m1, server_time(port, SUBSONIC_ROUTE, "GET"))
+        where = "random offset" if list_type == "alphabeticalByName" else "first page"
+        runs.append((f"`{list_type}` ({where}), sequential, 1 connection", seq, list_type))
+        runs.append((f"`{list_type}` ({where}), concurrent, {a.threads} threads x {a.per_thread}", conc, list_type))
+
+    if runs:
+        size = next((r["bytes"] for _l, r, _t in runs if r.get("bytes")), 0)
+        out(f"`getAlbumList2?type=...&size=50` ({expect} albums a page, {size:,} bytes of JSON; "
+            f"alphabeticalByName at a random offset in 0-{max(0, albums - 50)}):")
+        out("")
+        out("| run | requests | p50 ms | p95 ms | p99 ms | max ms | server mean ms | requests/s | errors |")
+        out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for label, r, list_type in runs:
+            L = r["lat"]
+            rps = r["n"] / r["wall"] if r["wall"] else 0
+            err = sum(r["errors"].values())
+            out(f"| {label} | {r['n']} | {fmt_ms(percentile(L, 50))} | {fmt_ms(percentile(L, 95))} | "
+                f"{fmt_ms(percentile(L, 99))} | {fmt_ms(L[-1]) if L else '-'} | {r['server_ms']} | {rps:,.0f} | {err} |")
+            if r["errors"]:
+                notes.append(f"Subsonic getAlbumList2 {label}: errors {r['errors']}")
+        out("")
+        out("Every request authenticates with the apiKey (the server looks it up and records its use). "
+            "\"server mean\" is the server's own time per `/rest` request from `/metrics`, as for GraphQL.")
+        out("")
+    return proc_status(server_pid)
+
+
+# ---------------------------------------------------------------------------------------------
 # main
 
 
@@ -639,6 +891,10 @@ def main() -> int:
     ap.add_argument("--long-track", type=int, default=0, metavar="SECONDS",
                     help="also serve a generated FLAC this long (from a second music folder) and use it for "
                          "streaming and transcoding instead of the library's largest file (2-4 s long)")
+    ap.add_argument("--no-subsonic", action="store_true", help="skip the Subsonic (/rest) measurements")
+    ap.add_argument("--subsonic-seq", type=int, default=300,
+                    help="sequential getAlbumList2 requests per list type (concurrent runs use --threads "
+                         "and --per-thread)")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (data dirs, server log)")
     a = ap.parse_args()
 
@@ -928,7 +1184,15 @@ def main() -> int:
                 "`--long-track 300` measures a 5-minute FLAC instead.")
             out("")
 
+        # (f) Subsonic ---------------------------------------------------------------------
+        mem_subsonic = None
+        if not a.no_subsonic:
+            mem_subsonic = subsonic_section(a, server.port, server.proc.pid, c, status, out, notes)
+
         c.close()
+        if mem_subsonic is not None:
+            lines.insert(rss_row_at, f"| RSS after the Subsonic runs | {mib(mem_subsonic.get('VmRSS', 0))} "
+                                     f"(peak {mib(mem_subsonic.get('VmHWM', 0))}) |")
         lines.insert(rss_row_at, f"| RSS after the GraphQL and streaming runs | {mib(mem_after.get('VmRSS', 0))} "
                                  f"(peak {mib(mem_after.get('VmHWM', 0))}) |")
         log("stopping the server")
