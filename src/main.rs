@@ -9,11 +9,6 @@ use soundroom::cli::{Cli, Command, ConfigCommand, UserCommand};
 use soundroom::config::Config;
 use soundroom::{commands, db, state};
 
-// mimalloc instead of glibc's allocator: GraphQL lists allocate per field, and glibc's malloc
-// and free were a third of the CPU time serving a page of 500 albums.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     soundroom::telemetry::init();

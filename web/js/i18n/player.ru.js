@@ -45,7 +45,7 @@ export default {
   'nav.friends': 'Друзья',
   'nav.rooms': 'Комнаты',
   'nav.upload': 'Загрузить',
-  'nav.admin': 'Администрирование',
+  'nav.admin': 'Управление',
   'nav.profile': 'Профиль',
   'nav.yourProfile': 'Ваш профиль',
   'nav.signOut': 'Выйти',

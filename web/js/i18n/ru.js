@@ -25,7 +25,7 @@ export const core = {
   'route.playlist': 'Плейлист',
   'route.friends': 'Друзья',
   'route.upload': 'Загрузка музыки',
-  'route.admin': 'Администрирование',
+  'route.admin': 'Управление',
   'route.rooms': 'Комнаты',
   'route.room': 'Комната',
   'route.join': 'Вход в комнату',
