@@ -114,6 +114,20 @@ def fmt_ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
+def latency_table(out, notes, what: str, runs) -> None:
+    """A Markdown table of request runs (label, result of `sequential`/`concurrent`); errors go to notes."""
+    out("| run | requests | p50 ms | p95 ms | p99 ms | max ms | server mean ms | requests/s | errors |")
+    out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for label, r in runs:
+        L = r["lat"]
+        rps = r["n"] / r["wall"] if r["wall"] else 0
+        err = sum(r["errors"].values())
+        out(f"| {label} | {r['n']} | {fmt_ms(percentile(L, 50))} | {fmt_ms(percentile(L, 95))} | "
+            f"{fmt_ms(percentile(L, 99))} | {fmt_ms(L[-1]) if L else '-'} | {r['server_ms']} | {rps:,.0f} | {err} |")
+        if r["errors"]:
+            notes.append(f"{what} {label}: errors {r['errors']}")
+
+
 def mib(n: float) -> str:
     return f"{n / 2**20:.1f} MiB"
 
@@ -852,16 +866,7 @@ def subsonic_section(a: argparse.Namespace, port: int, server_pid: int, c: Clien
         out(f"`getAlbumList2?type=...&size=50` ({expect} albums a page, {size:,} bytes of JSON; "
             f"alphabeticalByName at a random offset in 0-{max(0, albums - 50)}):")
         out("")
-        out("| run | requests | p50 ms | p95 ms | p99 ms | max ms | server mean ms | requests/s | errors |")
-        out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-        for label, r, list_type in runs:
-            L = r["lat"]
-            rps = r["n"] / r["wall"] if r["wall"] else 0
-            err = sum(r["errors"].values())
-            out(f"| {label} | {r['n']} | {fmt_ms(percentile(L, 50))} | {fmt_ms(percentile(L, 95))} | "
-                f"{fmt_ms(percentile(L, 99))} | {fmt_ms(L[-1]) if L else '-'} | {r['server_ms']} | {rps:,.0f} | {err} |")
-            if r["errors"]:
-                notes.append(f"Subsonic getAlbumList2 {label}: errors {r['errors']}")
+        latency_table(out, notes, "Subsonic getAlbumList2", [(label, r) for label, r, _ in runs])
         out("")
         out("Every request authenticates with the apiKey (the server looks it up and records its use). "
             "\"server mean\" is the server's own time per `/rest` request from `/metrics`, as for GraphQL.")
@@ -1077,19 +1082,10 @@ def main() -> int:
 
         out(f"#### GraphQL `tracks(first: 50)` page ({seq['bytes']:,} bytes of JSON)")
         out("")
-        out("| run | requests | p50 ms | p95 ms | p99 ms | max ms | server mean ms | requests/s | errors |")
-        out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         runs = [("sequential, 1 connection", seq), (f"concurrent, {a.threads} threads x {a.per_thread}", conc)]
         if deep is not None:
             runs.append((f"sequential, last page (offset {len(tracks) - 50})", deep))
-        for label, r in runs:
-            L = r["lat"]
-            rps = r["n"] / r["wall"] if r["wall"] else 0
-            err = sum(r["errors"].values())
-            out(f"| {label} | {r['n']} | {fmt_ms(percentile(L, 50))} | {fmt_ms(percentile(L, 95))} | "
-                f"{fmt_ms(percentile(L, 99))} | {fmt_ms(L[-1]) if L else '-'} | {r['server_ms']} | {rps:,.0f} | {err} |")
-            if r["errors"]:
-                notes.append(f"GraphQL {label}: errors {r['errors']}")
+        latency_table(out, notes, "GraphQL", runs)
         out("")
         out("Keep-alive connections from Python's `http.client`; the client runs on the same machine and "
             "takes CPU from the server, so requests/s is a lower bound. \"server mean\" is the time the "

@@ -125,6 +125,16 @@ pub fn set_lyrics(conn: &Connection, track: &str, found: Option<(&str, &str)>) -
     Ok(())
 }
 
+/// Stored lyrics of those of `tracks` that have some, by track id.
+pub fn lyrics_among(conn: &Connection, tracks: &[String]) -> rusqlite::Result<HashMap<String, String>> {
+    if tracks.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql =
+        format!("SELECT track_id, body FROM track_lyrics WHERE track_id IN ({})", vec!["?"; tracks.len()].join(","));
+    conn.prepare(&sql)?.query_map(params_from_iter(tracks), |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+}
+
 pub fn lyrics(conn: &Connection, track: &str) -> rusqlite::Result<Option<String>> {
     use rusqlite::OptionalExtension;
     conn.prepare_cached("SELECT body FROM track_lyrics WHERE track_id = ?1")?

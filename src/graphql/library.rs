@@ -200,8 +200,7 @@ impl Track {
     }
     /// Lyrics found beside the file (`.lrc`) or in its tags; null when there are none.
     async fn lyrics(&self, ctx: &Context<'_>) -> GqlResult<Option<Lyrics>> {
-        let me = crate::graphql::caller(ctx)?;
-        Ok(crate::services::marks::lyrics(state(ctx), &me, self.0.id.to_string()).await?.map(Lyrics))
+        Ok(ctx.data::<DataLoader<LyricsLoader>>()?.load_one(self.0.id.to_string()).await?.map(Lyrics))
     }
     async fn cover_url(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
         Ok(load_album(ctx, self.0.album_id.as_ref()).await?.and_then(|a| album_cover_url(ctx, &a)))

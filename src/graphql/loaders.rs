@@ -98,6 +98,8 @@ pub struct PlayStatsLoader(SharedState, Option<String>);
 pub struct AlbumFavoriteLoader(SharedState, Option<String>);
 pub struct ArtistFavoriteLoader(SharedState, Option<String>);
 pub struct TrackRatingLoader(SharedState, Option<String>);
+/// Parsed lyrics by track id (tracks without lyrics are absent).
+pub struct LyricsLoader(SharedState);
 
 impl Loader<String> for PlayStatsLoader {
     type Value = (i64, String);
@@ -144,6 +146,14 @@ impl Loader<String> for TrackRatingLoader {
     }
 }
 
+impl Loader<String> for LyricsLoader {
+    type Value = crate::domain::lyrics::Lyrics;
+    type Error = async_graphql::Error;
+    async fn load(&self, keys: &[String]) -> LoadResult<Self::Value> {
+        Ok(marks::lyrics_among(&self.0, keys.to_vec()).await?)
+    }
+}
+
 /// Fresh loaders for one request (their caches must not outlive it).
 pub fn attach(request: async_graphql::Request, state: &SharedState, user_id: Option<String>) -> async_graphql::Request {
     request
@@ -156,6 +166,7 @@ pub fn attach(request: async_graphql::Request, state: &SharedState, user_id: Opt
         .data(DataLoader::new(AlbumFavoriteLoader(state.clone(), user_id.clone()), tokio::spawn))
         .data(DataLoader::new(ArtistFavoriteLoader(state.clone(), user_id.clone()), tokio::spawn))
         .data(DataLoader::new(TrackRatingLoader(state.clone(), user_id.clone()), tokio::spawn))
+        .data(DataLoader::new(LyricsLoader(state.clone()), tokio::spawn))
         .data(DataLoader::new(PlayStatsLoader(state.clone(), user_id), tokio::spawn))
         .data(DataLoader::new(PlaylistStatsLoader(state.clone()), tokio::spawn))
         .data(DataLoader::new(UserLoader(state.clone()), tokio::spawn))

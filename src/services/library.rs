@@ -212,6 +212,12 @@ pub async fn rescan(state: &SharedState, caller: &Caller) -> AppResult<ScanStatu
     Ok(state.library.status())
 }
 
+/// Whether a scan runs, and the track count: anyone signed in may ask (apps poll it); the
+/// details (`scan_status`) are for admins.
+pub async fn scan_activity(state: &SharedState, _listener: &Caller) -> AppResult<(bool, i64)> {
+    Ok((state.library.status().scanning, counts(state).await?.tracks))
+}
+
 pub fn scan_status(caller: &Caller, state: &SharedState) -> AppResult<ScanStatus> {
     caller.require_admin()?;
     Ok(state.library.status())

@@ -102,3 +102,9 @@ pub async fn lyrics(state: &SharedState, _listener: &Caller, track_id: String) -
     let body = state.db.run(move |c| Ok(marks::lyrics(c, &track_id)?)).await?;
     Ok(body.map(|b| lyrics::parse(&b)))
 }
+
+/// Parsed lyrics of those of `track_ids` that have some; for the dataloader.
+pub async fn lyrics_among(state: &SharedState, track_ids: Vec<String>) -> AppResult<HashMap<String, Lyrics>> {
+    let bodies = state.db.run(move |c| Ok(marks::lyrics_among(c, &track_ids)?)).await?;
+    Ok(bodies.into_iter().map(|(id, body)| (id, lyrics::parse(&body))).collect())
+}

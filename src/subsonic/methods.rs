@@ -49,15 +49,9 @@ pub async fn call(state: &SharedState, caller: &Caller, method: &str, p: &Params
         "getLyrics" => tree(annotation::lyrics_by_name(state, caller, p).await?),
         "getPlaylists" => tree(playlist_list(state, caller).await?),
         "getPlaylist" => tree(playlist(state, caller, p.required("id")?).await?),
-        // Anyone may ask whether a scan runs (apps poll it); only admins start one.
         "getScanStatus" => {
-            let counts = library::counts(state).await?;
-            let scanning = state.library.status().scanning;
-            tree(
-                Node::new("scanStatus")
-                    .attr("scanning", Value::from(scanning))
-                    .attr("count", Value::from(counts.tracks)),
-            )
+            let (scanning, tracks) = library::scan_activity(state, caller).await?;
+            tree(Node::new("scanStatus").attr("scanning", Value::from(scanning)).attr("count", Value::from(tracks)))
         }
         // Folder-style browsing (DSub and older apps), mapped onto artists and albums.
         "getIndexes" => {

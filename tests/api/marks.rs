@@ -229,3 +229,30 @@ async fn a_deleted_library_track_stays_gone_after_rescans_until_an_admin_restore
         json!([])
     );
 }
+
+#[tokio::test]
+async fn lyrics_ratings_and_favourites_on_a_page_cost_a_constant_number_of_queries() {
+    let music = tempfile::tempdir().unwrap();
+    for i in 0..30 {
+        let song = music.path().join(format!("Band {}/Record {}/{:02} - Song {i:02}.wav", i % 3, i % 5, i + 1));
+        fixtures::wav(&song, 0.2);
+        std::fs::write(song.with_extension("lrc"), format!("[00:00.10]Line {i}\n")).unwrap();
+    }
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let q = "query($n: Int!) { tracks(first: $n) { edges { node { rating lyrics { synced } album { isFavorite }
+        artist { isFavorite } } } } }";
+    let cost = |n: i64| {
+        let (app, token) = (&app, admin.access.clone());
+        async move {
+            let before = app.state.db.round_trips();
+            let data = app.gql_ok(Some(&token), q, json!({ "n": n })).await;
+            (app.state.db.round_trips() - before, data)
+        }
+    };
+    let (small, _) = cost(3).await;
+    let (big, data) = cost(30).await;
+    assert_eq!(data["tracks"]["edges"][29]["node"]["lyrics"]["synced"], true);
+    // One batch per kind whatever the page size (a loaded machine may split one batch: allow one).
+    assert!(big <= small + 1, "30 rows cost {big} round trips, 3 rows {small}");
+}
