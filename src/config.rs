@@ -71,6 +71,9 @@ pub struct ServerConfig {
     /// Who may read `/metrics`: "off", "localhost", "token" (a bearer `metrics_token`) or "public".
     pub metrics: MetricsAccess,
     pub metrics_token: Option<Secret>,
+    /// Memory for answers to repeated library reads (albums, tracks, search pages), reused
+    /// until anything in the database changes; 0 turns it off.
+    pub response_cache_mb: u64,
 }
 
 impl Default for ServerConfig {
@@ -83,6 +86,7 @@ impl Default for ServerConfig {
             header_read_timeout_secs: 15,
             metrics: MetricsAccess::Localhost,
             metrics_token: None,
+            response_cache_mb: 32,
         }
     }
 }

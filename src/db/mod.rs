@@ -103,8 +103,29 @@ impl Db {
     }
 }
 
+/// Counts committed writes, by any connection: an answer read from the database when this
+/// was N is stale once it is N + 1 (see `graphql::response_cache`).
+static DATA_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn data_generation() -> u64 {
+    DATA_GENERATION.load(std::sync::atomic::Ordering::Acquire)
+}
+
+/// Runs after each commit (the WAL hook fires once the write is in the log, so a reader that
+/// saw the old generation throughout cannot have seen the new data half-way).
+fn after_commit(wal: &rusqlite::hooks::Wal, pages: std::ffi::c_int) -> rusqlite::Result<()> {
+    DATA_GENERATION.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    // A WAL hook replaces SQLite's automatic checkpoint; do what it did (an error here would
+    // be reported as the commit's, though the commit happened, so a busy checkpoint waits).
+    if pages >= 1000 {
+        let _ = wal.checkpoint();
+    }
+    Ok(())
+}
+
 fn configure_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
+    conn.wal_hook(Some(after_commit));
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = NORMAL;

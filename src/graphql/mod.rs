@@ -11,6 +11,7 @@ pub mod loaders;
 mod marks;
 mod pagination;
 pub mod playlists;
+pub mod response_cache;
 mod rooms;
 mod server;
 mod social;

@@ -14,8 +14,10 @@ use super::HttpState;
 use super::client::client_ip;
 use super::error::graphql_error;
 use super::multipart::{self, MultipartError};
+use crate::db;
 use crate::error::ErrorKind;
 use crate::graphql::RequestContext;
+use crate::graphql::response_cache::Key;
 use crate::services::sessions;
 
 pub fn routes(state: &HttpState) -> Router<HttpState> {
@@ -77,8 +79,30 @@ async fn execute(state: &HttpState, mut request: async_graphql::Request, ctx: Re
         return GraphQLResponse::from(async_graphql::Response::from_errors(vec![refused])).into_response();
     }
     let user = ctx.caller.as_ref().map(|c| c.user_id.to_string());
+    // Uploads carry files: never a cache key.
+    let key = user
+        .as_deref()
+        .filter(|_| state.responses.enabled() && request.uploads.is_empty())
+        .map(|u| Key::new(u, &request));
+    let before = db::data_generation();
+    if let Some(body) = key.as_ref().and_then(|k| state.responses.get(k, before)) {
+        return json_response(body);
+    }
     let request = crate::graphql::loaders::attach(request.data(ctx), &state.app, user);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let response = state.schema.execute(request).await;
+    match key {
+        // Only a clean answer with no headers of its own is worth keeping.
+        Some(key) if response.is_ok() && response.http_headers.is_empty() => {
+            let body = bytes::Bytes::from(serde_json::to_vec(&response).unwrap_or_default());
+            state.responses.put(key, before, db::data_generation(), body.clone());
+            json_response(body)
+        }
+        _ => GraphQLResponse::from(response).into_response(),
+    }
+}
+
+fn json_response(body: bytes::Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/graphql-response+json")], body).into_response()
 }
 
 /// Reads one GraphQL request: JSON up to `limits.max_body_kb`; multipart (uploads, signed-in

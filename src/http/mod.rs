@@ -33,12 +33,14 @@ pub struct HttpState {
     pub schema: AppSchema,
     /// Subscriptions only (`/graphql/ws`).
     pub socket_schema: AppSchema,
+    pub responses: crate::graphql::response_cache::ResponseCache,
 }
 
 pub fn router(app: SharedState) -> Router {
     let schema = crate::graphql::build_schema(app.clone());
     let socket_schema = crate::graphql::build_socket_schema(app.clone());
-    let state = HttpState { app, schema, socket_schema };
+    let responses = crate::graphql::response_cache::ResponseCache::new(app.config.server.response_cache_mb);
+    let state = HttpState { app, schema, socket_schema, responses };
     Router::new()
         .merge(graphql::routes(&state))
         .merge(oauth::routes())

@@ -21,6 +21,18 @@ pub fn store_embedded(covers_dir: &Path, bytes: &[u8], ext: &str) -> std::io::Re
     Ok(path)
 }
 
+/// The cover a track brings: its embedded picture (saved under `covers_dir`), else the folder's.
+pub fn track_cover(
+    covers_dir: &Path,
+    embedded: Option<&(Vec<u8>, &'static str)>,
+    folder: Option<&Path>,
+) -> std::io::Result<Option<PathBuf>> {
+    match embedded {
+        Some((bytes, ext)) => store_embedded(covers_dir, bytes, ext).map(Some),
+        None => Ok(folder.map(Path::to_path_buf)),
+    }
+}
+
 /// `cover.jpg`, `Folder.png`, ... in `dir`, by preference order of the base name. Only plain
 /// files whose content is an image count: a `cover.jpg` that is a link (say to the database)
 /// or not a picture at all is never offered as a cover.

@@ -1,10 +1,13 @@
 //! The library scanner: walks the music folders, reads new and changed files (unchanged ones,
 //! by size and mtime, are not opened), removes rows for files that are gone, and reports
-//! progress as it goes. It runs on a blocking thread; parsing is spread over the cores.
+//! progress as it goes. It runs on a blocking thread; files are read on several threads while
+//! one stores them.
 
 use crate::domain::library::TrackSource;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 
 use rusqlite::Connection;
@@ -71,35 +74,104 @@ impl Scan<'_> {
         Ok(report)
     }
 
+    /// Reads the candidates on several threads while this one stores what they read, in the
+    /// order found, a transaction per batch. Reading overlaps storing, and on a cold disk the
+    /// readers keep several requests in flight.
     fn read_candidates(
         &self,
         conn: &mut Connection,
         candidates: &[Candidate],
         report: &mut ScanReport,
     ) -> anyhow::Result<()> {
-        for batch in candidates.chunks(BATCH) {
-            let parsed = parse_parallel(batch);
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            for (c, info) in batch.iter().zip(parsed) {
-                match info {
-                    Ok(info) => {
-                        self.store(&tx, c, &info)?;
-                        if c.existing.is_some() {
-                            report.progress.updated += 1;
-                        } else {
-                            report.progress.added += 1;
+        if candidates.is_empty() {
+            return Ok(());
+        }
+        let next = AtomicUsize::new(0);
+        let folder_covers = FolderCovers::default();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, FileRead)>(BATCH * 2);
+        std::thread::scope(|s| {
+            for _ in 0..reader_threads().min(candidates.len()) {
+                let (tx, next, folder_covers) = (tx.clone(), &next, &folder_covers);
+                s.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(c) = candidates.get(i) else { break };
+                        // The writer hung up (it failed): stop reading.
+                        if tx.send((i, self.read_one(c, folder_covers))).is_err() {
+                            break;
                         }
                     }
-                    Err(reason) => {
-                        report.progress.skipped += 1;
-                        report.skipped.push((c.path.display().to_string(), reason));
+                });
+            }
+            drop(tx);
+            self.store_in_order(conn, candidates, rx, report)
+        })
+    }
+
+    fn read_one(&self, c: &Candidate, folder_covers: &FolderCovers) -> FileRead {
+        let mut info = tags::read(&c.path)?;
+        let folder = c.path.parent().and_then(|dir| folder_covers.get(dir));
+        let embedded = info.cover.take();
+        let cover = artwork::track_cover(self.covers_dir, embedded.as_ref(), folder.as_deref()).unwrap_or_else(|e| {
+            tracing::warn!(path = %c.path.display(), error = %e, "cannot save the embedded cover");
+            folder
+        });
+        Ok((info, cover))
+    }
+
+    fn store_in_order(
+        &self,
+        conn: &mut Connection,
+        candidates: &[Candidate],
+        reads: std::sync::mpsc::Receiver<(usize, FileRead)>,
+        report: &mut ScanReport,
+    ) -> anyhow::Result<()> {
+        let mut early = BTreeMap::new();
+        let mut upto = 0;
+        let mut batch = Vec::with_capacity(BATCH);
+        for (i, read) in reads {
+            early.insert(i, read);
+            while let Some(read) = early.remove(&upto) {
+                batch.push((&candidates[upto], read));
+                upto += 1;
+            }
+            if batch.len() >= BATCH {
+                self.store_batch(conn, &mut batch, report)?;
+            }
+        }
+        self.store_batch(conn, &mut batch, report)
+    }
+
+    fn store_batch(
+        &self,
+        conn: &mut Connection,
+        batch: &mut Vec<(&Candidate, FileRead)>,
+        report: &mut ScanReport,
+    ) -> anyhow::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (c, read) in batch.iter() {
+            match read {
+                Ok((info, cover)) => {
+                    self.store(&tx, c, info, cover.as_deref())?;
+                    if c.existing.is_some() {
+                        report.progress.updated += 1;
+                    } else {
+                        report.progress.added += 1;
                     }
                 }
+                Err(reason) => {
+                    report.progress.skipped += 1;
+                    report.skipped.push((c.path.display().to_string(), reason.clone()));
+                }
             }
-            tx.commit()?;
-            report.progress.files_seen += batch.len() as u64;
-            (self.on_progress)(&report.progress);
         }
+        tx.commit()?;
+        report.progress.files_seen += batch.len() as u64;
+        batch.clear();
+        (self.on_progress)(&report.progress);
         Ok(())
     }
 
@@ -210,7 +282,13 @@ impl Scan<'_> {
         (inside && (self.follow_symlinks || real == path)).then_some(real)
     }
 
-    fn store(&self, conn: &Connection, c: &Candidate, info: &tags::TrackInfo) -> anyhow::Result<()> {
+    fn store(
+        &self,
+        conn: &Connection,
+        c: &Candidate,
+        info: &tags::TrackInfo,
+        cover: Option<&Path>,
+    ) -> anyhow::Result<()> {
         let path = c.path.display().to_string();
         let target = TrackFile {
             path: &path,
@@ -220,8 +298,7 @@ impl Scan<'_> {
             uploaded_by: None,
             hash: None,
         };
-        let folder_cover = c.path.parent().and_then(artwork::folder_cover);
-        store_track(conn, info, &target, c.existing.as_deref(), self.covers_dir, folder_cover.as_deref())?;
+        store_track(conn, info, &target, c.existing.as_deref(), cover)?;
         Ok(())
     }
 }
@@ -234,16 +311,29 @@ fn file_stamp(meta: &std::fs::Metadata) -> (i64, i64) {
     (meta.len() as i64, mtime)
 }
 
-fn parse_parallel(batch: &[Candidate]) -> Vec<Result<tags::TrackInfo, String>> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
-    let chunk = batch.len().div_ceil(workers).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = batch
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|c| tags::read(&c.path)).collect::<Vec<_>>()))
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    })
+/// A file's tags and the cover to use (already saved), or why it cannot be read.
+type FileRead = Result<(tags::TrackInfo, Option<PathBuf>), String>;
+
+/// Reading threads. Parsing needs a core, but a cold disk mostly makes threads wait, so more
+/// threads than cores keep it busy (the tag reader caps threads alive at once anyway).
+fn reader_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).saturating_mul(4).clamp(4, 16)
+}
+
+/// Each album folder's cover image, looked up once however many tracks it holds.
+#[derive(Default)]
+struct FolderCovers(Mutex<HashMap<PathBuf, Option<PathBuf>>>);
+
+impl FolderCovers {
+    fn get(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(dir) {
+            return found.clone();
+        }
+        // Looked up outside the lock: two threads may both look, and agree.
+        let found = artwork::folder_cover(dir);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_path_buf(), found.clone());
+        found
+    }
 }
 
 fn remove_missing(
@@ -287,8 +377,7 @@ pub fn store_track(
     info: &tags::TrackInfo,
     file: &TrackFile<'_>,
     existing: Option<&str>,
-    covers_dir: &Path,
-    folder_cover: Option<&Path>,
+    cover: Option<&Path>,
 ) -> anyhow::Result<String> {
     let artist_name = info.artist.as_deref().unwrap_or("Unknown Artist");
     let artist_id = library::artist_id_for(conn, artist_name)?;
@@ -302,10 +391,6 @@ pub fn store_track(
     };
     let album_title = info.album.as_deref().unwrap_or("Unknown Album");
     let album_id = library::album_id_for(conn, album_title, Some(&album_artist_id), None, info.year.map(i64::from))?;
-    let cover = match &info.cover {
-        Some((bytes, ext)) => Some(artwork::store_embedded(covers_dir, bytes, ext)?),
-        None => folder_cover.map(Path::to_path_buf),
-    };
     if let Some(c) = cover {
         library::set_album_cover_if_missing(conn, &album_id, &c.display().to_string())?;
     }

@@ -141,7 +141,8 @@ fn store_upload(
         uploaded_by: Some(user),
         hash: Some(hash),
     };
-    let stored = store_track(&tx, info, &file, None, covers, None).map_err(AppError::from).and_then(|id| {
+    let cover = crate::media::artwork::track_cover(covers, info.cover.as_ref(), None)?;
+    let stored = store_track(&tx, info, &file, None, cover.as_deref()).map_err(AppError::from).and_then(|id| {
         tx.commit().map_err(|e| {
             if crate::db::is_unique_violation(&e) {
                 AppError::conflict("this file is already in the library")
