@@ -127,7 +127,7 @@ pub fn album_id_for(
         .optional()?;
     if let Some(id) = existing {
         if year.is_some() {
-            conn.prepare_cached("UPDATE albums SET year = COALESCE(year, ?1) WHERE id = ?2")?
+            conn.prepare_cached("UPDATE albums SET year = ?1 WHERE id = ?2 AND year IS NULL")?
                 .execute(params![year, id])?;
         }
         return Ok(id);
@@ -179,20 +179,49 @@ pub struct NewTrack<'a> {
     pub uploaded_by: Option<&'a str>,
 }
 
-pub fn insert_track(conn: &Connection, t: &NewTrack<'_>) -> rusqlite::Result<String> {
-    let id = super::new_id();
-    let now = super::now();
-    conn.prepare_cached(
-        "INSERT INTO tracks (id, name, artist_id, album_id, genre, track_number, disc_number, year, duration, codec,
-            bitrate, sample_rate, channels, path, file_size, file_mtime, content_hash, source, uploaded_by, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20)",
-    )?
-    .execute(params![
-        id, t.name, t.artist_id, t.album_id, t.genre, t.track_number, t.disc_number, t.year, t.duration, t.codec,
-        t.bitrate, t.sample_rate, t.channels, t.path, t.file_size, t.file_mtime, t.content_hash, t.source,
-        t.uploaded_by, now
-    ])?;
-    Ok(id)
+/// Inserts new track rows (ids chosen by the caller), many per statement.
+pub fn insert_tracks(conn: &Connection, rows: &[(String, NewTrack<'_>)]) -> rusqlite::Result<()> {
+    const COLUMNS: usize = 21;
+    // 64 rows × 21 values stays far below SQLite's limit on bound parameters.
+    for chunk in rows.chunks(64) {
+        let one = format!("({})", ["?"; COLUMNS].join(", "));
+        let sql = format!(
+            "INSERT INTO tracks (id, name, artist_id, album_id, genre, track_number, disc_number, year, duration, codec,
+                bitrate, sample_rate, channels, path, file_size, file_mtime, content_hash, source, uploaded_by,
+                created_at, updated_at)
+             VALUES {}",
+            vec![one; chunk.len()].join(", ")
+        );
+        let now = super::now();
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * COLUMNS);
+        for (id, t) in chunk {
+            values.extend_from_slice(&[
+                id,
+                &t.name,
+                &t.artist_id,
+                &t.album_id,
+                &t.genre,
+                &t.track_number,
+                &t.disc_number,
+                &t.year,
+                &t.duration,
+                &t.codec,
+                &t.bitrate,
+                &t.sample_rate,
+                &t.channels,
+                &t.path,
+                &t.file_size,
+                &t.file_mtime,
+                &t.content_hash,
+                &t.source,
+                &t.uploaded_by,
+                &now,
+                &now,
+            ]);
+        }
+        conn.prepare_cached(&sql)?.execute(values.as_slice())?;
+    }
+    Ok(())
 }
 
 /// Re-reads a changed file's facts into its existing row (the id, and so playlists, stay).

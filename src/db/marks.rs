@@ -115,12 +115,13 @@ pub fn ratings_among(
 
 pub fn set_lyrics(conn: &Connection, track: &str, found: Option<(&str, &str)>) -> rusqlite::Result<()> {
     match found {
-        Some((source, body)) => conn.execute(
-            "INSERT INTO track_lyrics (track_id, source, body) VALUES (?1, ?2, ?3)
-             ON CONFLICT (track_id) DO UPDATE SET source = excluded.source, body = excluded.body",
-            params![track, source, body],
-        )?,
-        None => conn.execute("DELETE FROM track_lyrics WHERE track_id = ?1", [track])?,
+        Some((source, body)) => conn
+            .prepare_cached(
+                "INSERT INTO track_lyrics (track_id, source, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (track_id) DO UPDATE SET source = excluded.source, body = excluded.body",
+            )?
+            .execute(params![track, source, body])?,
+        None => conn.prepare_cached("DELETE FROM track_lyrics WHERE track_id = ?1")?.execute([track])?,
     };
     Ok(())
 }

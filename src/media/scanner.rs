@@ -152,10 +152,20 @@ impl Scan<'_> {
             return Ok(());
         }
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        for (c, read) in batch.iter() {
+        let paths: Vec<String> = batch.iter().map(|(c, _)| c.path.display().to_string()).collect();
+        let mut files = Vec::with_capacity(batch.len());
+        for ((c, read), path) in batch.iter().zip(&paths) {
             match read {
                 Ok((info, cover)) => {
-                    self.store(&tx, c, info, cover.as_deref())?;
+                    let file = TrackFile {
+                        path,
+                        size: c.size,
+                        mtime: c.mtime,
+                        source: TrackSource::Library,
+                        uploaded_by: None,
+                        hash: None,
+                    };
+                    files.push(TrackToStore { info, file, existing: c.existing.as_deref(), cover: cover.as_deref() });
                     if c.existing.is_some() {
                         report.progress.updated += 1;
                     } else {
@@ -164,10 +174,11 @@ impl Scan<'_> {
                 }
                 Err(reason) => {
                     report.progress.skipped += 1;
-                    report.skipped.push((c.path.display().to_string(), reason.clone()));
+                    report.skipped.push((path.clone(), reason.clone()));
                 }
             }
         }
+        store_tracks(&tx, &files)?;
         tx.commit()?;
         report.progress.files_seen += batch.len() as u64;
         batch.clear();
@@ -281,26 +292,6 @@ impl Scan<'_> {
         let inside = allowed.iter().any(|root| real.starts_with(root));
         (inside && (self.follow_symlinks || real == path)).then_some(real)
     }
-
-    fn store(
-        &self,
-        conn: &Connection,
-        c: &Candidate,
-        info: &tags::TrackInfo,
-        cover: Option<&Path>,
-    ) -> anyhow::Result<()> {
-        let path = c.path.display().to_string();
-        let target = TrackFile {
-            path: &path,
-            size: c.size,
-            mtime: c.mtime,
-            source: TrackSource::Library,
-            uploaded_by: None,
-            hash: None,
-        };
-        store_track(conn, info, &target, c.existing.as_deref(), cover)?;
-        Ok(())
-    }
 }
 
 /// Size and mtime: together they say whether a file changed since it was read.
@@ -361,6 +352,7 @@ fn remove_missing(
 }
 
 /// Where a track's bytes are and who brought them.
+#[derive(Clone, Copy)]
 pub struct TrackFile<'a> {
     pub path: &'a str,
     pub size: i64,
@@ -368,6 +360,14 @@ pub struct TrackFile<'a> {
     pub source: TrackSource,
     pub uploaded_by: Option<&'a str>,
     pub hash: Option<&'a str>,
+}
+
+/// One file to store: its tags, where it is, the row it replaces (if it changed) and its cover.
+pub struct TrackToStore<'a> {
+    pub info: &'a tags::TrackInfo,
+    pub file: TrackFile<'a>,
+    pub existing: Option<&'a str>,
+    pub cover: Option<&'a Path>,
 }
 
 /// Writes (or rewrites) one track row with its artist, album and cover. Shared by the scanner
@@ -379,6 +379,74 @@ pub fn store_track(
     existing: Option<&str>,
     cover: Option<&Path>,
 ) -> anyhow::Result<String> {
+    let mut ids = store_tracks(conn, &[TrackToStore { info, file: *file, existing, cover }])?;
+    Ok(ids.pop().expect("one id per track"))
+}
+
+/// Writes several tracks; returns their ids in order. New rows go in with one statement:
+/// the search index (an FTS5 table fed by a trigger) flushes once per statement, so one
+/// insert per row would flush it for every file.
+pub fn store_tracks(conn: &Connection, tracks: &[TrackToStore<'_>]) -> anyhow::Result<Vec<String>> {
+    let mut ids = Vec::with_capacity(tracks.len());
+    let mut new_rows = Vec::new();
+    let mut resolved = Vec::with_capacity(tracks.len());
+    for t in tracks {
+        let (artist_id, album_id) = artist_and_album(conn, t.info)?;
+        if let Some(c) = t.cover {
+            library::set_album_cover_if_missing(conn, &album_id, &c.display().to_string())?;
+        }
+        if let Some(uploader) = t.file.uploaded_by {
+            library::claim_new_album(conn, &album_id, uploader)?;
+        }
+        resolved.push((artist_id, album_id));
+    }
+    for (t, (artist_id, album_id)) in tracks.iter().zip(&resolved) {
+        let info = t.info;
+        let row = NewTrack {
+            name: &info.title,
+            artist_id: Some(artist_id),
+            album_id: Some(album_id),
+            genre: info.genre.as_deref(),
+            track_number: info.track_number.map(i64::from),
+            disc_number: info.disc_number.map(i64::from),
+            year: info.year.map(i64::from),
+            duration: info.duration,
+            codec: &info.codec,
+            bitrate: info.bitrate.map(|b| i64::from(b) * 1000),
+            sample_rate: info.sample_rate.map(i64::from),
+            channels: info.channels.map(i64::from),
+            path: t.file.path,
+            file_size: t.file.size,
+            file_mtime: t.file.mtime,
+            content_hash: t.file.hash,
+            source: t.file.source,
+            uploaded_by: t.file.uploaded_by,
+        };
+        match t.existing {
+            Some(id) => {
+                library::update_track_from_file(conn, id, &row)?;
+                ids.push(id.to_string());
+            }
+            None => {
+                let id = crate::db::new_id();
+                ids.push(id.clone());
+                new_rows.push((id, row));
+            }
+        }
+    }
+    library::insert_tracks(conn, &new_rows)?;
+    for (t, id) in tracks.iter().zip(&ids) {
+        let lyrics = t.info.lyrics.as_ref().map(|l| (l.source, l.body.as_str()));
+        // A new row has no lyrics to clear.
+        if lyrics.is_some() || t.existing.is_some() {
+            crate::db::marks::set_lyrics(conn, id, lyrics)?;
+        }
+    }
+    Ok(ids)
+}
+
+/// The artist and album a file belongs to, created when new.
+fn artist_and_album(conn: &Connection, info: &tags::TrackInfo) -> anyhow::Result<(String, String)> {
     let artist_name = info.artist.as_deref().unwrap_or("Unknown Artist");
     let artist_id = library::artist_id_for(conn, artist_name)?;
     // Compilations stay one album under "Various Artists" whatever each track's artist is.
@@ -391,40 +459,5 @@ pub fn store_track(
     };
     let album_title = info.album.as_deref().unwrap_or("Unknown Album");
     let album_id = library::album_id_for(conn, album_title, Some(&album_artist_id), None, info.year.map(i64::from))?;
-    if let Some(c) = cover {
-        library::set_album_cover_if_missing(conn, &album_id, &c.display().to_string())?;
-    }
-    if let Some(uploader) = file.uploaded_by {
-        library::claim_new_album(conn, &album_id, uploader)?;
-    }
-    let row = NewTrack {
-        name: &info.title,
-        artist_id: Some(&artist_id),
-        album_id: Some(&album_id),
-        genre: info.genre.as_deref(),
-        track_number: info.track_number.map(i64::from),
-        disc_number: info.disc_number.map(i64::from),
-        year: info.year.map(i64::from),
-        duration: info.duration,
-        codec: &info.codec,
-        bitrate: info.bitrate.map(|b| i64::from(b) * 1000),
-        sample_rate: info.sample_rate.map(i64::from),
-        channels: info.channels.map(i64::from),
-        path: file.path,
-        file_size: file.size,
-        file_mtime: file.mtime,
-        content_hash: file.hash,
-        source: file.source,
-        uploaded_by: file.uploaded_by,
-    };
-    let id = match existing {
-        Some(id) => {
-            library::update_track_from_file(conn, id, &row)?;
-            id.to_string()
-        }
-        None => library::insert_track(conn, &row)?,
-    };
-    let lyrics = info.lyrics.as_ref().map(|l| (l.source, l.body.as_str()));
-    crate::db::marks::set_lyrics(conn, &id, lyrics)?;
-    Ok(id)
+    Ok((artist_id, album_id))
 }
