@@ -87,10 +87,15 @@ def log(msg: str) -> None:
 # helpers
 
 
+# Settings the harness itself gives the server (--no-response-cache).
+SERVER_ENV: dict[str, str] = {}
+
+
 def clean_env() -> dict[str, str]:
     """The caller's environment without any SOUNDROOM_* (or RUST_LOG) setting."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOUNDROOM_") and k != "RUST_LOG"}
     env["SOUNDROOM_LOG"] = "info"  # the harness reads info-level lines from the log
+    env.update(SERVER_ENV)
     return env
 
 
@@ -886,6 +891,8 @@ def main() -> int:
     ap.add_argument("--work-dir", type=Path, default=None, help="data dirs and logs (default: a temp dir)")
     ap.add_argument("--out", type=Path, default=HERE / "results-latest.md", help="where to write the Markdown")
     ap.add_argument("--seq", type=int, default=500, help="sequential GraphQL requests")
+    ap.add_argument("--no-response-cache", action="store_true",
+                    help="turn off the server's cache of repeated reads, so every page is resolved afresh")
     ap.add_argument("--threads", type=int, default=8, help="concurrent GraphQL clients")
     ap.add_argument("--per-thread", type=int, default=200, help="requests per concurrent client")
     ap.add_argument("--stream-reps", type=int, default=20, help="downloads of the original")
@@ -902,6 +909,8 @@ def main() -> int:
                          "and --per-thread)")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (data dirs, server log)")
     a = ap.parse_args()
+    if a.no_response_cache:
+        SERVER_ENV["SOUNDROOM_SERVER__RESPONSE_CACHE_MB"] = "0"
 
     binary = a.binary.resolve()
     lib = a.library.resolve()
@@ -929,6 +938,7 @@ def main() -> int:
     try:
         log("collecting machine info")
         machine = machine_info(binary)
+        machine.append(("response cache", "off (--no-response-cache)" if a.no_response_cache else "on (repeated reads are answered from memory)"))
         n_files, lib_bytes, per_ext = library_info(lib)
         n = a.n if a.n is not None else n_files
         if n_files != n:

@@ -71,52 +71,12 @@ pub fn read(path: &Path) -> Result<TrackInfo, String> {
 /// rather than to where the bytes happen to be stored.
 pub fn read_named(path: &Path, name: &Path) -> Result<TrackInfo, String> {
     let (owned, name) = (path.to_path_buf(), name.to_path_buf());
-    // A hostile or broken file must not stall a scan: parse on a thread of its own and give up
-    // after a while (the thread is left to finish on its own). Memory is bounded by lofty's
-    // allocation limit.
-    // Threads that outlived their timeout still count, so a run of hostile files can strand at
-    // most MAX_READERS threads; past that, reads fail (and are retried at the next scan).
-    let Some(slot) = ReaderSlot::take() else {
-        return Err("too many files are still being read; try again later".into());
-    };
-    let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new().name("tag-reader".into()).spawn(move || {
-        let _slot = slot;
-        let result = std::panic::catch_unwind(move || read_inner(&owned, &name));
-        let _ = tx.send(result);
-    });
-    if spawned.is_err() {
-        return Err("no thread available to read the file".into());
-    }
-    match rx.recv_timeout(READ_TIMEOUT) {
-        Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err("the tag parser crashed on this file".into()),
-        Err(_) => Err(format!("reading the file took longer than {} s", READ_TIMEOUT.as_secs())),
-    }
+    // A hostile or broken file must not stall a scan: parse on a reader thread and give up
+    // after a while. Memory is bounded by lofty's allocation limit.
+    super::tag_readers::run(READ_TIMEOUT, move || read_inner(&owned, &name))
 }
 
 const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Tag-reader threads alive at once, stuck ones included.
-const MAX_READERS: usize = 32;
-static READERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// One running tag-reader thread; released when the thread ends, however late.
-struct ReaderSlot;
-
-impl ReaderSlot {
-    fn take() -> Option<Self> {
-        use std::sync::atomic::Ordering;
-        READERS.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_READERS).then_some(n + 1)).ok()?;
-        Some(ReaderSlot)
-    }
-}
-
-impl Drop for ReaderSlot {
-    fn drop(&mut self) {
-        READERS.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
-    }
-}
 
 fn read_inner(path: &Path, name: &Path) -> Result<TrackInfo, String> {
     // The content decides the format, never the name: a misnamed file is read as what it is.

@@ -192,7 +192,7 @@ impl ServerFrame {
     }
 
     /// The frame as JSON text, serialised once however many members receive it.
-    pub fn text(&self) -> std::sync::Arc<str> {
+    pub fn text(&self) -> axum::extract::ws::Utf8Bytes {
         serde_json::to_string(self)
             .unwrap_or_else(|_| r#"{"type":"error","code":"INTERNAL","message":"?"}"#.into())
             .into()

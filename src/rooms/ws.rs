@@ -142,6 +142,10 @@ async fn relay(
     // A session signed out or an account disabled ends its room sockets at once.
     let mut session = identity.caller().map(|c| app.events.subscribe(&c.user_id, &c.session_id));
     let mut frames = Bucket::new(FRAMES_PER_SEC, FRAME_BURST);
+    // Made once, not per frame: in a big room every member wakes for every broadcast, and a
+    // fresh `cancelled()` would enrol in (and leave) the token's waiter list each time.
+    let shutdown = app.shutdown.cancelled();
+    tokio::pin!(shutdown);
     loop {
         let session_event = async {
             match session.as_mut() {
@@ -206,13 +210,13 @@ async fn relay(
                 Some(Event::SessionRevoked { .. }) | None => return (Some(4401), "your session has ended".into()),
                 Some(_) => {}
             },
-            _ = app.shutdown.cancelled() => return (Some(1001), "the server is stopping".into()),
+            _ = &mut shutdown => return (Some(1001), "the server is stopping".into()),
         }
     }
 }
 
-async fn send(socket: &mut WebSocket, text: Arc<str>) -> Result<(), axum::Error> {
-    socket.send(Message::Text(Utf8Bytes::from(&*text))).await
+async fn send(socket: &mut WebSocket, text: Utf8Bytes) -> Result<(), axum::Error> {
+    socket.send(Message::Text(text)).await
 }
 
 /// Sends a close frame, then reads until the client's own close (briefly): closing a socket

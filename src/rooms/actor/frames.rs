@@ -1,7 +1,7 @@
 //! What a room tells its members: frames built from its state, and the fan-out to every
 //! socket's bounded queue.
 
-use std::sync::Arc;
+use axum::extract::ws::Utf8Bytes;
 
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -167,7 +167,7 @@ impl Room {
 
     /// Queues `text` for every socket; a socket whose queue is full is dropped (it closes with
     /// 4408 and may reconnect) so it never holds the room back.
-    pub(super) fn broadcast_text(&mut self, text: Arc<str>, skip: Option<u64>) {
+    pub(super) fn broadcast_text(&mut self, text: Utf8Bytes, skip: Option<u64>) {
         let mut too_slow = Vec::new();
         for (id, socket) in &self.sockets {
             if Some(*id) == skip {
@@ -180,7 +180,7 @@ impl Room {
         self.drop_slow(too_slow);
     }
 
-    pub(super) fn send_to(&mut self, conn: u64, text: Arc<str>) {
+    pub(super) fn send_to(&mut self, conn: u64, text: Utf8Bytes) {
         let full = self.sockets.get(&conn).is_some_and(|s| {
             matches!(s.outbox.try_send(Outgoing::Text(text)), Err(mpsc::error::TrySendError::Full(_)))
         });

@@ -50,7 +50,8 @@ pub struct Connection {
 /// What the room sends a socket.
 #[derive(Debug, Clone)]
 pub enum Outgoing {
-    Text(Arc<str>),
+    /// Serialised once; every member's copy shares the bytes.
+    Text(axum::extract::ws::Utf8Bytes),
     /// Close with this code and reason (and stop).
     Close(u16, String),
 }
