@@ -308,7 +308,7 @@ type FileRead = Result<(tags::TrackInfo, Option<PathBuf>), String>;
 /// Reading threads. Parsing needs a core, but a cold disk mostly makes threads wait, so more
 /// threads than cores keep it busy (the tag reader caps threads alive at once anyway).
 fn reader_threads() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get()).saturating_mul(4).clamp(4, 16)
+    std::thread::available_parallelism().map_or(2, |n| n.get()).saturating_mul(8).clamp(8, 24)
 }
 
 /// Each album folder's cover image, looked up once however many tracks it holds.

@@ -33,6 +33,9 @@ pub struct LibraryState {
     watcher: std::sync::Mutex<Option<notify::RecommendedWatcher>>,
     status: std::sync::Mutex<ScanStatus>,
     progress: broadcast::Sender<ScanProgress>,
+    /// Track totals by filter with the data generation they were counted at: counting 100,000
+    /// rows for every page cost more than reading the page.
+    track_counts: moka::sync::Cache<String, (u64, i64)>,
 }
 
 impl Default for LibraryState {
@@ -43,6 +46,7 @@ impl Default for LibraryState {
             watcher: std::sync::Mutex::new(None),
             status: Default::default(),
             progress: broadcast::channel(64).0,
+            track_counts: moka::sync::Cache::new(1024),
         }
     }
 }
@@ -235,12 +239,24 @@ pub async fn tracks(
     offset: usize,
     limit: usize,
 ) -> AppResult<(Vec<TrackRow>, i64)> {
-    state
+    let key = format!("{filter:?}");
+    let generation = crate::db::data_generation();
+    let known = state.library.track_counts.get(&key).filter(|(g, _)| *g == generation).map(|(_, n)| n);
+    let (rows, total) = state
         .db
         .run(move |c| {
-            Ok((db_library::tracks_page(c, &filter, sort, offset, limit)?, db_library::tracks_count(c, &filter)?))
+            let total = match known {
+                Some(n) => n,
+                None => db_library::tracks_count(c, &filter)?,
+            };
+            Ok((db_library::tracks_page(c, &filter, sort, offset, limit)?, total))
         })
-        .await
+        .await?;
+    // Kept only if nothing was written while counting.
+    if known.is_none() && crate::db::data_generation() == generation {
+        state.library.track_counts.insert(key, (generation, total));
+    }
+    Ok((rows, total))
 }
 
 pub async fn artists(
