@@ -11,7 +11,6 @@ use soundroom::{commands, db, state};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    limit_malloc_arenas();
     soundroom::telemetry::init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -19,18 +18,6 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// glibc gives each thread that allocates its own heap (up to 8 per core), and each heap keeps
-/// what it once held: after a scan on two dozen threads the server sat on ~100 MB it no longer
-/// used. Two heaps are plenty for a server with two runtime threads. The library crate forbids
-/// `unsafe`; this one call into the C allocator (no pointers) lives here, before any thread.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes an allocator setting, and no other thread exists yet.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
 
