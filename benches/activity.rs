@@ -173,5 +173,7 @@ fn bench_track(conn: &rusqlite::Connection) -> soundroom::error::AppResult<Strin
         source: soundroom::domain::library::TrackSource::Library,
         uploaded_by: None,
     };
-    Ok(soundroom::db::library::insert_track(conn, &row)?)
+    let id = soundroom::db::new_id();
+    soundroom::db::library::insert_tracks(conn, &[(id.clone(), row)])?;
+    Ok(id)
 }

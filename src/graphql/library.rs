@@ -279,6 +279,9 @@ impl Track {
     }
 }
 
+/// Between a track's name and id in a cursor (ids never hold it).
+const KEY_SEPARATOR: char = '\u{1f}';
+
 pub async fn track_page(
     ctx: &Context<'_>,
     filter: TrackFilter,
@@ -288,6 +291,16 @@ pub async fn track_page(
 ) -> GqlResult<Page<Track>> {
     let me = crate::graphql::caller(ctx)?;
     let (offset, limit) = pagination::window(first, after.as_deref())?;
-    let (rows, total) = library::tracks(state(ctx), &me, filter, sort, offset, limit).await?;
-    Ok(pagination::page(rows.into_iter().map(Track).collect(), offset, total))
+    let key = after.as_deref().and_then(pagination::key).and_then(|k| {
+        let (name, id) = k.rsplit_once(KEY_SEPARATOR)?;
+        Some((name.to_owned(), id.to_owned()))
+    });
+    let keyed = crate::db::library::keyset_applies(&filter, sort);
+    let (rows, total) = library::tracks_after(state(ctx), &me, filter, sort, offset, key, limit).await?;
+    let tracks = rows.into_iter().map(Track).collect();
+    if keyed {
+        Ok(pagination::page_with_keys(tracks, offset, total, |t| format!("{}{KEY_SEPARATOR}{}", t.0.name, t.0.id)))
+    } else {
+        Ok(pagination::page(tracks, offset, total))
+    }
 }

@@ -239,6 +239,20 @@ pub async fn tracks(
     offset: usize,
     limit: usize,
 ) -> AppResult<(Vec<TrackRow>, i64)> {
+    tracks_after(state, _listener, filter, sort, offset, None, limit).await
+}
+
+/// Like `tracks`, continuing after the row with this (name, id) where the order allows it
+/// (`db::library::keyset_applies`); `offset` still says where the page sits in the list.
+pub async fn tracks_after(
+    state: &SharedState,
+    _listener: &Caller,
+    filter: TrackFilter,
+    sort: TrackSort,
+    offset: usize,
+    after: Option<(String, String)>,
+    limit: usize,
+) -> AppResult<(Vec<TrackRow>, i64)> {
     let key = format!("{filter:?}");
     let generation = crate::db::data_generation();
     let known = state.library.track_counts.get(&key).filter(|(g, _)| *g == generation).map(|(_, n)| n);
@@ -249,7 +263,8 @@ pub async fn tracks(
                 Some(n) => n,
                 None => db_library::tracks_count(c, &filter)?,
             };
-            Ok((db_library::tracks_page(c, &filter, sort, offset, limit)?, total))
+            let after = after.as_ref().map(|(name, id)| (name.as_str(), id.as_str()));
+            Ok((db_library::tracks_page(c, &filter, sort, offset, after, limit)?, total))
         })
         .await?;
     // Kept only if nothing was written while counting.

@@ -467,3 +467,39 @@ async fn repeated_library_reads_are_answered_from_memory_until_anything_changes(
     let (_, _, bobs) = read(&bob.access).await;
     assert!(bobs.as_array().unwrap().iter().any(|e| e["node"]["name"] == "Renamed"), "{bobs}");
 }
+
+#[tokio::test]
+async fn paging_by_cursor_continues_after_the_last_row_even_among_equal_names() {
+    use base64::Engine;
+    let music = tempfile::tempdir().unwrap();
+    // Names repeat (and differ only in case), so the order needs the id to break ties.
+    for i in 0..30 {
+        let name = ["Echo", "echo", "Anthem", "Zebra"][i % 4];
+        fixtures::wav(&music.path().join(format!("A{}/B/{i:02} - {name}.wav", i % 3)), 0.1);
+    }
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let all = app.gql_ok(Some(&admin.access), "{ tracks(first: 500) { edges { node { id } } } }", json!({})).await;
+    let expected: Vec<Value> =
+        all["tracks"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].clone()).collect();
+    assert_eq!(expected.len(), 30);
+    let q = "query($a: String) { tracks(first: 7, after: $a) { pageInfo { hasNextPage hasPreviousPage endCursor }
+        edges { cursor node { id } } } }";
+    let (mut seen, mut after) = (Vec::new(), None::<String>);
+    loop {
+        let page = app.gql_ok(Some(&admin.access), q, json!({ "a": after })).await;
+        let edges = page["tracks"]["edges"].as_array().unwrap();
+        seen.extend(edges.iter().map(|e| e["node"]["id"].clone()));
+        assert_eq!(page["tracks"]["pageInfo"]["hasPreviousPage"], after.is_some());
+        if page["tracks"]["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = Some(page["tracks"]["pageInfo"]["endCursor"].as_str().unwrap().to_string());
+    }
+    assert_eq!(seen, expected);
+    // A cursor that holds only an offset (as older clients keep) still works.
+    let offset_only = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("o:9");
+    let page = app.gql_ok(Some(&admin.access), q, json!({ "a": offset_only })).await;
+    let ids: Vec<Value> = page["tracks"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].clone()).collect();
+    assert_eq!(ids, expected[10..17]);
+}
