@@ -8,8 +8,9 @@ Starts `soundroom serve` on a fresh data dir with the page cache dropped (when r
 and times spawn -> "library scan finished"; then an unchanged rescan (the rescanLibrary
 mutation -> the next "finished" line); RSS after the scan and after the reads. Reads run with
 the response cache off (every page resolved afresh, which is what a first visit costs):
-`tracks`, `albums` (first: 50) at the start, the middle and the end of the list (offset
-pagination must not slow down towards the end), and `search` for a few words; sequential
+`tracks`, `albums` (first: 50) at the start, the middle and the end of the list, each with
+the cursor a client scrolling there would hold (pages must not slow down towards the end),
+and `search` for a few words; sequential
 requests on one keep-alive connection, p50/p99 per row. Prints a Markdown table.
 """
 
@@ -147,7 +148,14 @@ def main() -> int:
                    "artist { name } } } } }")
         for name, q, total in (("tracks", track_q, n_tracks), ("albums", album_q, n_albums)):
             for where, offset in (("start", 0), ("middle", total // 2), ("end", max(0, total - 50))):
-                lat = [s.gql(q, {"a": cursor(offset)})[1] for _ in range(a.runs)]
+                # The cursor a client scrolling there would hold: the previous row's own (it may
+                # carry the row's sort key, letting the server start right after that row).
+                after = cursor(offset)
+                if offset > 0:
+                    prev = s.gql("query($a: String) { %s(first: 1, after: $a) { pageInfo { endCursor } } }" % name,
+                                 {"a": cursor(offset - 1)})[0]
+                    after = prev[name]["pageInfo"]["endCursor"]
+                lat = [s.gql(q, {"a": after})[1] for _ in range(a.runs)]
                 rows.append((f"`{name}(first: 50)` at offset {offset:,} ({where})", lat))
         for word in ("river", "love", "a", "zz"):
             q = '{ search(query: "%s", first: 50) { artists { name } albums { title } tracks { name } } }' % word
