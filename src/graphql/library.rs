@@ -295,7 +295,7 @@ pub async fn track_page(
         let (name, id) = k.rsplit_once(KEY_SEPARATOR)?;
         Some((name.to_owned(), id.to_owned()))
     });
-    let keyed = crate::db::library::keyset_applies(&filter, sort);
+    let keyed = library::keyset_applies(&filter, sort);
     let (rows, total) = library::tracks_after(state(ctx), &me, filter, sort, offset, key, limit).await?;
     let tracks = rows.into_iter().map(Track).collect();
     if keyed {

@@ -14,11 +14,10 @@ use super::HttpState;
 use super::client::client_ip;
 use super::error::graphql_error;
 use super::multipart::{self, MultipartError};
-use crate::db;
 use crate::error::ErrorKind;
 use crate::graphql::RequestContext;
 use crate::graphql::response_cache::Key;
-use crate::services::sessions;
+use crate::services::{library, sessions};
 
 pub fn routes(state: &HttpState) -> Router<HttpState> {
     let upload_limit = state.app.config.limits.max_upload_mb * 1024 * 1024;
@@ -84,7 +83,7 @@ async fn execute(state: &HttpState, mut request: async_graphql::Request, ctx: Re
         .as_deref()
         .filter(|_| state.responses.enabled() && request.uploads.is_empty())
         .map(|u| Key::new(u, &request));
-    let before = db::data_generation();
+    let before = library::data_generation();
     if let Some(body) = key.as_ref().and_then(|k| state.responses.get(k, before)) {
         return json_response(body);
     }
@@ -94,7 +93,7 @@ async fn execute(state: &HttpState, mut request: async_graphql::Request, ctx: Re
         // Only a clean answer with no headers of its own is worth keeping.
         Some(key) if response.is_ok() && response.http_headers.is_empty() => {
             let body = bytes::Bytes::from(serde_json::to_vec(&response).unwrap_or_default());
-            state.responses.put(key, before, db::data_generation(), body.clone());
+            state.responses.put(key, before, library::data_generation(), body.clone());
             json_response(body)
         }
         _ => GraphQLResponse::from(response).into_response(),

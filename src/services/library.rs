@@ -9,7 +9,7 @@ use tokio::sync::broadcast;
 
 use crate::db::library as db_library;
 pub use crate::db::library::{
-    AlbumFilter, AlbumRow, AlbumSort, ArtistRow, TrackFilter, TrackRow, TrackSort, fts_query,
+    AlbumFilter, AlbumRow, AlbumSort, ArtistRow, TrackFilter, TrackRow, TrackSort, fts_query, keyset_applies,
 };
 use crate::error::{AppError, AppResult};
 use crate::media::scanner::{Scan, ScanProgress};
@@ -23,6 +23,12 @@ pub struct ScanStatus {
     pub last_finished_at: Option<String>,
     pub last_duration_ms: Option<i64>,
     pub skipped: Vec<(String, String)>,
+}
+
+/// Counts committed database writes (by any connection): an answer read at one value may be
+/// stale at the next. Caches of answers compare it.
+pub fn data_generation() -> u64 {
+    crate::db::data_generation()
 }
 
 /// Live scan state shared by the scanner task and the API.
