@@ -182,6 +182,8 @@ test('on a phone the mini player sits on the navigation bar and opens a full-scr
     // Tapping the mini player opens the full player with every control.
     await page.getByTestId('player-title').tap();
     const view = await expectVisible(page, 'now-playing');
+    // The view slides up as it opens; measure where things are once it has arrived.
+    await view.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
     assert.equal(await view.getAttribute('role'), 'dialog');
     assert.equal((await page.getByTestId('np-title').textContent()).trim(), 'Alpha Tone');
     for (const testid of ['np-prev', 'np-toggle', 'np-next', 'np-shuffle', 'np-repeat', 'np-queue', 'np-heart', 'np-close']) {
