@@ -260,7 +260,7 @@ pub async fn tracks_after(
     limit: usize,
 ) -> AppResult<(Vec<TrackRow>, i64)> {
     let key = format!("{filter:?}");
-    let generation = crate::db::data_generation();
+    let generation = data_generation();
     let known = state.library.track_counts.get(&key).filter(|(g, _)| *g == generation).map(|(_, n)| n);
     let (rows, total) = state
         .db
@@ -274,7 +274,7 @@ pub async fn tracks_after(
         })
         .await?;
     // Kept only if nothing was written while counting.
-    if known.is_none() && crate::db::data_generation() == generation {
+    if known.is_none() && data_generation() == generation {
         state.library.track_counts.insert(key, (generation, total));
     }
     Ok((rows, total))
