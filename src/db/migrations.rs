@@ -59,6 +59,30 @@ mod tests {
     }
 
     #[test]
+    fn search_entries_made_before_migration_15_are_found_after_it_by_kind_shortest_first() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        MIGRATIONS.to_version(&mut conn, 14).unwrap();
+        conn.execute_batch(
+            "INSERT INTO artists (id, name, sort_name, created_at, updated_at) VALUES
+                 ('ar1', 'Harbour Lights Orchestra', 'Harbour', '', ''), ('ar2', 'Harbour', 'Harbour', '', '');
+             INSERT INTO users (id, email, username, tag, created_at, updated_at)
+                 VALUES ('u1', 'h@example.org', 'Harbourmaster', 'harb', '', '');",
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let wanted = std::collections::HashMap::from([("artist", 5), ("user", 5), ("track", 5)]);
+        let found = crate::db::library::search_kinds(&conn, "\"harb\"*", &wanted).unwrap();
+        assert_eq!(found["artist"], ["ar2", "ar1"]);
+        assert_eq!(found["user"], ["u1"]);
+        assert!(found["track"].is_empty());
+        // Entries added after the migration take the next key of their kind and length.
+        conn.execute("INSERT INTO artists (id, name, sort_name, created_at, updated_at) VALUES ('ar3', 'Harbor', 'Harbor', '', '')", [])
+            .unwrap();
+        let found = crate::db::library::search_kinds(&conn, "\"harb\"*", &wanted).unwrap();
+        assert_eq!(found["artist"], ["ar3", "ar2", "ar1"]);
+    }
+
+    #[test]
     fn a_newer_database_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", latest_version() as i64 + 1).unwrap();

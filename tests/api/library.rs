@@ -241,6 +241,50 @@ async fn search_is_prefix_case_and_diacritic_insensitive() {
 }
 
 #[tokio::test]
+async fn search_puts_the_closest_names_first_and_follows_renames_and_deletions() {
+    let music = tempfile::tempdir().unwrap();
+    let mp3 = &["-c:a", "libmp3lame"];
+    for (file, title) in [("a", "River River River"), ("b", "Riverside Drive"), ("c", "River"), ("d", "River Song")] {
+        let path = music.path().join(format!("{file}.mp3"));
+        fixtures::tone(&path, 1.0, &[("title", title), ("artist", "Rivermen"), ("album", "Rivers")], mp3);
+    }
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let search = |typed: &'static str, first: i64| {
+        let (app, token) = (&app, admin.access.clone());
+        async move {
+            let q = "query($q: String!, $n: Int!) { search(query: $q, first: $n) { artists { name } albums { title } tracks { id name } } }";
+            app.gql_ok(Some(&token), q, json!({ "q": typed, "n": first })).await["search"].clone()
+        }
+    };
+    let names = |hits: &Value| -> Vec<String> {
+        hits["tracks"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
+    };
+    // Shortest first: the name that is just the word, not the one repeating it.
+    let hits = search("river", 3).await;
+    assert_eq!(names(&hits), ["River", "River Song", "Riverside Drive"]);
+    assert_eq!(hits["artists"][0]["name"], "Rivermen");
+    assert_eq!(hits["albums"][0]["title"], "Rivers");
+    assert_eq!(names(&search("r", 10).await).len(), 4, "a one-letter prefix finds every track");
+
+    // A rename moves the track in the index: the old name is gone, the new one is found.
+    let river = hits["tracks"][0]["id"].as_str().unwrap().to_string();
+    let rename = "mutation($t: ID!) { updateTrack(id: $t, input: {name: \"Estuary\"}) { id } }";
+    app.gql_ok(Some(&admin.access), rename, json!({ "t": river })).await;
+    assert_eq!(names(&search("river", 10).await), ["River Song", "Riverside Drive", "River River River"]);
+    assert_eq!(names(&search("estu", 10).await), ["Estuary"]);
+
+    // A file gone from the folder is gone from search and from search filters.
+    std::fs::remove_file(music.path().join("d.mp3")).unwrap();
+    app.scan().await;
+    assert_eq!(names(&search("river", 10).await), ["Riverside Drive", "River River River"]);
+    let filtered = app.gql_ok(Some(&admin.access), "{ tracks(search: \"river\") { totalCount } }", json!({})).await;
+    assert_eq!(filtered["tracks"]["totalCount"], 2);
+    let albums = app.gql_ok(Some(&admin.access), "{ albums(search: \"rivers\") { totalCount } }", json!({})).await;
+    assert_eq!(albums["albums"]["totalCount"], 1);
+}
+
+#[tokio::test]
 async fn the_library_needs_a_signed_in_user_and_rescans_need_an_admin() {
     let music = tempfile::tempdir().unwrap();
     let (app, _admin) = TestApp::with_music(music.path()).await;
