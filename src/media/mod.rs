@@ -7,4 +7,5 @@ pub mod scanner;
 mod tag_readers;
 pub mod tags;
 pub mod transcode;
+pub mod walk;
 pub mod watcher;

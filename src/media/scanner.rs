@@ -13,7 +13,7 @@ use std::time::UNIX_EPOCH;
 use rusqlite::Connection;
 
 use crate::db::library::{self, NewTrack};
-use crate::media::{artwork, tags};
+use crate::media::{artwork, tags, walk};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScanProgress {
@@ -234,25 +234,14 @@ impl Scan<'_> {
                 continue;
             };
             roots.push(root.clone());
-            let walk = walkdir::WalkDir::new(&root).follow_links(self.follow_symlinks);
-            for entry in walk.into_iter().filter_map(Result::ok) {
-                // Without following, a linked file is not a file here and a linked folder is
-                // not entered; with following, the target must still be inside a folder.
-                if !entry.file_type().is_file() || !tags::is_audio(entry.path()) {
-                    continue;
-                }
-                let file = if self.follow_symlinks {
-                    let Some(real) = self.readable_path(entry.path(), &allowed) else {
-                        tracing::warn!(path = %entry.path().display(), "skipping a link that leads out of the music folders");
-                        continue;
-                    };
-                    real
-                } else {
-                    entry.path().to_path_buf()
-                };
-                let Ok(meta) = entry.metadata() else { continue };
-                let path = file.display().to_string();
-                let (size, mtime) = file_stamp(&meta);
+            let base = report.progress.clone();
+            let before = seen.len() as u64;
+            let on_found =
+                |n: usize| (self.on_progress)(&ScanProgress { files_seen: before + n as u64, ..base.clone() });
+            let walk = walk::Walk { follow_symlinks: self.follow_symlinks, allowed: &allowed, on_found: &on_found };
+            for found in walk.audio_files(&root) {
+                let (size, mtime) = file_stamp(&found.meta);
+                let path = found.path.display().to_string();
                 // Overlapping folders (/music and /music/rock) must not read a file twice.
                 if !seen.insert(path.clone()) {
                     continue;
@@ -264,18 +253,17 @@ impl Scan<'_> {
                 match known.get(&path) {
                     Some((_, s, m)) if *s == size && *m == mtime => {}
                     other => candidates.push(Candidate {
-                        path: file,
+                        path: found.path,
                         size,
                         mtime,
                         existing: other.map(|(id, _, _)| id.clone()),
                     }),
                 }
-                if seen.len() % 1000 == 0 {
-                    report.progress.files_seen = seen.len() as u64;
-                    (self.on_progress)(&report.progress);
-                }
             }
+            report.progress.files_seen = seen.len() as u64;
         }
+        // Stored in path order: an album's tracks together, the same order on every run.
+        candidates.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
         (candidates, seen, roots)
     }
 
@@ -336,12 +324,12 @@ fn remove_missing(
 ) -> anyhow::Result<u64> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut removed = 0;
-    for (path, (id, _, _)) in known {
+    for (path, (id, _, _)) in known.iter().filter(|(path, _)| !seen.contains(*path)) {
         let path_ref = Path::new(path);
         // Gone from a folder we could read, or from a folder no longer configured at all.
         let in_available = available.iter().any(|r| path_ref.starts_with(r));
         let in_configured = in_available || configured.iter().any(|r| path_ref.starts_with(r));
-        if !seen.contains(path) && (in_available || !in_configured) {
+        if in_available || !in_configured {
             library::delete_track(&tx, id)?;
             removed += 1;
         }
