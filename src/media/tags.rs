@@ -82,13 +82,27 @@ fn read_inner(path: &Path, name: &Path) -> Result<TrackInfo, String> {
     // The content decides the format, never the name: a misnamed file is read as what it is.
     let probe = lofty::probe::Probe::open(path).map_err(|e| format!("cannot open the file: {e}"))?;
     let probe = probe.guess_file_type().map_err(|e| format!("cannot read the file: {e}"))?;
-    let tagged = probe.read().map_err(|e| format!("not a readable audio file: {e}"))?;
+    let unreadable = |e: lofty::error::FileParseError| format!("not a readable audio file: {e}");
+    let (tagged, codec) = if probe.file_type() == Some(FileType::Mp4) {
+        // The codec is only in the MP4 view of the file: read it that way, once.
+        use lofty::file::AudioFile;
+        use std::io::Seek;
+        let mut reader = probe.into_inner();
+        reader.rewind().map_err(|e| format!("cannot read the file: {e}"))?;
+        let mp4 =
+            lofty::mp4::Mp4File::read_from(&mut reader, lofty::config::ParseOptions::new()).map_err(unreadable)?;
+        let codec = mp4_codec(mp4.properties().codec());
+        (lofty::file::TaggedFile::from(mp4), codec)
+    } else {
+        let tagged = probe.read().map_err(unreadable)?;
+        let codec = codec_name(tagged.file_type());
+        (tagged, codec)
+    };
     let props = tagged.properties();
     let duration = props.duration().as_secs_f64();
     if duration <= 0.0 {
         return Err("the file has no audio (zero duration)".into());
     }
-    let codec = codec_name(tagged.file_type(), path);
     let mut info = TrackInfo {
         duration,
         codec,
@@ -170,14 +184,14 @@ pub fn split_leading_number(stem: &str) -> (Option<u32>, &str) {
     if rest.is_empty() { (None, stem) } else { (digits.parse().ok(), rest) }
 }
 
-fn codec_name(file_type: FileType, path: &Path) -> String {
+fn codec_name(file_type: FileType) -> String {
     let name = match file_type {
         FileType::Aac => "aac",
         FileType::Aiff => "pcm",
         FileType::Ape => "ape",
         FileType::Flac => "flac",
         FileType::Mpeg => "mp3",
-        FileType::Mp4 => return mp4_codec(path),
+        FileType::Mp4 => "aac",
         FileType::Mpc => "musepack",
         FileType::Opus => "opus",
         FileType::Vorbis => "vorbis",
@@ -190,12 +204,8 @@ fn codec_name(file_type: FileType, path: &Path) -> String {
 }
 
 /// An .m4a holds AAC or ALAC (browsers play the first, not the second), so look inside.
-fn mp4_codec(path: &Path) -> String {
-    use lofty::mp4::{Mp4Codec, Mp4File};
-    let codec = std::fs::File::open(path)
-        .ok()
-        .and_then(|mut f| Mp4File::read_from(&mut f, lofty::config::ParseOptions::new()).ok())
-        .and_then(|f| f.properties().codec());
+fn mp4_codec(codec: Option<lofty::mp4::Mp4Codec>) -> String {
+    use lofty::mp4::Mp4Codec;
     match codec {
         Some(Mp4Codec::ALAC) => "alac",
         Some(Mp4Codec::MP3) => "mp3",
