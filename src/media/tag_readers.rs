@@ -18,7 +18,12 @@ const MAX_READERS: usize = 32;
 /// An idle reader ends after this long.
 const IDLE_EXIT: Duration = Duration::from_secs(30);
 
-type Work = Box<dyn FnOnce() + Send>;
+/// A parse to run; it returns the delivery of its answer.
+type Work = Box<dyn FnOnce() -> Deliver + Send>;
+/// Hands an answer to whoever waits for it. A reader counts itself idle before delivering,
+/// so the caller's next file finds it free: delivering first made callers that read file
+/// after file start new readers until the cap, then fail files while readers sat idle.
+type Deliver = Box<dyn FnOnce() + Send>;
 
 #[derive(Default)]
 struct State {
@@ -44,7 +49,9 @@ pub fn run<T: Send + 'static>(
     let (reply, answer) = mpsc::channel();
     let work: Work = Box::new(move || {
         let outcome = catch_unwind(AssertUnwindSafe(parse)).unwrap_or_else(|_| Err(PANICKED.into()));
-        let _ = reply.send(outcome);
+        Box::new(move || {
+            let _ = reply.send(outcome);
+        })
     });
     READERS.submit(work)?;
     match answer.recv_timeout(timeout) {
@@ -89,10 +96,14 @@ impl Readers {
 
     /// A reader's life: take work until idle for `IDLE_EXIT`.
     fn serve(&self) {
+        let mut answer: Option<Deliver> = None;
         loop {
             let work = {
                 let mut state = self.lock();
                 state.idle += 1;
+                if let Some(deliver) = answer.take() {
+                    deliver();
+                }
                 loop {
                     if let Some(work) = state.queue.pop_front() {
                         state.idle -= 1;
@@ -108,7 +119,7 @@ impl Readers {
                     }
                 }
             };
-            work();
+            answer = Some(work());
         }
     }
 }
@@ -132,5 +143,21 @@ mod tests {
         for i in 0..200 {
             assert_eq!(run(Duration::from_secs(5), move || Ok(i)), Ok(i));
         }
+    }
+
+    #[test]
+    fn many_callers_reading_file_after_file_are_never_refused() {
+        // 24 scanner threads each reading one file after another, as a scan does: fewer
+        // callers than MAX_READERS, so no read may be refused for want of a reader.
+        std::thread::scope(|s| {
+            for t in 0..24 {
+                s.spawn(move || {
+                    for i in 0..300 {
+                        assert_eq!(run(Duration::from_secs(5), move || Ok(t * 1000 + i)), Ok(t * 1000 + i));
+                    }
+                });
+            }
+        });
+        assert!(READERS.lock().alive <= MAX_READERS);
     }
 }
