@@ -11,13 +11,30 @@ use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
+use std::time::UNIX_EPOCH;
 
 use super::tags;
 
-/// An audio file found, at its real path, with its metadata.
+/// An audio file found, at its real path, with its size and modification time (ms).
 pub struct Found {
     pub path: PathBuf,
-    pub meta: Metadata,
+    pub size: i64,
+    pub mtime: i64,
+}
+
+impl Found {
+    fn new(path: PathBuf, meta: &Metadata) -> Self {
+        let (size, mtime) = file_stamp(meta);
+        Self { path, size, mtime }
+    }
+}
+
+/// Size and mtime: together they say whether a file changed since it was read.
+pub fn file_stamp(meta: &Metadata) -> (i64, i64) {
+    // Milliseconds: an edit within the same second as the last scan still counts.
+    let mtime =
+        meta.modified().ok().and_then(|m| m.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_millis() as i64);
+    (meta.len() as i64, mtime)
 }
 
 pub struct Walk<'a> {
@@ -84,7 +101,7 @@ impl Walk<'_> {
                 if tags::is_audio(&path)
                     && let Ok(meta) = entry.metadata()
                 {
-                    files.push(Found { path, meta });
+                    files.push(Found::new(path, &meta));
                 }
             } else if kind.is_symlink() && self.follow_symlinks {
                 self.follow(&path, files, &mut subdirs, entered);
@@ -112,7 +129,7 @@ impl Walk<'_> {
                 subdirs.push(real);
             }
         } else if meta.is_file() && tags::is_audio(&real) {
-            files.push(Found { path: real, meta });
+            files.push(Found::new(real, &meta));
         }
     }
 
@@ -200,7 +217,7 @@ mod tests {
         let plain = Walk { follow_symlinks: false, allowed: &allowed, on_found: &on_found };
         let found = plain.audio_files(&root);
         assert_eq!(names(&found, &root), ["a/b/c/three.opus", "a/b/two.ogg", "a/one.flac", "top.mp3"]);
-        assert!(found.iter().all(|f| f.meta.len() == 1));
+        assert!(found.iter().all(|f| f.size == 1 && f.mtime > 0));
 
         // Following: the link to a folder already inside is not read twice, the file link
         // resolves to the file it names, the way out is refused.
