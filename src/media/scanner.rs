@@ -237,34 +237,35 @@ impl Scan<'_> {
                 continue;
             };
             roots.push(root.clone());
-            let base = report.progress.clone();
-            let before = seen.len() as u64;
-            let on_found =
-                |n: usize| (self.on_progress)(&ScanProgress { files_seen: before + n as u64, ..base.clone() });
-            let walk = walk::Walk { follow_symlinks: self.follow_symlinks, allowed: &allowed, on_found: &on_found };
-            for found in walk.audio_files(&root) {
-                let (size, mtime) = (found.size, found.mtime);
-                // The path as stored; a name that is not UTF-8 keeps its real bytes to read.
-                let (path, unusual) = match found.path.into_os_string().into_string() {
-                    Ok(path) => (path, None),
-                    Err(raw) => (raw.to_string_lossy().into_owned(), Some(PathBuf::from(raw))),
+            let walk = walk::Walk { follow_symlinks: self.follow_symlinks, allowed: &allowed };
+            walk.audio_files(&root, |found| {
+                // Copied, not moved: the listing thread's allocation is freed at once, so its
+                // allocator arena is reused instead of growing with the whole library.
+                let (path, unusual) = match found.path.to_str() {
+                    Some(path) => (path.to_owned(), None),
+                    // A name that is not UTF-8 is stored lossily but read by its real bytes.
+                    None => (found.path.to_string_lossy().into_owned(), Some(found.path.clone())),
                 };
                 // Overlapping folders (/music and /music/rock) must not read a file twice.
                 if seen.contains(&path) {
-                    continue;
+                    return;
                 }
                 // An admin removed a hidden file from the library; the file stays, the track does not.
-                let unchanged = known.get(&path).filter(|(_, s, m)| *s == size && *m == mtime).is_some();
+                let unchanged = known.get(&path).is_some_and(|(_, s, m)| *s == found.size && *m == found.mtime);
                 if !unchanged && !hidden.contains(&path) {
                     candidates.push(Candidate {
                         path: unusual.unwrap_or_else(|| PathBuf::from(&path)),
-                        size,
-                        mtime,
+                        size: found.size,
+                        mtime: found.mtime,
                         existing: known.get(&path).map(|(id, _, _)| id.clone()),
                     });
                 }
                 seen.insert(path);
-            }
+                if seen.len() % 1000 == 0 {
+                    report.progress.files_seen = seen.len() as u64;
+                    (self.on_progress)(&report.progress);
+                }
+            });
             report.progress.files_seen = seen.len() as u64;
         }
         // Stored in path order: an album's tracks together, the same order on every run.
