@@ -44,7 +44,7 @@ struct Candidate {
 /// index (keyed by kind and name length since migration 15) touches pages all over: 512
 /// files per commit halved the writer's time against 128, and still reports progress
 /// several times a second.
-const BATCH: usize = 512;
+const BATCH: usize = 128;
 
 pub struct Scan<'a> {
     pub folders: &'a [PathBuf],
