@@ -219,7 +219,7 @@ impl Scan<'_> {
         Ok(report)
     }
 
-    /// Lists audio files; returns the ones to read, every path seen, and the roots that exist
+    /// Lists audio files; returns the ones to read, the key of every path seen (`path_key`), and the roots that exist
     /// (a missing root, say an unmounted disk, must not wipe its tracks).
     fn walk(
         &self,
