@@ -79,7 +79,8 @@ export async function expectVisible(page, testId) {
   const deadline = Date.now() + UI_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (await target.isVisible()) return target;
-    if (await error.isVisible()) {
+    // Waiting for the error alert itself: it may appear between the two looks.
+    if (testId !== 'error' && (await error.isVisible())) {
       assert.fail(`expected [data-testid=${testId}], but the page shows the error: ${await error.textContent()}`);
     }
     await target.waitFor({ state: 'visible', timeout: 200 }).catch(() => {});
