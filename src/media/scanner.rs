@@ -219,8 +219,8 @@ impl Scan<'_> {
         Ok(report)
     }
 
-    /// Lists audio files; returns the ones to read, the key of every path seen (`path_key`), and the roots that exist
-    /// (a missing root, say an unmounted disk, must not wipe its tracks).
+    /// Lists audio files; returns the ones to read, the key of every path seen (`path_key`),
+    /// and the roots that exist (a missing root, say an unmounted disk, must not wipe its tracks).
     fn walk(
         &self,
         known: &HashMap<String, (String, i64, i64)>,
