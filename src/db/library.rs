@@ -586,7 +586,7 @@ pub fn album_stats(conn: &Connection, ids: &[String]) -> rusqlite::Result<HashMa
 /// The rowids of one kind's entries in `search_index` (migration 15): the kind sits in bits
 /// 60-62 of each key, above the length of the entry's text, so one kind is one rowid range and
 /// within it shorter texts come first.
-pub fn search_key_range(kind: &str) -> Option<(i64, i64)> {
+fn search_key_range(kind: &str) -> Option<(i64, i64)> {
     let code: i64 = match kind {
         "artist" => 1,
         "album" => 2,
@@ -613,13 +613,13 @@ pub fn search_kinds(
     fts: &str,
     wanted: &HashMap<&str, usize>,
 ) -> rusqlite::Result<HashMap<String, Vec<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?2 AND rowid < ?3
+         ORDER BY rowid LIMIT ?4",
+    )?;
     let mut found = HashMap::new();
     for (&kind, &limit) in wanted {
         let Some((low, high)) = search_key_range(kind) else { continue };
-        let mut stmt = conn.prepare_cached(
-            "SELECT ref_id FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?2 AND rowid < ?3
-             ORDER BY rowid LIMIT ?4",
-        )?;
         let ids = stmt.query_map(params![fts, low, high, limit as i64], |r| r.get(0))?.collect::<Result<_, _>>()?;
         found.insert(kind.to_string(), ids);
     }
