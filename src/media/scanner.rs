@@ -4,14 +4,14 @@
 //! one stores them.
 
 use crate::domain::library::TrackSource;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rusqlite::Connection;
 
 use crate::db::library::{self, NewTrack};
+use crate::media::ordered_reads::OrderedReads;
 use crate::media::{artwork, tags, walk};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl Scan<'_> {
         report.progress.phase = "reading";
         report.progress.files_total = Some(seen.len() as u64);
         (self.on_progress)(&report.progress);
-        self.read_candidates(conn, &candidates, &mut report)?;
+        self.read_candidates(conn, candidates, &mut report)?;
         report.progress.files_seen = seen.len() as u64;
         report.progress.phase = "cleaning";
         (self.on_progress)(&report.progress);
@@ -83,72 +83,31 @@ impl Scan<'_> {
     fn read_candidates(
         &self,
         conn: &mut Connection,
-        candidates: &[Candidate],
+        candidates: Vec<Candidate>,
         report: &mut ScanReport,
     ) -> anyhow::Result<()> {
         if candidates.is_empty() {
             return Ok(());
         }
-        let next = AtomicUsize::new(0);
+        let covers_dir = self.covers_dir.to_path_buf();
         let folder_covers = FolderCovers::default();
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, FileRead)>(BATCH * 2);
-        std::thread::scope(|s| {
-            for _ in 0..reader_threads().min(candidates.len()) {
-                let (tx, next, folder_covers) = (tx.clone(), &next, &folder_covers);
-                s.spawn(move || {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(c) = candidates.get(i) else { break };
-                        // The writer hung up (it failed): stop reading.
-                        if tx.send((i, self.read_one(c, folder_covers))).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(tx);
-            self.store_in_order(conn, candidates, rx, report)
-        })
-    }
-
-    fn read_one(&self, c: &Candidate, folder_covers: &FolderCovers) -> FileRead {
-        let mut info = tags::read(&c.path)?;
-        let folder = c.path.parent().and_then(|dir| folder_covers.get(dir));
-        let embedded = info.cover.take();
-        let cover = artwork::track_cover(self.covers_dir, embedded.as_ref(), folder.as_deref()).unwrap_or_else(|e| {
-            tracing::warn!(path = %c.path.display(), error = %e, "cannot save the embedded cover");
-            folder
+        let reads = OrderedReads::start(candidates, reader_threads(), BATCH, tags::READ_TIMEOUT, move |c| {
+            read_one(&covers_dir, c, &folder_covers)
         });
-        Ok((info, cover))
-    }
-
-    fn store_in_order(
-        &self,
-        conn: &mut Connection,
-        candidates: &[Candidate],
-        reads: std::sync::mpsc::Receiver<(usize, FileRead)>,
-        report: &mut ScanReport,
-    ) -> anyhow::Result<()> {
-        let mut early = BTreeMap::new();
-        let mut upto = 0;
-        let mut batch = Vec::with_capacity(BATCH);
-        for (i, read) in reads {
-            early.insert(i, read);
-            while let Some(read) = early.remove(&upto) {
-                batch.push((&candidates[upto], read));
-                upto += 1;
-            }
-            if batch.len() >= BATCH {
-                self.store_batch(conn, &mut batch, report)?;
-            }
+        while let Some(batch) = reads.next_batch() {
+            let batch: Vec<_> = batch
+                .into_iter()
+                .map(|(i, outcome)| (&reads.items()[i], outcome.unwrap_or_else(|failure| Err(failure.to_string()))))
+                .collect();
+            self.store_batch(conn, batch, report)?;
         }
-        self.store_batch(conn, &mut batch, report)
+        Ok(())
     }
 
     fn store_batch(
         &self,
         conn: &mut Connection,
-        batch: &mut Vec<(&Candidate, FileRead)>,
+        batch: Vec<(&Candidate, FileRead)>,
         report: &mut ScanReport,
     ) -> anyhow::Result<()> {
         if batch.is_empty() {
@@ -184,7 +143,6 @@ impl Scan<'_> {
         store_tracks(&tx, &files)?;
         tx.commit()?;
         report.progress.files_seen += batch.len() as u64;
-        batch.clear();
         (self.on_progress)(&report.progress);
         Ok(())
     }
@@ -212,7 +170,7 @@ impl Scan<'_> {
             }
         }
         let mut report = ScanReport::default();
-        self.read_candidates(conn, &candidates, &mut report)?;
+        self.read_candidates(conn, candidates, &mut report)?;
         for (path, reason) in &report.skipped {
             tracing::warn!(path, reason, "skipped file");
         }
@@ -282,11 +240,23 @@ impl Scan<'_> {
     }
 }
 
+/// Reads one file's tags and saves its cover (embedded, else the folder's).
+fn read_one(covers_dir: &Path, c: &Candidate, folder_covers: &FolderCovers) -> FileRead {
+    let mut info = tags::read_unguarded(&c.path)?;
+    let folder = c.path.parent().and_then(|dir| folder_covers.get(dir));
+    let embedded = info.cover.take();
+    let cover = artwork::track_cover(covers_dir, embedded.as_ref(), folder.as_deref()).unwrap_or_else(|e| {
+        tracing::warn!(path = %c.path.display(), error = %e, "cannot save the embedded cover");
+        folder
+    });
+    Ok((info, cover))
+}
+
 /// A file's tags and the cover to use (already saved), or why it cannot be read.
 type FileRead = Result<(tags::TrackInfo, Option<PathBuf>), String>;
 
 /// Reading threads. Parsing needs a core, but a cold disk mostly makes threads wait, so more
-/// threads than cores keep it busy (the tag reader caps threads alive at once anyway).
+/// threads than cores keep it busy.
 fn reader_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get()).saturating_mul(8).clamp(8, 24)
 }
@@ -380,9 +350,14 @@ pub fn store_tracks(conn: &Connection, tracks: &[TrackToStore<'_>]) -> anyhow::R
     let mut ids = Vec::with_capacity(tracks.len());
     let mut new_rows = Vec::new();
     let mut resolved = Vec::with_capacity(tracks.len());
+    // A batch holds whole albums: look each artist and album up once, not once per track.
+    let mut names = KnownNames::default();
+    let mut covered = HashSet::new();
     for t in tracks {
-        let (artist_id, album_id) = artist_and_album(conn, t.info)?;
-        if let Some(c) = t.cover {
+        let (artist_id, album_id) = names.artist_and_album(conn, t.info)?;
+        if let Some(c) = t.cover
+            && covered.insert(album_id.clone())
+        {
             library::set_album_cover_if_missing(conn, &album_id, &c.display().to_string())?;
         }
         if let Some(uploader) = t.file.uploaded_by {
@@ -436,18 +411,42 @@ pub fn store_tracks(conn: &Connection, tracks: &[TrackToStore<'_>]) -> anyhow::R
 }
 
 /// The artist and album a file belongs to, created when new.
-fn artist_and_album(conn: &Connection, info: &tags::TrackInfo) -> anyhow::Result<(String, String)> {
-    let artist_name = info.artist.as_deref().unwrap_or("Unknown Artist");
-    let artist_id = library::artist_id_for(conn, artist_name)?;
-    // Compilations stay one album under "Various Artists" whatever each track's artist is.
-    let album_artist_name =
-        info.album_artist.as_deref().or(info.compilation.then_some("Various Artists")).unwrap_or(artist_name);
-    let album_artist_id = if album_artist_name.eq_ignore_ascii_case(artist_name) {
-        artist_id.clone()
-    } else {
-        library::artist_id_for(conn, album_artist_name)?
-    };
-    let album_title = info.album.as_deref().unwrap_or("Unknown Album");
-    let album_id = library::album_id_for(conn, album_title, Some(&album_artist_id), None, info.year.map(i64::from))?;
-    Ok((artist_id, album_id))
+/// Artist and album ids already resolved in this batch, by the names (and year) asked for.
+#[derive(Default)]
+struct KnownNames {
+    artists: HashMap<String, String>,
+    albums: HashMap<(String, String, Option<i32>), String>,
+}
+
+impl KnownNames {
+    fn artist(&mut self, conn: &Connection, name: &str) -> anyhow::Result<String> {
+        if let Some(id) = self.artists.get(name) {
+            return Ok(id.clone());
+        }
+        let id = library::artist_id_for(conn, name)?;
+        self.artists.insert(name.to_string(), id.clone());
+        Ok(id)
+    }
+
+    fn artist_and_album(&mut self, conn: &Connection, info: &tags::TrackInfo) -> anyhow::Result<(String, String)> {
+        let artist_name = info.artist.as_deref().unwrap_or("Unknown Artist");
+        let artist_id = self.artist(conn, artist_name)?;
+        // Compilations stay one album under "Various Artists" whatever each track's artist is.
+        let album_artist_name =
+            info.album_artist.as_deref().or(info.compilation.then_some("Various Artists")).unwrap_or(artist_name);
+        let album_artist_id = if album_artist_name.eq_ignore_ascii_case(artist_name) {
+            artist_id.clone()
+        } else {
+            self.artist(conn, album_artist_name)?
+        };
+        let album_title = info.album.as_deref().unwrap_or("Unknown Album");
+        // The year is part of the key: a later track's year still fills an album's missing one.
+        let key = (album_title.to_string(), album_artist_id, info.year);
+        if let Some(id) = self.albums.get(&key) {
+            return Ok((artist_id, id.clone()));
+        }
+        let album_id = library::album_id_for(conn, album_title, Some(&key.1), None, info.year.map(i64::from))?;
+        self.albums.insert(key, album_id.clone());
+        Ok((artist_id, album_id))
+    }
 }

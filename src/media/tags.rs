@@ -76,11 +76,22 @@ pub fn read_named(path: &Path, name: &Path) -> Result<TrackInfo, String> {
     super::tag_readers::run(READ_TIMEOUT, move || read_inner(&owned, &name))
 }
 
-const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// Like `read`, but on the calling thread and with no time limit: for callers that watch their
+/// own threads for stuck parses (the scanner, through `media::ordered_reads`).
+pub fn read_unguarded(path: &Path) -> Result<TrackInfo, String> {
+    read_inner(path, path)
+}
+
+pub const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn read_inner(path: &Path, name: &Path) -> Result<TrackInfo, String> {
     // The content decides the format, never the name: a misnamed file is read as what it is.
-    let probe = lofty::probe::Probe::open(path).map_err(|e| format!("cannot open the file: {e}"))?;
+    let file = super::block_reader::BlockReader::open(path).map_err(|e| format!("cannot open the file: {e}"))?;
+    let mut probe = lofty::probe::Probe::new(file);
+    // As `Probe::open` does: the name's guess stands only when the content says nothing.
+    if let Some(by_name) = FileType::from_path(path) {
+        probe = probe.set_file_type(by_name);
+    }
     let probe = probe.guess_file_type().map_err(|e| format!("cannot read the file: {e}"))?;
     let unreadable = |e: lofty::error::FileParseError| format!("not a readable audio file: {e}");
     let (tagged, codec) = if probe.file_type() == Some(FileType::Mp4) {
