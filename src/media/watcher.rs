@@ -11,12 +11,15 @@ use crate::db::library;
 use crate::media::scanner::{Scan, ScanReport};
 use crate::media::tags;
 
-/// Watches `folders` recursively and sends every touched path to `tx`.
+/// Watches `folders` recursively and sends every touched path to `tx`. Links are followed
+/// only when the library follows them (`library.follow_symlinks`): following them also made
+/// the watcher stat every file in the folders as it started, beside the first scan.
 pub fn watch(
     folders: &[PathBuf],
+    follow_symlinks: bool,
     tx: tokio::sync::mpsc::UnboundedSender<PathBuf>,
 ) -> anyhow::Result<RecommendedWatcher> {
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+    let handler = move |event: notify::Result<notify::Event>| match event {
         // Reads (our own included) are not changes.
         Ok(e) if matches!(e.kind, notify::EventKind::Access(_)) => {}
         Ok(e) => {
@@ -25,7 +28,9 @@ pub fn watch(
             }
         }
         Err(e) => tracing::warn!(error = %e, "file watcher error"),
-    })?;
+    };
+    let config = notify::Config::default().with_follow_symlinks(follow_symlinks);
+    let mut watcher = RecommendedWatcher::new(handler, config)?;
     for folder in folders {
         // Stored paths are canonical, so watch the canonical folder to get matching paths.
         let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.clone());

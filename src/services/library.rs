@@ -145,7 +145,8 @@ pub fn start(state: &SharedState) -> anyhow::Result<()> {
     start_scan(state);
     if state.config.library.watch {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let watcher = crate::media::watcher::watch(&state.config.library.folders, tx)?;
+        let watcher =
+            crate::media::watcher::watch(&state.config.library.folders, state.config.library.follow_symlinks, tx)?;
         *state.library.watcher.lock().expect("watcher lock") = Some(watcher);
         tokio::spawn(apply_watched_changes(state.clone(), rx));
     }
