@@ -35,8 +35,8 @@ pub struct ScanReport {
 /// A file on disk the scanner considers.
 struct Candidate {
     path: PathBuf,
-    size: i64,
-    mtime: i64,
+    /// Size and mtime (ms) as listed; `None` for a path never stored, whose reader asks.
+    stamp: Option<(i64, i64)>,
     existing: Option<String>,
 }
 
@@ -118,11 +118,11 @@ impl Scan<'_> {
         let mut files = Vec::with_capacity(batch.len());
         for ((c, read), path) in batch.iter().zip(&paths) {
             match read {
-                Ok((info, cover)) => {
+                Ok((info, cover, (size, mtime))) => {
                     let file = TrackFile {
                         path,
-                        size: c.size,
-                        mtime: c.mtime,
+                        size: *size,
+                        mtime: *mtime,
                         source: TrackSource::Library,
                         uploaded_by: None,
                         hash: None,
@@ -160,13 +160,14 @@ impl Scan<'_> {
             };
             let Ok(meta) = std::fs::metadata(&path) else { continue };
             let (size, mtime) = walk::file_stamp(&meta);
+            let stamp = Some((size, mtime));
             let key = path.display().to_string();
             if hidden.contains(&key) {
                 continue;
             }
             match known.get(&key) {
                 Some((_, s, m)) if *s == size && *m == mtime => {}
-                other => candidates.push(Candidate { path, size, mtime, existing: other.map(|k| k.0.clone()) }),
+                other => candidates.push(Candidate { path, stamp, existing: other.map(|k| k.0.clone()) }),
             }
         }
         let mut report = ScanReport::default();
@@ -195,7 +196,9 @@ impl Scan<'_> {
                 continue;
             };
             roots.push(root.clone());
-            let walk = walk::Walk { follow_symlinks: self.follow_symlinks, allowed: &allowed };
+            // A path never stored is read whatever its stamp; its reader asks for it, in parallel.
+            let stored = |path: &Path| known.contains_key(&*path.to_string_lossy());
+            let walk = walk::Walk { follow_symlinks: self.follow_symlinks, allowed: &allowed, needs_stamp: &stored };
             walk.audio_files(&root, |found| {
                 // As stored: lossy for a name that is not UTF-8, which is still read by its bytes.
                 let path = found.path.to_string_lossy();
@@ -204,12 +207,11 @@ impl Scan<'_> {
                     return;
                 }
                 // An admin removed a hidden file from the library; the file stays, the track does not.
-                let unchanged = known.get(&*path).is_some_and(|(_, s, m)| *s == found.size && *m == found.mtime);
+                let unchanged = known.get(&*path).is_some_and(|(_, s, m)| found.stamp == Some((*s, *m)));
                 if !unchanged && !hidden.contains(&*path) {
                     candidates.push(Candidate {
                         path: found.path.clone(),
-                        size: found.size,
-                        mtime: found.mtime,
+                        stamp: found.stamp,
                         existing: known.get(&*path).map(|(id, _, _)| id.clone()),
                     });
                 }
@@ -242,6 +244,11 @@ impl Scan<'_> {
 
 /// Reads one file's tags and saves its cover (embedded, else the folder's).
 fn read_one(covers_dir: &Path, c: &Candidate, folder_covers: &FolderCovers) -> FileRead {
+    // Asked before reading: a change while we read then shows at the next scan.
+    let stamp = match c.stamp {
+        Some(stamp) => stamp,
+        None => walk::file_stamp(&std::fs::metadata(&c.path).map_err(|e| format!("cannot open the file: {e}"))?),
+    };
     let mut info = tags::read_unguarded(&c.path)?;
     let folder = c.path.parent().and_then(|dir| folder_covers.get(dir));
     let embedded = info.cover.take();
@@ -249,11 +256,11 @@ fn read_one(covers_dir: &Path, c: &Candidate, folder_covers: &FolderCovers) -> F
         tracing::warn!(path = %c.path.display(), error = %e, "cannot save the embedded cover");
         folder
     });
-    Ok((info, cover))
+    Ok((info, cover, stamp))
 }
 
-/// A file's tags and the cover to use (already saved), or why it cannot be read.
-type FileRead = Result<(tags::TrackInfo, Option<PathBuf>), String>;
+/// A file's tags, the cover to use (already saved) and its stamp, or why it cannot be read.
+type FileRead = Result<(tags::TrackInfo, Option<PathBuf>, (i64, i64)), String>;
 
 /// Reading threads. Parsing needs a core, but a cold disk mostly makes threads wait, so more
 /// threads than cores keep it busy.

@@ -14,17 +14,16 @@ use std::time::UNIX_EPOCH;
 
 use super::tags;
 
-/// An audio file found, at its real path, with its size and modification time (ms).
+/// An audio file found, at its real path, with its size and modification time (ms) when
+/// they were asked for (`Walk::needs_stamp`).
 pub struct Found {
     pub path: PathBuf,
-    pub size: i64,
-    pub mtime: i64,
+    pub stamp: Option<(i64, i64)>,
 }
 
 impl Found {
     fn new(path: PathBuf, meta: &Metadata) -> Self {
-        let (size, mtime) = file_stamp(meta);
-        Self { path, size, mtime }
+        Self { path, stamp: Some(file_stamp(meta)) }
     }
 }
 
@@ -41,6 +40,10 @@ pub struct Walk<'a> {
     pub follow_symlinks: bool,
     /// The music folders, resolved.
     pub allowed: &'a [PathBuf],
+    /// Whether to ask a file's size and mtime here. A scan needs them to skip unchanged files
+    /// it stored before; a new file is read anyway, and on a cold disk asking for thousands of
+    /// them one after another kept the readers waiting (its reader asks instead).
+    pub needs_stamp: &'a (dyn Fn(&Path) -> bool + Sync),
 }
 
 impl Walk<'_> {
@@ -91,10 +94,10 @@ impl Walk<'_> {
                 if self.enter(&path, entered) {
                     subdirs.push(path);
                 }
-            } else if kind.is_file() {
-                if tags::is_audio(&path)
-                    && let Ok(meta) = entry.metadata()
-                {
+            } else if kind.is_file() && tags::is_audio(&path) {
+                if !(self.needs_stamp)(&path) {
+                    files.push(Found { path, stamp: None });
+                } else if let Ok(meta) = entry.metadata() {
                     files.push(Found::new(path, &meta));
                 }
             } else if kind.is_symlink() && self.follow_symlinks {
@@ -209,13 +212,18 @@ mod tests {
             found
         };
 
-        let found = list(Walk { follow_symlinks: false, allowed: &allowed });
+        let found = list(Walk { follow_symlinks: false, allowed: &allowed, needs_stamp: &|_| true });
         assert_eq!(names(&found, &root), ["a/b/c/three.opus", "a/b/two.ogg", "a/one.flac", "top.mp3"]);
-        assert!(found.iter().all(|f| f.size == 1 && f.mtime > 0));
+        assert!(found.iter().all(|f| f.stamp.is_some_and(|(size, mtime)| size == 1 && mtime > 0)));
+
+        // Stamps only where asked for.
+        let top = root.join("top.mp3");
+        let found = list(Walk { follow_symlinks: false, allowed: &allowed, needs_stamp: &|p| p == top });
+        assert!(found.iter().all(|f| f.stamp.is_some() == (f.path == top)));
 
         // Following: the link to a folder already inside is not read twice, the file link
         // resolves to the file it names, the way out is refused.
-        let found = list(Walk { follow_symlinks: true, allowed: &allowed });
+        let found = list(Walk { follow_symlinks: true, allowed: &allowed, needs_stamp: &|_| true });
         assert_eq!(names(&found, &root), ["a/b/c/three.opus", "a/b/two.ogg", "a/one.flac", "top.mp3", "top.mp3"]);
     }
 
@@ -231,7 +239,8 @@ mod tests {
             }
         }
         let mut paths = HashSet::new();
-        Walk { follow_symlinks: false, allowed: std::slice::from_ref(&root) }.audio_files(&root, |f| {
+        let walk = Walk { follow_symlinks: false, allowed: std::slice::from_ref(&root), needs_stamp: &|_| false };
+        walk.audio_files(&root, |f| {
             assert!(paths.insert(f.path), "found twice");
         });
         assert_eq!(paths.len(), 2500);
