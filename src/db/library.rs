@@ -258,10 +258,42 @@ pub fn update_track_from_file(conn: &Connection, id: &str, t: &NewTrack<'_>) -> 
 }
 
 /// path → (id, size, mtime) of every track read from the library folders.
-pub fn library_files(conn: &Connection) -> rusqlite::Result<HashMap<String, (String, i64, i64)>> {
-    let mut stmt = conn.prepare("SELECT path, id, file_size, file_mtime FROM tracks WHERE source = 'library'")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
-    rows.collect()
+/// The library's files as `key(path)` → (size, mtime): what a scan compares the disk with.
+/// Keys, not path strings: at 100,000 tracks the strings and ids were ~20 MB in small pieces
+/// that the allocator kept after every rescan; this is one allocation, given back whole.
+pub fn library_files(conn: &Connection, key: impl Fn(&str) -> u64) -> rusqlite::Result<HashMap<u64, (i64, i64)>> {
+    let mut stmt = conn.prepare("SELECT path, file_size, file_mtime FROM tracks WHERE source = 'library'")?;
+    let mut rows = stmt.query([])?;
+    let mut files = HashMap::new();
+    while let Some(r) = rows.next()? {
+        files.insert(key(r.get_ref(0)?.as_str()?), (r.get(1)?, r.get(2)?));
+    }
+    Ok(files)
+}
+
+/// The library track stored at `path`, if any.
+pub fn library_track_at(conn: &Connection, path: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT id FROM tracks WHERE path = ?1 AND source = 'library'")?
+        .query_row([path], |r| r.get(0))
+        .optional()
+}
+
+/// Library tracks (id, path) whose path's `key` is not in `seen`: what a scan did not find.
+pub fn library_tracks_not_seen(
+    conn: &Connection,
+    key: impl Fn(&str) -> u64,
+    seen: &std::collections::HashSet<u64>,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT id, path FROM tracks WHERE source = 'library'")?;
+    let mut rows = stmt.query([])?;
+    let mut missing = Vec::new();
+    while let Some(r) = rows.next()? {
+        let path = r.get_ref(1)?.as_str()?;
+        if !seen.contains(&key(path)) {
+            missing.push((r.get(0)?, path.to_string()));
+        }
+    }
+    Ok(missing)
 }
 
 /// Ids of library tracks at `path` or below it.

@@ -37,7 +37,8 @@ struct Candidate {
     path: PathBuf,
     /// Size and mtime (ms) as listed; `None` for a path never stored, whose reader asks.
     stamp: Option<(i64, i64)>,
-    existing: Option<String>,
+    /// A path stored before: its row is looked up by path when the file is stored.
+    stored: bool,
 }
 
 /// Files stored per transaction. Every commit rewrites the pages it touched, and the search
@@ -59,9 +60,10 @@ impl Scan<'_> {
         let mut report = ScanReport::default();
         report.progress.phase = "walking";
         (self.on_progress)(&report.progress);
-        let known = library::library_files(conn)?;
+        let known = library::library_files(conn, path_key)?;
         let hidden = crate::db::marks::hidden_paths(conn)?;
         let (candidates, seen, roots) = self.walk(&known, &hidden, &mut report);
+        drop(known);
         report.progress.phase = "reading";
         report.progress.files_total = Some(seen.len() as u64);
         (self.on_progress)(&report.progress);
@@ -70,7 +72,7 @@ impl Scan<'_> {
         report.progress.phase = "cleaning";
         (self.on_progress)(&report.progress);
         let configured: Vec<PathBuf> = self.folders.iter().filter_map(|f| std::path::absolute(f).ok()).collect();
-        report.progress.removed = remove_missing(conn, &known, &seen, &roots, &configured)?;
+        report.progress.removed = remove_missing(conn, &seen, &roots, &configured)?;
         // The caller announces the final "done" once it has recorded the outcome.
         report.progress.phase = "done";
         report.progress.done = true;
@@ -115,8 +117,13 @@ impl Scan<'_> {
         }
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let paths: Vec<String> = batch.iter().map(|(c, _)| c.path.display().to_string()).collect();
+        let existing = batch
+            .iter()
+            .zip(&paths)
+            .map(|((c, _), path)| if c.stored { library::library_track_at(&tx, path) } else { Ok(None) })
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut files = Vec::with_capacity(batch.len());
-        for ((c, read), path) in batch.iter().zip(&paths) {
+        for (((_, read), path), existing) in batch.iter().zip(&paths).zip(&existing) {
             match read {
                 Ok((info, cover, (size, mtime))) => {
                     let file = TrackFile {
@@ -127,8 +134,8 @@ impl Scan<'_> {
                         uploaded_by: None,
                         hash: None,
                     };
-                    files.push(TrackToStore { info, file, existing: c.existing.as_deref(), cover: cover.as_deref() });
-                    if c.existing.is_some() {
+                    files.push(TrackToStore { info, file, existing: existing.as_deref(), cover: cover.as_deref() });
+                    if existing.is_some() {
                         report.progress.updated += 1;
                     } else {
                         report.progress.added += 1;
@@ -149,7 +156,7 @@ impl Scan<'_> {
 
     /// Reads the given files if they are new or changed (used by the watcher).
     pub fn read_files(&self, conn: &mut Connection, files: &[PathBuf]) -> anyhow::Result<ScanReport> {
-        let known = library::library_files(conn)?;
+        let known = library::library_files(conn, path_key)?;
         let hidden = crate::db::marks::hidden_paths(conn)?;
         let allowed = self.resolved_folders();
         let mut candidates = Vec::new();
@@ -165,9 +172,9 @@ impl Scan<'_> {
             if hidden.contains(&key) {
                 continue;
             }
-            match known.get(&key) {
-                Some((_, s, m)) if *s == size && *m == mtime => {}
-                other => candidates.push(Candidate { path, stamp, existing: other.map(|k| k.0.clone()) }),
+            match known.get(&path_key(&key)) {
+                Some(stored) if *stored == (size, mtime) => {}
+                other => candidates.push(Candidate { path, stamp, stored: other.is_some() }),
             }
         }
         let mut report = ScanReport::default();
@@ -182,7 +189,7 @@ impl Scan<'_> {
     /// and the roots that exist (a missing root, say an unmounted disk, must not wipe its tracks).
     fn walk(
         &self,
-        known: &HashMap<String, (String, i64, i64)>,
+        known: &HashMap<u64, (i64, i64)>,
         hidden: &HashSet<String>,
         report: &mut ScanReport,
     ) -> (Vec<Candidate>, HashSet<u64>, Vec<PathBuf>) {
@@ -197,22 +204,24 @@ impl Scan<'_> {
             };
             roots.push(root.clone());
             // A path never stored is read whatever its stamp; its reader asks for it, in parallel.
-            let stored = |path: &Path| known.contains_key(&*path.to_string_lossy());
+            let stored = |path: &Path| known.contains_key(&path_key(&path.to_string_lossy()));
             let walk = walk::Walk { follow_symlinks: self.follow_symlinks, allowed: &allowed, needs_stamp: &stored };
             walk.audio_files(&root, |found| {
                 // As stored: lossy for a name that is not UTF-8, which is still read by its bytes.
                 let path = found.path.to_string_lossy();
+                let key = path_key(&path);
                 // Overlapping folders (/music and /music/rock) must not read a file twice.
-                if !seen.insert(path_key(&path)) {
+                if !seen.insert(key) {
                     return;
                 }
+                let stored = known.get(&key);
+                let unchanged = stored.is_some_and(|stamp| found.stamp == Some(*stamp));
                 // An admin removed a hidden file from the library; the file stays, the track does not.
-                let unchanged = known.get(&*path).is_some_and(|(_, s, m)| found.stamp == Some((*s, *m)));
                 if !unchanged && !hidden.contains(&*path) {
                     candidates.push(Candidate {
                         path: found.path.clone(),
                         stamp: found.stamp,
-                        existing: known.get(&*path).map(|(id, _, _)| id.clone()),
+                        stored: stored.is_some(),
                     });
                 }
                 if seen.len() % 1000 == 0 {
@@ -284,9 +293,10 @@ impl FolderCovers {
     }
 }
 
-/// Paths seen by a scan are kept as 64-bit hashes, not strings: at 100,000 files the strings
-/// were ~15 MB that the allocator then kept. Two paths sharing a hash (odds ~1 in 10^9 at that
-/// size) would make the second look like a duplicate: skipped until the next scan.
+/// Paths a scan knows of and sees are kept as 64-bit hashes, not strings: at 100,000 files the
+/// strings were ~15 MB that the allocator then kept. Two paths sharing a hash (odds ~1 in 10^9
+/// at that size) would make the second look like a duplicate, skipped until the next scan, or
+/// keep a stored file that is gone; rows are always found by their real path.
 fn path_key(path: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
@@ -296,20 +306,19 @@ fn path_key(path: &str) -> u64 {
 
 fn remove_missing(
     conn: &mut Connection,
-    known: &HashMap<String, (String, i64, i64)>,
     seen: &HashSet<u64>,
     available: &[PathBuf],
     configured: &[PathBuf],
 ) -> anyhow::Result<u64> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut removed = 0;
-    for (path, (id, _, _)) in known.iter().filter(|(path, _)| !seen.contains(&path_key(path))) {
-        let path_ref = Path::new(path);
+    for (id, path) in library::library_tracks_not_seen(&tx, path_key, seen)? {
+        let path_ref = Path::new(&path);
         // Gone from a folder we could read, or from a folder no longer configured at all.
         let in_available = available.iter().any(|r| path_ref.starts_with(r));
         let in_configured = in_available || configured.iter().any(|r| path_ref.starts_with(r));
         if in_available || !in_configured {
-            library::delete_track(&tx, id)?;
+            library::delete_track(&tx, &id)?;
             removed += 1;
         }
     }
