@@ -257,7 +257,6 @@ pub fn update_track_from_file(conn: &Connection, id: &str, t: &NewTrack<'_>) -> 
     Ok(())
 }
 
-/// path → (id, size, mtime) of every track read from the library folders.
 /// The library's files as `key(path)` → (size, mtime): what a scan compares the disk with.
 /// Keys, not path strings: at 100,000 tracks the strings and ids were ~20 MB in small pieces
 /// that the allocator kept after every rescan; this is one allocation, given back whole.

@@ -162,12 +162,8 @@ impl<I: Send + Sync + 'static, T: Send + 'static> OrderedReads<I, T> {
             }
         }
         if state.live + replacements == 0 {
-            // Every thread is stuck and none may replace them: what nobody started, nobody will.
-            let total = self.shared.items.len();
-            let from = self.shared.next.swap(total, Ordering::SeqCst).min(total);
-            for i in from..total {
-                state.done.insert(i, Err(ReadFailure::NoReaderLeft));
-            }
+            // Every thread is stuck and none may replace them.
+            self.shared.fail_unstarted(state);
         }
         self.shared.advance(state);
         replacements
@@ -185,11 +181,7 @@ impl<I: Send + Sync + 'static, T: Send + 'static> OrderedReads<I, T> {
             let mut state = shared.lock();
             state.live -= 1;
             if state.live == 0 {
-                let total = shared.items.len();
-                let from = shared.next.swap(total, Ordering::SeqCst).min(total);
-                for i in from..total {
-                    state.done.insert(i, Err(ReadFailure::NoReaderLeft));
-                }
+                shared.fail_unstarted(&mut state);
                 shared.advance(&mut state);
             }
         }
@@ -209,6 +201,15 @@ impl<I, T> Drop for OrderedReads<I, T> {
 impl<I, T> Shared<I, T> {
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// No thread is left to read: what nobody started, nobody will.
+    fn fail_unstarted(&self, state: &mut State<T>) {
+        let total = self.items.len();
+        let from = self.next.swap(total, Ordering::SeqCst).min(total);
+        for i in from..total {
+            state.done.insert(i, Err(ReadFailure::NoReaderLeft));
+        }
     }
 
     /// Moves `contiguous` past every finished index and wakes the taker when a batch is whole.
