@@ -58,6 +58,10 @@ impl Default for LibraryState {
 }
 
 impl LibraryState {
+    /// Whether file changes are being watched (from just after the first scan).
+    pub fn watching(&self) -> bool {
+        self.watcher.lock().expect("watcher lock").is_some()
+    }
     pub fn status(&self) -> ScanStatus {
         self.status.lock().expect("status lock").clone()
     }
@@ -68,21 +72,29 @@ impl LibraryState {
 
 /// Starts a scan in the background unless one is running; returns whether it started.
 pub fn start_scan(state: &SharedState) -> bool {
+    if !claim_scan(state) {
+        return false;
+    }
+    tokio::spawn(scan_claimed(state.clone()));
+    true
+}
+
+/// Marks a scan as running unless one is. Marked before its task starts, so an answer saying
+/// "started" is never older than the scan's own "finished".
+fn claim_scan(state: &SharedState) -> bool {
     if state.library.running.swap(true, Ordering::SeqCst) {
         return false;
     }
-    // Marked before the task starts, so an answer saying "started" is never older than the
-    // scan's own "finished".
     mark_started(state);
-    let st = state.clone();
-    tokio::spawn(async move {
-        let result = run_scan(st.clone()).await;
-        st.library.running.store(false, Ordering::SeqCst);
-        if let Err(e) = result {
-            e.log_if_internal();
-        }
-    });
     true
+}
+
+async fn scan_claimed(state: SharedState) {
+    let result = run_scan(state.clone()).await;
+    state.library.running.store(false, Ordering::SeqCst);
+    if let Err(e) = result {
+        e.log_if_internal();
+    }
 }
 
 fn mark_started(state: &SharedState) {
@@ -139,17 +151,71 @@ pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
 
 /// At start: a scan of the music folders, then (if `library.watch`) live updates.
 pub fn start(state: &SharedState) -> anyhow::Result<()> {
-    if state.config.library.folders.is_empty() {
+    if state.config.library.folders.is_empty() || !claim_scan(state) {
         return Ok(());
     }
-    start_scan(state);
-    if state.config.library.watch {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let watcher =
-            crate::media::watcher::watch(&state.config.library.folders, state.config.library.follow_symlinks, tx)?;
-        *state.library.watcher.lock().expect("watcher lock") = Some(watcher);
-        tokio::spawn(apply_watched_changes(state.clone(), rx));
+    let state = state.clone();
+    tokio::spawn(async move {
+        scan_claimed(state.clone()).await;
+        if state.config.library.watch {
+            start_watching(state).await;
+        }
+    });
+    Ok(())
+}
+
+/// Watching starts once the first scan is done: registering walks every folder again, and
+/// beside the scan every file the scan opened came back as an event (together ~10% of a cold
+/// scan). One quiet rescan right after registering catches whatever changed between the
+/// scan's walk and the watch, so nothing falls in the gap.
+async fn start_watching(state: SharedState) {
+    let started = Instant::now();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let folders = state.config.library.folders.clone();
+    let follow_symlinks = state.config.library.follow_symlinks;
+    let registered =
+        tokio::task::spawn_blocking(move || crate::media::watcher::watch(&folders, follow_symlinks, tx)).await;
+    match registered {
+        Ok(Ok(watcher)) => *state.library.watcher.lock().expect("watcher lock") = Some(watcher),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "cannot watch the music folders; changes need a rescan");
+            return;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "watching the music folders failed; changes need a rescan");
+            return;
+        }
     }
+    tokio::spawn(apply_watched_changes(state.clone(), rx));
+    if let Err(e) = catch_up(&state).await {
+        e.log_if_internal();
+    }
+    tracing::info!(
+        folders = state.config.library.folders.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "watching the music folders for changes"
+    );
+}
+
+/// A full scan without the scan's status and log lines: it only reports what it changed.
+async fn catch_up(state: &SharedState) -> AppResult<()> {
+    let _writer = state.library.writer.lock().await;
+    let folders = state.config.library.folders.clone();
+    let follow_symlinks = state.config.library.follow_symlinks;
+    let covers = state.data_path("covers");
+    let report = state
+        .db
+        .run(move |conn| {
+            let quiet = |_: &ScanProgress| {};
+            Ok(Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &quiet }.run(conn)?)
+        })
+        .await?;
+    let p = &report.progress;
+    if p.added + p.updated + p.removed > 0 {
+        tracing::info!(added = p.added, updated = p.updated, removed = p.removed, "library updated from file changes");
+        let _ = state.library.progress.send(report.progress.clone());
+    }
+    state.library.status.lock().expect("status lock").skipped = report.skipped;
     Ok(())
 }
 

@@ -401,6 +401,7 @@ async fn the_watcher_picks_up_added_moved_and_deleted_files_without_a_rescan() {
     tokio::time::timeout(std::time::Duration::from_secs(10), async { while !rx.recv().await.unwrap().done {} })
         .await
         .expect("the first scan finished");
+    eventually("the watcher is on", || async { app.state.library.watching() }).await;
     let names = || {
         let app = &app;
         let token = admin.access.clone();
