@@ -10,7 +10,8 @@ use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
+use futures_util::stream::SplitSink;
+use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
 use super::actor::{Command, Connection, JoinRefusal, Outgoing};
@@ -93,9 +94,9 @@ async fn serve(app: SharedState, mut socket: WebSocket) {
         Err(JoinRefusal::NotFound) => return close(socket, 4404, "there is no such room").await,
         Err(JoinRefusal::Gone) => return close(socket, 1011, "the room is restarting; try again").await,
     }
-    let (code, reason) = relay(&app, &mut socket, &room.id, conn_id, &identity, outbox, &rtt_ms).await;
+    let ending = relay(&app, socket, &room.id, conn_id, &identity, outbox, &rtt_ms).await;
     app.rooms.send(&room.id, Command::Disconnected { conn_id }).await;
-    if let Some(code) = code {
+    if let Some((socket, code, reason)) = ending {
         close(socket, code, &reason).await;
     }
 }
@@ -129,24 +130,42 @@ async fn hello(app: &SharedState, socket: &mut WebSocket) -> Result<(Identity, R
     }
 }
 
-/// Relays until the socket or the room ends; returns the close code to send, if any.
+type Sink = SplitSink<WebSocket, Message>;
+
+/// Why a socket's writer stopped.
+enum WriterEnd {
+    /// The room closes us (or dropped us), with this code.
+    Close(u16, String),
+    /// The reader asked it to stop.
+    Stopped,
+    /// The connection broke; no close frame can be sent.
+    Broken,
+}
+
+/// Relays until the socket or the room ends; returns the socket and the close code to send, if
+/// one can still be sent. The room's frames are written by their own task, so a broadcast
+/// wakes only that writer, not this loop and its read side (in a big room every member wakes
+/// for every frame).
 async fn relay(
     app: &SharedState,
-    socket: &mut WebSocket,
+    socket: WebSocket,
     room: &RoomId,
     conn_id: u64,
     identity: &Identity,
-    mut outbox: mpsc::Receiver<Outgoing>,
+    outbox: mpsc::Receiver<Outgoing>,
     rtt_ms: &AtomicU32,
-) -> (Option<u16>, String) {
+) -> Option<(WebSocket, u16, String)> {
+    let (sink, mut stream) = socket.split();
+    // Pongs and error frames from this side; the writer sends them before the room's frames.
+    let (replies, replies_rx) = mpsc::channel::<Utf8Bytes>(8);
+    let mut writer = tokio::spawn(write(sink, outbox, replies_rx));
     // A session signed out or an account disabled ends its room sockets at once.
     let mut session = identity.caller().map(|c| app.events.subscribe(&c.user_id, &c.session_id));
     let mut frames = Bucket::new(FRAMES_PER_SEC, FRAME_BURST);
-    // Made once, not per frame: in a big room every member wakes for every broadcast, and a
-    // fresh `cancelled()` would enrol in (and leave) the token's waiter list each time.
     let shutdown = app.shutdown.cancelled();
     tokio::pin!(shutdown);
-    loop {
+    // (close code and reason, or None to just drop the connection; grace for the writer)
+    let (ending, grace) = loop {
         let session_event = async {
             match session.as_mut() {
                 Some(s) => s.next().await,
@@ -154,27 +173,27 @@ async fn relay(
             }
         };
         tokio::select! {
-            incoming = socket.recv() => {
+            incoming = stream.next() => {
                 let received = now_ms();
                 let text = match incoming {
                     Some(Ok(Message::Text(text))) => text,
                     Some(Ok(Message::Binary(_))) => {
                         let error = ServerFrame::error(None, "BAD_FRAME", "frames are JSON text");
-                        if send(socket, error.text()).await.is_err() { return (None, String::new()) }
+                        if replies.send(error.text()).await.is_err() { break (None, Duration::ZERO) }
                         continue;
                     }
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return (None, String::new()),
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break (None, Duration::ZERO),
                     Some(Ok(_)) => continue,
                 };
                 if !frames.take() {
-                    return (Some(4429), "too many frames; slow down".into());
+                    break (Some((4429, "too many frames; slow down".into())), Duration::ZERO);
                 }
                 let (reference, frame) = protocol::parse(&text);
                 let frame = match frame {
                     Ok(frame) => frame,
                     Err(why) => {
                         let error = ServerFrame::error(reference, "BAD_FRAME", format!("malformed frame: {why}"));
-                        if send(socket, error.text()).await.is_err() { return (None, String::new()) }
+                        if replies.send(error.text()).await.is_err() { break (None, Duration::ZERO) }
                         continue;
                     }
                 };
@@ -183,40 +202,83 @@ async fn relay(
                         rtt_ms.store(rtt.min(10_000.0) as u32, Ordering::Relaxed);
                     }
                     let pong = ServerFrame::Pong { t0, t1: received, t2: now_ms() };
-                    if send(socket, pong.text()).await.is_err() { return (None, String::new()) }
+                    if replies.send(pong.text()).await.is_err() { break (None, Duration::ZERO) }
                     continue;
                 }
                 let leaving = matches!(frame, ClientFrame::Leave {});
                 if !app.rooms.send(room, Command::Frame { conn_id, reference, frame }).await {
-                    return (Some(4404), "the room has ended".into());
+                    break (Some((4404, "the room has ended".into())), Duration::ZERO);
                 }
                 if leaving {
                     // The room answers (ack) before it forgets us; let that reach the client.
-                    while let Ok(Some(Outgoing::Text(text))) = tokio::time::timeout(Duration::from_millis(500), outbox.recv()).await {
-                        let _ = send(socket, text).await;
-                    }
-                    return (Some(1000), "left the room".into());
+                    break (Some((1000, "left the room".into())), LEAVE_GRACE);
                 }
             }
-            outgoing = outbox.recv() => match outgoing {
-                Some(Outgoing::Text(text)) => {
-                    if send(socket, text).await.is_err() { return (None, String::new()) }
-                }
-                Some(Outgoing::Close(code, reason)) => return (Some(code), reason),
-                // The room dropped us because our queue filled up.
-                None => return (Some(4408), "this connection fell too far behind".into()),
-            },
+            written = &mut writer => {
+                let (sink, end) = written.ok()?;
+                let WriterEnd::Close(code, reason) = end else { return None };
+                return Some((sink.reunite(stream).ok()?, code, reason));
+            }
             event = session_event => match event {
-                Some(Event::SessionRevoked { .. }) | None => return (Some(4401), "your session has ended".into()),
+                Some(Event::SessionRevoked { .. }) | None => break (Some((4401, "your session has ended".into())), Duration::ZERO),
                 Some(_) => {}
             },
-            _ = &mut shutdown => return (Some(1001), "the server is stopping".into()),
+            _ = &mut shutdown => break (Some((1001, "the server is stopping".into())), Duration::ZERO),
+        }
+    };
+    let (code, reason) = ending?;
+    let sink = stop_writer(writer, replies, grace).await?;
+    Some((sink.reunite(stream).ok()?, code, reason))
+}
+
+/// How long a leaving member's last frames may take to go out.
+const LEAVE_GRACE: Duration = Duration::from_millis(500);
+
+/// Lets the writer finish what the room sent within `grace`, then stops it and returns the
+/// socket's sending half. A writer stuck on a client that does not read is abandoned.
+async fn stop_writer(
+    mut writer: tokio::task::JoinHandle<(Sink, WriterEnd)>,
+    replies: mpsc::Sender<Utf8Bytes>,
+    grace: Duration,
+) -> Option<Sink> {
+    if let Ok(done) = tokio::time::timeout(grace, &mut writer).await {
+        return done.ok().map(|(sink, _)| sink);
+    }
+    drop(replies);
+    match tokio::time::timeout(Duration::from_secs(2), &mut writer).await {
+        Ok(done) => done.ok().map(|(sink, _)| sink),
+        Err(_) => {
+            writer.abort();
+            None
         }
     }
 }
 
-async fn send(socket: &mut WebSocket, text: Utf8Bytes) -> Result<(), axum::Error> {
-    socket.send(Message::Text(text)).await
+/// Writes this side's replies and the room's frames until the room closes us, the reader
+/// drops `replies`, or the connection breaks.
+async fn write(
+    mut sink: Sink,
+    mut outbox: mpsc::Receiver<Outgoing>,
+    mut replies: mpsc::Receiver<Utf8Bytes>,
+) -> (Sink, WriterEnd) {
+    loop {
+        let text = tokio::select! {
+            biased;
+            reply = replies.recv() => match reply {
+                Some(text) => text,
+                None => return (sink, WriterEnd::Stopped),
+            },
+            outgoing = outbox.recv() => match outgoing {
+                Some(Outgoing::Text(text)) => text,
+                Some(Outgoing::Close(code, reason)) => return (sink, WriterEnd::Close(code, reason)),
+                // The room dropped us because our queue filled up.
+                None => return (sink, WriterEnd::Close(4408, "this connection fell too far behind".into())),
+            },
+        };
+        if sink.send(Message::Text(text)).await.is_err() {
+            return (sink, WriterEnd::Broken);
+        }
+    }
 }
 
 /// Sends a close frame, then reads until the client's own close (briefly): closing a socket
