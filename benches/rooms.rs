@@ -10,6 +10,9 @@
 //! guests join a second room and stay idle; the server's RSS is read from /proc before and
 //! after. The clients run in this process and share the machine's cores with the server.
 //!
+//! `ROOMS_BENCH_BINARY=path` measures another build of the server (an older one, say) with the
+//! same clients.
+//!
 //! With `ROOMS_BENCH_SPLIT_CPUS=1` (needs `taskset` and two CPUs) the server runs on CPU 1 and
 //! this process (the 1,000 clients) on CPU 0, so the clients' work does not queue behind the
 //! server's on the same core: the server gets one core of the two, not both.
@@ -60,6 +63,21 @@ fn write_wav(path: &std::path::Path) -> std::io::Result<()> {
         data.extend_from_slice(&sample.to_le_bytes());
     }
     std::fs::write(path, data)
+}
+
+/// User and system CPU time a process has used so far, in ms (/proc/<pid>/stat, 100 ticks a
+/// second as on every Linux this runs on).
+fn cpu_ms(process: &str) -> (f64, f64) {
+    let stat = std::fs::read_to_string(format!("/proc/{process}/stat")).unwrap_or_default();
+    let fields: Vec<f64> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
+    let tick = |i: usize| fields.get(i).copied().unwrap_or(0.0) * 10.0;
+    (tick(11), tick(12))
 }
 
 async fn gql(addr: &str, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
@@ -145,16 +163,17 @@ async fn main() -> anyhow::Result<()> {
             members + idle + 200
         ),
     )?;
+    let binary = std::env::var_os("ROOMS_BENCH_BINARY").unwrap_or_else(|| env!("CARGO_BIN_EXE_soundroom").into());
     let split = std::env::var_os("ROOMS_BENCH_SPLIT_CPUS").is_some_and(|v| v == "1");
     let mut command = if split {
         let pinned =
             Command::new("taskset").args(["-a", "-p", "-c", "0"]).arg(std::process::id().to_string()).output()?;
         anyhow::ensure!(pinned.status.success(), "taskset could not pin the clients to CPU 0");
         let mut c = Command::new("taskset");
-        c.args(["-c", "1"]).arg(env!("CARGO_BIN_EXE_soundroom"));
+        c.args(["-c", "1"]).arg(&binary);
         c
     } else {
-        Command::new(env!("CARGO_BIN_EXE_soundroom"))
+        Command::new(&binary)
     };
     let mut child = command
         .arg("--config")
@@ -250,6 +269,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let mut latencies = Vec::with_capacity(rounds);
+    let (server_cpu, clients_cpu) = (cpu_ms(&pid.to_string()), cpu_ms("self"));
     // A socket may send 20 frames a second; a host pressing buttons is far slower.
     let mut pace = tokio::time::interval(Duration::from_millis(100));
     for round in 0..rounds {
@@ -273,6 +293,19 @@ async fn main() -> anyhow::Result<()> {
         // Drain the host's own copy so its socket never backs up.
         while let Ok(Some(_)) = tokio::time::timeout(Duration::from_millis(1), host.next()).await {}
     }
+    let per_round = |(user0, sys0): (f64, f64), (user1, sys1): (f64, f64)| {
+        format!(
+            "{:.1} ms (user {:.1}, system {:.1})",
+            (user1 + sys1 - user0 - sys0) / rounds as f64,
+            (user1 - user0) / rounds as f64,
+            (sys1 - sys0) / rounds as f64
+        )
+    };
+    println!(
+        "CPU per round: server {}, clients {}",
+        per_round(server_cpu, cpu_ms(&pid.to_string())),
+        per_round(clients_cpu, cpu_ms("self"))
+    );
     // In the order measured: on a VM, the spikes that set p99 are scattered, not periodic.
     let in_order: Vec<String> = latencies.iter().map(|l| format!("{l:.0}")).collect();
     println!("each round (ms): {}", in_order.join(" "));
