@@ -151,12 +151,17 @@ pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
 
 /// At start: a scan of the music folders, then (if `library.watch`) live updates.
 pub fn start(state: &SharedState) -> anyhow::Result<()> {
-    if state.config.library.folders.is_empty() || !claim_scan(state) {
+    if state.config.library.folders.is_empty() {
         return Ok(());
     }
+    // A scan already running (asked for by an admin) counts as the first; watching waits for
+    // it through the writer lock.
+    let claimed = claim_scan(state);
     let state = state.clone();
     tokio::spawn(async move {
-        scan_claimed(state.clone()).await;
+        if claimed {
+            scan_claimed(state.clone()).await;
+        }
         if state.config.library.watch {
             start_watching(state).await;
         }
