@@ -13,7 +13,7 @@ use crate::media::tags;
 
 /// Watches `folders` recursively and sends every touched path to `tx`. Links are followed
 /// only when the library follows them (`library.follow_symlinks`): following them also made
-/// the watcher stat every file in the folders as it started, beside the first scan.
+/// the watcher stat every file in the folders as it started.
 pub fn watch(
     folders: &[PathBuf],
     follow_symlinks: bool,

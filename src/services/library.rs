@@ -110,20 +110,8 @@ pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
     if !state.library.status().scanning {
         mark_started(&state);
     }
-    let folders = state.config.library.folders.clone();
-    let follow_symlinks = state.config.library.follow_symlinks;
-    let covers = state.data_path("covers");
-    let sender = state.library.progress.clone();
-    tracing::info!(folders = folders.len(), "library scan started");
-    let report = state
-        .db
-        .run(move |conn| {
-            let notify = |p: &ScanProgress| {
-                let _ = sender.send(p.clone());
-            };
-            Ok(Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &notify }.run(conn)?)
-        })
-        .await;
+    tracing::info!(folders = state.config.library.folders.len(), "library scan started");
+    let report = scan_folders(&state, Some(state.library.progress.clone())).await;
     let mut s = state.library.status.lock().expect("status lock");
     s.scanning = false;
     s.last_finished_at = Some(crate::db::now());
@@ -147,6 +135,28 @@ pub async fn run_scan(state: SharedState) -> AppResult<ScanStatus> {
     drop(s);
     let _ = state.library.progress.send(report.progress);
     Ok(status)
+}
+
+/// A full scan of the music folders on a database thread, its progress sent to `progress`
+/// if given. The caller holds the writer lock.
+async fn scan_folders(
+    state: &SharedState,
+    progress: Option<broadcast::Sender<ScanProgress>>,
+) -> AppResult<crate::media::scanner::ScanReport> {
+    let folders = state.config.library.folders.clone();
+    let follow_symlinks = state.config.library.follow_symlinks;
+    let covers = state.data_path("covers");
+    state
+        .db
+        .run(move |conn| {
+            let notify = |p: &ScanProgress| {
+                if let Some(progress) = &progress {
+                    let _ = progress.send(p.clone());
+                }
+            };
+            Ok(Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &notify }.run(conn)?)
+        })
+        .await
 }
 
 /// At start: a scan of the music folders, then (if `library.watch`) live updates.
@@ -205,16 +215,7 @@ async fn start_watching(state: SharedState) {
 /// A full scan without the scan's status and log lines: it only reports what it changed.
 async fn catch_up(state: &SharedState) -> AppResult<()> {
     let _writer = state.library.writer.lock().await;
-    let folders = state.config.library.folders.clone();
-    let follow_symlinks = state.config.library.follow_symlinks;
-    let covers = state.data_path("covers");
-    let report = state
-        .db
-        .run(move |conn| {
-            let quiet = |_: &ScanProgress| {};
-            Ok(Scan { folders: &folders, follow_symlinks, covers_dir: &covers, on_progress: &quiet }.run(conn)?)
-        })
-        .await?;
+    let report = scan_folders(state, None).await?;
     let p = &report.progress;
     if p.added + p.updated + p.removed > 0 {
         tracing::info!(added = p.added, updated = p.updated, removed = p.removed, "library updated from file changes");
