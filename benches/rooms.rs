@@ -9,6 +9,8 @@
 //! command until the last member has the `playback` frame (p50/p99/max). Phase 2: `idle` more
 //! guests join a second room and stay idle; the server's RSS is read from /proc before and
 //! after. The clients run in this process and share the machine's cores with the server.
+//! Phase 1's members are lightweight (plain sockets on one epoll loop, `benches/fanout`) so
+//! that what is measured is the server, not 1,000 tungstenite clients competing for its cores.
 //!
 //! `ROOMS_BENCH_BINARY=path` measures another build of the server (an older one, say) with the
 //! same clients.
@@ -17,6 +19,7 @@
 //! this process (the 1,000 clients) on CPU 0, so the clients' work does not queue behind the
 //! server's on the same core: the server gets one core of the two, not both.
 
+mod fanout;
 mod support;
 
 use std::io::{BufRead, BufReader};
@@ -26,7 +29,6 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use support::{percentile, rss_mb};
-use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
@@ -144,6 +146,83 @@ fn read_all(ws: Socket, seen: impl Fn(&str) + Send + 'static) -> tokio::task::Jo
     })
 }
 
+/// Where a `playback` frame puts the track, if `text` is one.
+fn playback_position(text: &[u8]) -> Option<i64> {
+    let text = std::str::from_utf8(text).ok()?.strip_prefix(r#"{"type":"playback""#)?;
+    text.split(r#""positionMs":"#).nth(1)?.split([',', '}']).next()?.parse().ok()
+}
+
+/// Phase 1: `tokens.len()` members join; the host queues the track, then seeks `rounds` times,
+/// each timed until the last member has read the `playback` frame.
+#[allow(clippy::too_many_arguments)]
+fn fan_out(
+    addr: &str,
+    tokens: &[String],
+    host_token: &str,
+    room: &str,
+    track: &str,
+    rounds: usize,
+    pid: &str,
+    split: bool,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut room_members = fanout::Members::new()?;
+    for token in tokens {
+        room_members.join(addr, token, room)?;
+    }
+    let members = tokens.len();
+    if split {
+        println!("server pinned to CPU 1, clients to CPU 0");
+    }
+    println!("{members} members joined in {:.1} s; server RSS {:.1} MB", started.elapsed().as_secs_f64(), rss_mb(pid));
+    let host = members;
+    room_members.join(addr, host_token, room)?;
+    let wait = Duration::from_secs(30);
+    room_members.send(host, &json!({ "type": "queueAdd", "trackIds": [track] }).to_string())?;
+    // The added track becomes current: one playback frame each, not timed.
+    room_members.wait_all(0..members, wait, |t| playback_position(t).is_some())?;
+    let mut latencies = Vec::with_capacity(rounds);
+    let (server_cpu, clients_cpu) = (cpu_ms(pid), cpu_ms("self"));
+    // A socket may send 20 frames a second; a host pressing buttons is far slower.
+    let mut next_round = Instant::now();
+    for round in 0..rounds {
+        next_round += Duration::from_millis(100);
+        std::thread::sleep(next_round.saturating_duration_since(Instant::now()));
+        let position = 1000 + round as i64;
+        let sent = Instant::now();
+        room_members.send(host, &json!({ "type": "seek", "positionMs": position }).to_string())?;
+        let last = room_members
+            .wait_all(0..members, wait, |t| playback_position(t) == Some(position))
+            .map_err(|e| anyhow::anyhow!("round {round}: {e}"))?;
+        latencies.push(last.duration_since(sent).as_secs_f64() * 1000.0);
+    }
+    let per_round = |(user0, sys0): (f64, f64), (user1, sys1): (f64, f64)| {
+        format!(
+            "{:.1} ms (user {:.1}, system {:.1})",
+            (user1 + sys1 - user0 - sys0) / rounds as f64,
+            (user1 - user0) / rounds as f64,
+            (sys1 - sys0) / rounds as f64
+        )
+    };
+    println!(
+        "CPU per round: server {}, clients {}",
+        per_round(server_cpu, cpu_ms(pid)),
+        per_round(clients_cpu, cpu_ms("self"))
+    );
+    // In the order measured: on a VM, the spikes that set p99 are scattered, not periodic.
+    let in_order: Vec<String> = latencies.iter().map(|l| format!("{l:.0}")).collect();
+    println!("each round (ms): {}", in_order.join(" "));
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "host command → last of {members} members: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({rounds} rounds)",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.9),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or(0.0)
+    );
+    Ok(())
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
@@ -229,98 +308,13 @@ async fn main() -> anyhow::Result<()> {
         room["createRoom"]["code"].as_str().unwrap_or_default().to_string(),
     );
 
-    // Phase 1: fan-out to `members`. Every socket is read from the moment it joins (each join
-    // is announced to the whole room; a member that stopped reading would be dropped).
-    let started = Instant::now();
+    // Phase 1: fan-out to `members`, read by lightweight clients on one thread (benches/fanout).
     let tokens = guests(&addr, &code, members).await?;
-    let (arrivals, mut arrived) = mpsc::unbounded_channel::<(i64, Instant)>();
-    let mut readers = Vec::new();
-    join_all(&addr, &tokens, &room_id, |ws| {
-        let arrivals = arrivals.clone();
-        readers.push(read_all(ws, move |t| {
-            // Cheap on purpose: the clients share the cores with the server being measured.
-            if t.starts_with(r#"{"type":"playback""#) {
-                let at = Instant::now();
-                let position = t
-                    .split(r#""positionMs":"#)
-                    .nth(1)
-                    .and_then(|rest| rest.split([',', '}']).next())
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(-1);
-                let _ = arrivals.send((position, at));
-            }
-        }));
+    let (fan_addr, fan_host, fan_room) = (addr.clone(), host_token.clone(), room_id.clone());
+    tokio::task::spawn_blocking(move || {
+        fan_out(&fan_addr, &tokens, &fan_host, &fan_room, &track, rounds, &pid.to_string(), split)
     })
-    .await?;
-    if split {
-        println!("server pinned to CPU 1, clients to CPU 0");
-    }
-    println!(
-        "{members} members joined in {:.1} s; server RSS {:.1} MB",
-        started.elapsed().as_secs_f64(),
-        rss_mb(&pid.to_string())
-    );
-    let mut host = join(&addr, &host_token, &room_id).await?;
-    host.send(Message::text(json!({ "type": "queueAdd", "trackIds": [track] }).to_string())).await?;
-    // The added track becomes current: one playback frame each, not timed.
-    for i in 0..members {
-        if tokio::time::timeout(Duration::from_secs(30), arrived.recv()).await.is_err() {
-            anyhow::bail!("only {i} of {members} members had the first playback frame");
-        }
-    }
-    let mut latencies = Vec::with_capacity(rounds);
-    let (server_cpu, clients_cpu) = (cpu_ms(&pid.to_string()), cpu_ms("self"));
-    // A socket may send 20 frames a second; a host pressing buttons is far slower.
-    let mut pace = tokio::time::interval(Duration::from_millis(100));
-    for round in 0..rounds {
-        pace.tick().await;
-        let position = 1000 + round as i64;
-        let sent = Instant::now();
-        host.send(Message::text(json!({ "type": "seek", "positionMs": position }).to_string())).await?;
-        let mut last = sent;
-        let mut got = 0;
-        while got < members {
-            let Ok(next) = tokio::time::timeout(Duration::from_secs(30), arrived.recv()).await else {
-                anyhow::bail!("round {round}: only {got} of {members} members had the seek");
-            };
-            let (pos, at) = next.ok_or_else(|| anyhow::anyhow!("members went away"))?;
-            if pos == position {
-                got += 1;
-                last = last.max(at);
-            }
-        }
-        latencies.push(last.duration_since(sent).as_secs_f64() * 1000.0);
-        // Drain the host's own copy so its socket never backs up.
-        while let Ok(Some(_)) = tokio::time::timeout(Duration::from_millis(1), host.next()).await {}
-    }
-    let per_round = |(user0, sys0): (f64, f64), (user1, sys1): (f64, f64)| {
-        format!(
-            "{:.1} ms (user {:.1}, system {:.1})",
-            (user1 + sys1 - user0 - sys0) / rounds as f64,
-            (user1 - user0) / rounds as f64,
-            (sys1 - sys0) / rounds as f64
-        )
-    };
-    println!(
-        "CPU per round: server {}, clients {}",
-        per_round(server_cpu, cpu_ms(&pid.to_string())),
-        per_round(clients_cpu, cpu_ms("self"))
-    );
-    // In the order measured: on a VM, the spikes that set p99 are scattered, not periodic.
-    let in_order: Vec<String> = latencies.iter().map(|l| format!("{l:.0}")).collect();
-    println!("each round (ms): {}", in_order.join(" "));
-    latencies.sort_by(f64::total_cmp);
-    println!(
-        "host command → last of {members} members: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({rounds} rounds)",
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.9),
-        percentile(&latencies, 0.99),
-        latencies.last().copied().unwrap_or(0.0)
-    );
-    for reader in readers {
-        reader.abort();
-    }
-    drop(host);
+    .await??;
 
     // Phase 2: idle connections, in rooms of 100 (a welcome carries the member list, so one
     // room of 10,000 would be a different test: presence for a crowd).
