@@ -3,7 +3,7 @@
 # cold index with the page cache dropped, unchanged rescan, memory, then wrk on album list,
 # search and a track page (see ../shared/tools/side-by-side.py). Results: docs/benchmarks.md.
 #
-#   benches/polaris.sh [N] [RUNS]          (N tracks, default 10000; RUNS default 3)
+#   benches/polaris.sh [N] [RUNS]          (N tracks, default 10000; RUNS default 5: both programs' cold times swing run to run on a VM)
 #
 # Environment:
 #   POLARIS_BIN                 a built Polaris binary; otherwise it is built with
@@ -14,7 +14,7 @@
 # (installed with apt-get when missing).
 set -euo pipefail
 N="${1:-10000}"
-RUNS="${2:-3}"
+RUNS="${2:-5}"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$SCRIPT_DIR" && git rev-parse --show-toplevel)"
 SHARED="$REPO/../shared/tools"
