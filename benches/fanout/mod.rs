@@ -144,22 +144,31 @@ impl Members {
             member.seen = None;
         }
         let deadline = Instant::now() + timeout;
-        loop {
-            let seen: Vec<Instant> = self.sockets[counted.clone()].iter().filter_map(|m| m.seen).collect();
-            if seen.len() == counted.len() {
-                return Ok(seen.into_iter().max().unwrap_or_else(Instant::now));
-            }
+        let (mut seen, mut last) = (0, Instant::now());
+        while seen < counted.len() {
             let left = deadline.saturating_duration_since(Instant::now());
-            anyhow::ensure!(!left.is_zero(), "only {} of {} members had the frame", seen.len(), counted.len());
-            self.read_ready(left, &wanted)?;
+            anyhow::ensure!(!left.is_zero(), "only {seen} of {} members had the frame", counted.len());
+            for (i, at) in self.read_ready(left, &wanted)? {
+                if counted.contains(&i) {
+                    seen += 1;
+                    last = last.max(at);
+                }
+            }
         }
+        Ok(last)
     }
 
-    /// One epoll wait, then every ready socket read dry; frames for which `wanted` holds mark
-    /// their member as having seen it, at the moment its bytes were read.
-    fn read_ready(&mut self, timeout: Duration, wanted: impl Fn(&[u8]) -> bool) -> anyhow::Result<()> {
+    /// One epoll wait, then every ready socket read dry. Returns the members that saw a frame
+    /// for which `wanted` holds for the first time since `wait_all` began, with the moment its
+    /// bytes were read.
+    fn read_ready(
+        &mut self,
+        timeout: Duration,
+        wanted: impl Fn(&[u8]) -> bool,
+    ) -> anyhow::Result<Vec<(usize, Instant)>> {
         self.poll.poll(&mut self.events, Some(timeout))?;
         let mut chunk = [0u8; 4096];
+        let mut newly_seen = Vec::new();
         for event in &self.events {
             let member = &mut self.sockets[event.token().0];
             loop {
@@ -174,6 +183,7 @@ impl Members {
                             anyhow::ensure!(opcode != 8, "closed: {:?}", String::from_utf8_lossy(payload));
                             if opcode == 1 && member.seen.is_none() && wanted(payload) {
                                 member.seen = Some(at);
+                                newly_seen.push((event.token().0, at));
                             }
                             used += len;
                         }
@@ -185,6 +195,6 @@ impl Members {
                 }
             }
         }
-        Ok(())
+        Ok(newly_seen)
     }
 }
