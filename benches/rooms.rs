@@ -152,19 +152,20 @@ fn playback_position(text: &[u8]) -> Option<i64> {
     text.split(r#""positionMs":"#).nth(1)?.split([',', '}']).next()?.parse().ok()
 }
 
+/// Phase 1's room: where it is and who hosts it.
+struct BigRoom {
+    addr: String,
+    room: String,
+    host_token: String,
+    track: String,
+    /// The server's pid, for its CPU time and RSS.
+    pid: String,
+}
+
 /// Phase 1: `tokens.len()` members join; the host queues the track, then seeks `rounds` times,
 /// each timed until the last member has read the `playback` frame.
-#[allow(clippy::too_many_arguments)]
-fn fan_out(
-    addr: &str,
-    tokens: &[String],
-    host_token: &str,
-    room: &str,
-    track: &str,
-    rounds: usize,
-    pid: &str,
-    split: bool,
-) -> anyhow::Result<()> {
+fn fan_out(big: &BigRoom, tokens: &[String], rounds: usize, split: bool) -> anyhow::Result<()> {
+    let BigRoom { addr, room, host_token, track, pid } = big;
     let started = Instant::now();
     let mut room_members = fanout::Members::new()?;
     for token in tokens {
@@ -310,11 +311,14 @@ async fn main() -> anyhow::Result<()> {
 
     // Phase 1: fan-out to `members`, read by lightweight clients on one thread (benches/fanout).
     let tokens = guests(&addr, &code, members).await?;
-    let (fan_addr, fan_host, fan_room) = (addr.clone(), host_token.clone(), room_id.clone());
-    tokio::task::spawn_blocking(move || {
-        fan_out(&fan_addr, &tokens, &fan_host, &fan_room, &track, rounds, &pid.to_string(), split)
-    })
-    .await??;
+    let big = BigRoom {
+        addr: addr.clone(),
+        room: room_id.clone(),
+        host_token: host_token.clone(),
+        track,
+        pid: pid.to_string(),
+    };
+    tokio::task::spawn_blocking(move || fan_out(&big, &tokens, rounds, split)).await??;
 
     // Phase 2: idle connections, in rooms of 100 (a welcome carries the member list, so one
     // room of 10,000 would be a different test: presence for a crowd).
