@@ -147,9 +147,11 @@ pub enum ServerFrame {
         member: MemberInfo,
         user: MemberInfo,
     },
-    /// One member's ready or connected state changed (rooms larger than 64 members).
-    MemberUpdated {
-        member: MemberInfo,
+    /// Rooms larger than 64 members: who joined or changed (ready, connected) and who left
+    /// since the last such frame, sent at most five times a second.
+    MembersChanged {
+        members: Vec<MemberInfo>,
+        left: Vec<String>,
     },
     MemberLeft {
         user_id: String,
@@ -229,6 +231,8 @@ mod tests {
         assert_eq!(&*frame.text(), r#"{"type":"pong","t0":1.5,"t1":2,"t2":3}"#);
         let frame = ServerFrame::MemberLeft { user_id: "u".into() };
         assert_eq!(&*frame.text(), r#"{"type":"memberLeft","userId":"u"}"#);
+        let frame = ServerFrame::MembersChanged { members: vec![], left: vec!["u".into()] };
+        assert_eq!(&*frame.text(), r#"{"type":"membersChanged","members":[],"left":["u"]}"#);
         let frame = ServerFrame::error(Some(serde_json::json!(1)), "BAD_FRAME", "no");
         assert_eq!(&*frame.text(), r#"{"type":"error","ref":1,"code":"BAD_FRAME","message":"no"}"#);
     }

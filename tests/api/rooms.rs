@@ -663,3 +663,55 @@ async fn a_member_who_stops_reading_is_dropped_with_4408_and_the_room_goes_on() 
     // The room still answers its other members.
     ann.ok(json!({ "type": "pause" })).await;
 }
+
+#[tokio::test]
+async fn in_a_big_room_a_storm_of_presence_changes_goes_out_together_and_drops_nobody() {
+    // Queues of 8 frames: a frame per change per member would overflow them at once.
+    let p = party_with(|c| {
+        c.rooms.member_queue_frames = 8;
+        c.limits.auth_attempts_per_ip_per_minute = 1_000;
+    })
+    .await;
+    let (room, code) = create_room(
+        &p.app,
+        &p.ann,
+        json!({ "name": "Stadium", "visibility": "PUBLIC", "allowGuests": true, "controlMode": "EVERYONE" }),
+    )
+    .await;
+    let (mut ann, _) = join_room(&p.app, &p.ann, &room).await;
+    let pass = "mutation($c: String!, $n: String!) { joinRoomAsGuest(code: $c, name: $n) { token } }";
+    let mut guests = Vec::new();
+    for i in 0..70 {
+        let token = p.app.gql_ok(None, pass, json!({ "c": code, "n": format!("Guest {i}") })).await;
+        let token = token["joinRoomAsGuest"]["token"].as_str().unwrap().to_string();
+        guests.push(join(&p.app, &token, json!({ "roomId": room })).await.welcome());
+    }
+    // The track changes; every guest reports ready at once, as browsers do once it is loaded.
+    ann.ok(json!({ "type": "queueAdd", "trackIds": [p.tracks[1]] })).await;
+    let item = ann.last("playback")["itemId"].clone();
+    for (guest, _) in &mut guests {
+        guest.send(json!({ "type": "ready", "itemId": item, "ready": true })).await;
+    }
+    // Ann follows the room through the changes until she has seen every guest ready.
+    let guest_ids: Vec<String> = guests.iter().map(|(_, w)| w["you"]["id"].as_str().unwrap().to_string()).collect();
+    let mut ready = std::collections::HashSet::new();
+    let mut presence_frames = 0;
+    while ready.len() < guest_ids.len() {
+        let frame = ann.next_frame().await.unwrap_or_else(|close| panic!("Ann was cut off: {close:?}"));
+        if frame["type"] != "membersChanged" {
+            continue;
+        }
+        presence_frames += 1;
+        for member in frame["members"].as_array().unwrap() {
+            if member["ready"] == true && guest_ids.contains(&member["id"].as_str().unwrap().to_string()) {
+                ready.insert(member["id"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    assert!(presence_frames < guest_ids.len() / 2, "{presence_frames} presence frames for 70 changes");
+    // Nobody was dropped: every guest hears what Ann says next.
+    ann.ok(json!({ "type": "chat", "text": "everyone here?" })).await;
+    for (guest, _) in &mut guests {
+        assert_eq!(guest.next_of("chat").await["text"], "everyone here?");
+    }
+}

@@ -1,12 +1,13 @@
 //! What a room tells its members: frames built from its state, and the fan-out to every
 //! socket's bounded queue.
 
-use axum::extract::ws::Utf8Bytes;
+use std::collections::HashSet;
 
+use axum::extract::ws::Utf8Bytes;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::{FULL_LIST_UP_TO, Member, Outgoing, Room, URL_RENEW, duration_ms};
+use super::{FULL_LIST_UP_TO, Member, Outgoing, PRESENCE_EVERY, Room, URL_RENEW, duration_ms};
 use crate::rooms::protocol::{
     Author, MemberInfo, PlaybackInfo, QueueEntry, QueueInfo, RoomInfo, ServerFrame, TrackInfo, now_ms,
 };
@@ -137,17 +138,51 @@ impl Room {
 
     /// Tells everyone (but `skip`) that one member's ready or connected state changed: the
     /// full list in a small room (as the protocol began), just that member in a big one.
+    /// A member's ready or connected state changed; `skip` (a socket that just came back) has
+    /// it from its `welcome`.
     pub(super) fn member_changed(&mut self, id: &str, skip: Option<u64>) {
-        let frame = if self.members.len() <= FULL_LIST_UP_TO {
-            ServerFrame::Members { members: self.members_info() }
-        } else {
-            let Some(member) = self.members.iter().find(|m| m.id == id) else { return };
-            ServerFrame::MemberUpdated { member: self.member_info(member) }
-        };
+        if self.members.len() > FULL_LIST_UP_TO {
+            self.presence_changed(id);
+            return;
+        }
+        self.clear_presence();
+        let frame = ServerFrame::Members { members: self.members_info() };
         self.broadcast_text(frame.text(), skip);
     }
 
+    /// Notes that a big room's member joined, changed or left; `flush_presence` tells everyone.
+    pub(super) fn presence_changed(&mut self, id: &str) {
+        self.presence.insert(id.to_string());
+        self.presence_due.get_or_insert_with(|| Instant::now() + PRESENCE_EVERY);
+    }
+
+    /// Sends what changed since the last time in one frame (the whole list if the room has
+    /// become small again).
+    pub(super) fn flush_presence(&mut self) {
+        let changed = std::mem::take(&mut self.presence);
+        self.presence_due = None;
+        if changed.is_empty() {
+            return;
+        }
+        if self.members.len() <= FULL_LIST_UP_TO {
+            self.broadcast_members();
+            return;
+        }
+        let members: Vec<MemberInfo> =
+            self.members.iter().filter(|m| changed.contains(&m.id)).map(|m| self.member_info(m)).collect();
+        let present: HashSet<&str> = members.iter().map(|m| m.id.as_str()).collect();
+        let left = changed.iter().filter(|id| !present.contains(id.as_str())).cloned().collect();
+        self.broadcast(&ServerFrame::MembersChanged { members, left });
+    }
+
+    /// The whole list went out: nothing noted before it is news.
+    fn clear_presence(&mut self) {
+        self.presence.clear();
+        self.presence_due = None;
+    }
+
     pub(super) fn broadcast_members(&mut self) {
+        self.clear_presence();
         let frame = ServerFrame::Members { members: self.members_info() };
         self.broadcast(&frame);
     }

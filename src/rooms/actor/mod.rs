@@ -32,9 +32,13 @@ const RESTART_AFTER_MS: i64 = 3_000;
 const MAX_CHAT: usize = 500;
 const MAX_EMOJI: usize = 16;
 const MAX_ADD: usize = 100;
-/// Up to this many members, presence changes send the whole `members` list; beyond it, one
-/// `memberUpdated` frame (so a change costs one small frame per member, not the whole list).
+/// Up to this many members, presence changes send the whole `members` list at once; beyond
+/// it, what changed goes out in one `membersChanged` frame every `PRESENCE_EVERY` at most.
 const FULL_LIST_UP_TO: usize = 64;
+/// When a track changes, every member reports ready within a second or so: a frame per report
+/// per member (a million at 1,000 members) overflowed the members' queues and cut off even the
+/// ones reading.
+const PRESENCE_EVERY: Duration = Duration::from_millis(200);
 /// Signed media links are renewed after this (they last 4 hours).
 const URL_RENEW: Duration = Duration::from_secs(3600);
 
@@ -195,6 +199,10 @@ struct Room {
     empty_since: Option<Instant>,
     last_saved: Instant,
     closed: bool,
+    /// A big room's members who joined, changed or left since the last `membersChanged`.
+    presence: HashSet<String>,
+    /// When that frame goes out.
+    presence_due: Option<Instant>,
 }
 
 type Reply = Result<(), (&'static str, String)>;
@@ -253,6 +261,8 @@ impl Room {
             empty_since: Some(Instant::now()),
             last_saved: Instant::now(),
             closed: false,
+            presence: HashSet::new(),
+            presence_due: None,
         }
     }
 
@@ -271,7 +281,7 @@ impl Room {
     }
 
     /// The next instant something is due: a scheduled start, the end of the track, a grace
-    /// period running out, a periodic save, or stopping for idleness.
+    /// period running out, presence changes to send, a periodic save, or stopping for idleness.
     fn next_wake(&self) -> Instant {
         let now = Instant::now();
         let from_ms = |at: i64| now + Duration::from_millis((at - now_ms()).max(0) as u64);
@@ -284,6 +294,9 @@ impl Room {
         }
         if let Some(away) = self.members.iter().filter_map(|m| m.away_until).min() {
             wake = wake.min(away);
+        }
+        if let Some(due) = self.presence_due {
+            wake = wake.min(due);
         }
         if self.clock.playing {
             wake = wake.min(self.last_saved + SAVE_EVERY);
@@ -313,6 +326,9 @@ impl Room {
             .collect();
         for id in expired {
             self.remove_member(&id).await;
+        }
+        if self.presence_due.is_some_and(|due| due <= Instant::now()) {
+            self.flush_presence();
         }
         if self.clock.playing && self.last_saved.elapsed() >= SAVE_EVERY {
             self.save_position().await;
@@ -406,8 +422,12 @@ impl Room {
                     reactions: Bucket::new(1.0, 10.0),
                 };
                 self.members.push(member);
-                let info = self.member_info(self.members.last().expect("just pushed"));
-                self.broadcast_except(conn.id, &ServerFrame::MemberJoined { member: info.clone(), user: info });
+                if self.members.len() > FULL_LIST_UP_TO {
+                    self.presence_changed(&id);
+                } else {
+                    let info = self.member_info(self.members.last().expect("just pushed"));
+                    self.broadcast_except(conn.id, &ServerFrame::MemberJoined { member: info.clone(), user: info });
+                }
             }
         }
         let welcome = self.welcome(&id);
@@ -434,9 +454,14 @@ impl Room {
 
     async fn remove_member(&mut self, id: &str) {
         let Some(index) = self.members.iter().position(|m| m.id == id) else { return };
+        let big = self.members.len() > FULL_LIST_UP_TO;
         self.members.remove(index);
         self.sockets.retain(|_, s| s.member != id);
-        self.broadcast(&ServerFrame::MemberLeft { user_id: id.to_string() });
+        if big {
+            self.presence_changed(id);
+        } else {
+            self.broadcast(&ServerFrame::MemberLeft { user_id: id.to_string() });
+        }
         if self.row.host_id == id {
             // The account present longest takes over; with none left, the host stays absent.
             let next = self.members.iter().filter(|m| m.away_until.is_none()).find_map(|m| m.user_id.clone());

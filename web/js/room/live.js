@@ -112,10 +112,14 @@ class RoomSession extends Emitter {
       this.members = [...this.members.filter((m) => m.id !== member.id), member];
       this.emit('change', 'members');
     });
-    // Rooms of more than 64 members send one changed member instead of the whole list.
-    on('memberUpdated', (f) => {
-      if (!f.member) return;
-      this.members = this.members.map((m) => (m.id === f.member.id ? f.member : m));
+    // Rooms of more than 64 members send who joined, changed or left, a few times a second,
+    // instead of the whole list.
+    on('membersChanged', (f) => {
+      const changed = new Map((f.members || []).map((m) => [m.id, m]));
+      const left = new Set(f.left || []);
+      const kept = this.members.filter((m) => !left.has(m.id)).map((m) => changed.get(m.id) || m);
+      const known = new Set(kept.map((m) => m.id));
+      this.members = [...kept, ...[...changed.values()].filter((m) => !known.has(m.id))];
       this.#syncYou();
       this.emit('change', 'members');
     });
