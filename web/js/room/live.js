@@ -16,6 +16,7 @@ import * as player from '../player.js';
 import * as store from '../store.js';
 import { calibration, onCalibration } from './calibration.js';
 import { RoomEngine } from './engine.js';
+import { applyMembersChanged } from './presence.js';
 import { localNow, RoomSocket } from './socket.js';
 import { positionAt } from './sync.js';
 
@@ -115,11 +116,7 @@ class RoomSession extends Emitter {
     // Rooms of more than 64 members send who joined, changed or left, a few times a second,
     // instead of the whole list.
     on('membersChanged', (f) => {
-      const changed = new Map((f.members || []).map((m) => [m.id, m]));
-      const left = new Set(f.left || []);
-      const kept = this.members.filter((m) => !left.has(m.id)).map((m) => changed.get(m.id) || m);
-      const known = new Set(kept.map((m) => m.id));
-      this.members = [...kept, ...[...changed.values()].filter((m) => !known.has(m.id))];
+      this.members = applyMembersChanged(this.members, f);
       this.#syncYou();
       this.emit('change', 'members');
     });
