@@ -136,10 +136,9 @@ impl Room {
         }
     }
 
-    /// Tells everyone (but `skip`) that one member's ready or connected state changed: the
-    /// full list in a small room (as the protocol began), just that member in a big one.
-    /// A member's ready or connected state changed; `skip` (a socket that just came back) has
-    /// it from its `welcome`.
+    /// Tells everyone (but `skip`, a socket that just came back and has it from its
+    /// `welcome`) that a member's ready or connected state changed: the full list at once in a
+    /// small room (as the protocol began), with the next `membersChanged` in a big one.
     pub(super) fn member_changed(&mut self, id: &str, skip: Option<u64>) {
         if self.members.len() > FULL_LIST_UP_TO {
             self.presence_changed(id);
