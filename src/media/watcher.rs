@@ -11,23 +11,28 @@ use crate::db::library;
 use crate::media::scanner::{Scan, ScanReport};
 use crate::media::tags;
 
-/// Watches `folders` recursively and sends every touched path to `tx`. Links are followed
-/// only when the library follows them (`library.follow_symlinks`): following them also made
-/// the watcher stat every file in the folders as it started.
+/// What the watcher reports.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Change {
+    /// This file or folder was added, changed, moved or deleted.
+    Path(PathBuf),
+    /// The kernel's event queue overflowed (thousands of files changed at once, say): changes
+    /// were dropped, so only a rescan of everything can tell what happened.
+    EventsLost,
+}
+
+/// Watches `folders` recursively and sends every change to `tx`. Links are followed only when
+/// the library follows them (`library.follow_symlinks`): following them also made the watcher
+/// stat every file in the folders as it started.
 pub fn watch(
     folders: &[PathBuf],
     follow_symlinks: bool,
-    tx: tokio::sync::mpsc::UnboundedSender<PathBuf>,
+    tx: tokio::sync::mpsc::UnboundedSender<Change>,
 ) -> anyhow::Result<RecommendedWatcher> {
-    let handler = move |event: notify::Result<notify::Event>| match event {
-        // Reads (our own included) are not changes.
-        Ok(e) if matches!(e.kind, notify::EventKind::Access(_)) => {}
-        Ok(e) => {
-            for path in e.paths {
-                let _ = tx.send(path);
-            }
+    let handler = move |event: notify::Result<notify::Event>| {
+        for change in changes(event) {
+            let _ = tx.send(change);
         }
-        Err(e) => tracing::warn!(error = %e, "file watcher error"),
     };
     let config = notify::Config::default().with_follow_symlinks(follow_symlinks);
     let mut watcher = RecommendedWatcher::new(handler, config)?;
@@ -39,6 +44,21 @@ pub fn watch(
         }
     }
     Ok(watcher)
+}
+
+/// The changes one watcher event stands for.
+fn changes(event: notify::Result<notify::Event>) -> Vec<Change> {
+    match event {
+        // notify reports an overflowed queue as an event with no paths and this flag.
+        Ok(e) if e.need_rescan() => vec![Change::EventsLost],
+        // Reads (our own included) are not changes.
+        Ok(e) if matches!(e.kind, notify::EventKind::Access(_)) => Vec::new(),
+        Ok(e) => e.paths.into_iter().map(Change::Path).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "file watcher error");
+            Vec::new()
+        }
+    }
 }
 
 impl Scan<'_> {
@@ -84,4 +104,26 @@ fn remove_under(conn: &Connection, path: &Path) -> rusqlite::Result<u64> {
         library::delete_track(conn, id)?;
     }
     Ok(ids.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use notify::event::{AccessKind, CreateKind, Event, EventKind, Flag};
+
+    use super::*;
+
+    #[test]
+    fn an_overflowed_event_queue_asks_for_a_full_rescan() {
+        let overflow = Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        assert_eq!(changes(Ok(overflow)), vec![Change::EventsLost]);
+    }
+
+    #[test]
+    fn reads_are_not_changes_and_other_events_report_their_paths() {
+        let read = Event::new(EventKind::Access(AccessKind::Any)).add_path("/music/a.mp3".into());
+        assert_eq!(changes(Ok(read)), vec![]);
+        let created = Event::new(EventKind::Create(CreateKind::File)).add_path("/music/b.mp3".into());
+        assert_eq!(changes(Ok(created)), vec![Change::Path("/music/b.mp3".into())]);
+        assert_eq!(changes(Err(notify::Error::generic("broken"))), vec![]);
+    }
 }

@@ -13,6 +13,7 @@ pub use crate::db::library::{
 };
 use crate::error::{AppError, AppResult};
 use crate::media::scanner::{Scan, ScanProgress};
+use crate::media::watcher::Change;
 use crate::services::sessions::Caller;
 use crate::state::SharedState;
 
@@ -227,19 +228,28 @@ async fn catch_up(state: &SharedState) -> AppResult<()> {
 
 /// Collects changed paths until the disk has been quiet for a moment (a copy of an album
 /// is one batch, not a hundred), then applies them.
-async fn apply_watched_changes(state: SharedState, mut rx: tokio::sync::mpsc::UnboundedReceiver<std::path::PathBuf>) {
+async fn apply_watched_changes(state: SharedState, mut rx: tokio::sync::mpsc::UnboundedReceiver<Change>) {
     const QUIET: std::time::Duration = std::time::Duration::from_millis(750);
     while let Some(first) = rx.recv().await {
-        let mut paths = std::collections::HashSet::from([first]);
+        let mut pending = Pending::default();
+        pending.add(first);
         loop {
             tokio::select! {
                 next = rx.recv() => match next {
-                    Some(p) => { paths.insert(p); }
+                    Some(change) => pending.add(change),
                     None => break,
                 },
                 _ = tokio::time::sleep(QUIET) => break,
                 _ = state.shutdown.cancelled() => return,
             }
+        }
+        let Pending { paths, lost } = pending;
+        if lost {
+            tracing::warn!("the file watcher missed changes (too many at once); rescanning the music folders");
+            if let Err(e) = catch_up(&state).await {
+                e.log_if_internal();
+            }
+            continue;
         }
         let _writer = state.library.writer.lock().await;
         let covers = state.data_path("covers");
@@ -274,6 +284,25 @@ async fn apply_watched_changes(state: SharedState, mut rx: tokio::sync::mpsc::Un
                 let _ = sender.send(report.progress);
             }
             Err(e) => e.log_if_internal(),
+        }
+    }
+}
+
+/// Watched changes collected until the disk is quiet.
+#[derive(Default)]
+struct Pending {
+    paths: std::collections::HashSet<std::path::PathBuf>,
+    /// Some changes were dropped before they reached us: rescan everything.
+    lost: bool,
+}
+
+impl Pending {
+    fn add(&mut self, change: Change) {
+        match change {
+            Change::Path(path) => {
+                self.paths.insert(path);
+            }
+            Change::EventsLost => self.lost = true,
         }
     }
 }
