@@ -39,8 +39,9 @@ pub async fn upgrade(State(state): State<HttpState>, headers: HeaderMap, upgrade
     upgrade
         .max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
-        // Small buffers: an idle member costs a few kilobytes, so 10,000 of them fit easily.
-        .read_buffer_size(4 * 1024)
+        // Small buffers: 10,000 idle members must fit. Client frames are small (a ping is
+        // ~60 bytes); a bigger one grows the buffer for as long as it takes to read it.
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| serve(app, socket))
 }
