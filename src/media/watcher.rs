@@ -36,6 +36,14 @@ pub fn watch(
     };
     let config = notify::Config::default().with_follow_symlinks(follow_symlinks);
     let mut watcher = RecommendedWatcher::new(handler, config)?;
+    watch_folders(&mut watcher, folders);
+    Ok(watcher)
+}
+
+/// Adds every folder below `folders` to the watch. Safe to repeat: folders already watched
+/// stay as they are, and folders notify missed (their creation was among lost events, so it
+/// never learned of them) are added.
+pub fn watch_folders(watcher: &mut RecommendedWatcher, folders: &[PathBuf]) {
     for folder in folders {
         // Stored paths are canonical, so watch the canonical folder to get matching paths.
         let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.clone());
@@ -43,7 +51,6 @@ pub fn watch(
             tracing::warn!(folder = %folder.display(), error = %e, "cannot watch music folder; changes need a rescan");
         }
     }
-    Ok(watcher)
 }
 
 /// The changes one watcher event stands for.

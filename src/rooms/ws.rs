@@ -40,7 +40,7 @@ pub async fn upgrade(State(state): State<HttpState>, headers: HeaderMap, upgrade
         .max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
         // Small buffers: 10,000 idle members must fit. Client frames are small (a ping is
-        // ~60 bytes); a bigger one grows the buffer for as long as it takes to read it.
+        // ~60 bytes); a bigger one grows this socket's buffer to its size, and it stays so.
         .read_buffer_size(1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| serve(app, socket))

@@ -230,6 +230,7 @@ async fn catch_up(state: &SharedState) -> AppResult<()> {
 /// is one batch, not a hundred), then applies them.
 async fn apply_watched_changes(state: SharedState, mut rx: tokio::sync::mpsc::UnboundedReceiver<Change>) {
     const QUIET: std::time::Duration = std::time::Duration::from_millis(750);
+    let mut lost_rescans = LostRescans::default();
     while let Some(first) = rx.recv().await {
         let mut pending = Pending::default();
         pending.add(first);
@@ -245,10 +246,20 @@ async fn apply_watched_changes(state: SharedState, mut rx: tokio::sync::mpsc::Un
         }
         let Pending { paths, lost } = pending;
         if lost {
-            tracing::warn!("the file watcher missed changes (too many at once); rescanning the music folders");
+            let wait = lost_rescans.delay(Instant::now());
+            tracing::warn!(
+                in_secs = wait.as_secs(),
+                "the file watcher missed changes (too many at once); rescanning the music folders"
+            );
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = state.shutdown.cancelled() => return,
+            }
+            rewatch(&state).await;
             if let Err(e) = catch_up(&state).await {
                 e.log_if_internal();
             }
+            lost_rescans.ran(Instant::now());
             continue;
         }
         let _writer = state.library.writer.lock().await;
@@ -285,6 +296,57 @@ async fn apply_watched_changes(state: SharedState, mut rx: tokio::sync::mpsc::Un
             }
             Err(e) => e.log_if_internal(),
         }
+    }
+}
+
+/// Watches the music folders again after lost events: notify watches a new folder only when
+/// it sees it created, and that may have been among them. Before the rescan, so that what
+/// changes in such a folder afterwards comes as events.
+async fn rewatch(state: &SharedState) {
+    let state = state.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        if let Some(watcher) = state.library.watcher.lock().expect("watcher lock").as_mut() {
+            crate::media::watcher::watch_folders(watcher, &state.config.library.folders);
+        }
+    })
+    .await;
+    if let Err(e) = done {
+        tracing::error!(error = %e, "watching the music folders again failed");
+    }
+}
+
+/// Spaces out the rescans for lost events. A rescan opens every folder and each open is an
+/// event, so in a library with more folders than the kernel's queue holds a rescan can itself
+/// overflow the queue: without spacing, that would rescan forever.
+#[derive(Debug)]
+struct LostRescans {
+    /// No rescan for lost events before this.
+    next: Option<Instant>,
+    gap: std::time::Duration,
+}
+
+impl LostRescans {
+    const FIRST_GAP: std::time::Duration = std::time::Duration::from_secs(10);
+    const LONGEST_GAP: std::time::Duration = std::time::Duration::from_secs(600);
+
+    /// How long to wait before the next rescan.
+    fn delay(&self, now: Instant) -> std::time::Duration {
+        self.next.map_or(std::time::Duration::ZERO, |next| next.saturating_duration_since(now))
+    }
+
+    /// A rescan ran: one soon after the last doubles the gap, one after a calm spell resets it.
+    fn ran(&mut self, now: Instant) {
+        self.gap = match self.next {
+            Some(next) if now < next + self.gap => (self.gap * 2).min(Self::LONGEST_GAP),
+            _ => Self::FIRST_GAP,
+        };
+        self.next = Some(now + self.gap);
+    }
+}
+
+impl Default for LostRescans {
+    fn default() -> Self {
+        Self { next: None, gap: Self::FIRST_GAP }
     }
 }
 
@@ -520,4 +582,36 @@ pub fn display_path(state: &SharedState, track: &TrackRow) -> String {
         }
     }
     file_name()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn rescans_for_lost_events_back_off_while_they_keep_coming_and_start_over_after_a_calm() {
+        let t0 = Instant::now();
+        let mut rescans = LostRescans::default();
+        assert_eq!(rescans.delay(t0), Duration::ZERO, "the first runs at once");
+        rescans.ran(t0);
+        assert_eq!(rescans.delay(t0), Duration::from_secs(10));
+        // Lost again right away: it waits, runs, and the gap doubles.
+        let t1 = t0 + Duration::from_secs(10);
+        assert_eq!(rescans.delay(t1), Duration::ZERO);
+        rescans.ran(t1);
+        assert_eq!(rescans.delay(t1), Duration::from_secs(20));
+        let mut t = t1;
+        for _ in 0..10 {
+            t += rescans.delay(t);
+            rescans.ran(t);
+        }
+        assert_eq!(rescans.delay(t), Duration::from_secs(600), "never more than ten minutes");
+        // An hour of calm: the next one runs at once and the gap starts over.
+        let later = t + Duration::from_secs(3600);
+        assert_eq!(rescans.delay(later), Duration::ZERO);
+        rescans.ran(later);
+        assert_eq!(rescans.delay(later), Duration::from_secs(10));
+    }
 }
