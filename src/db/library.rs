@@ -297,9 +297,12 @@ pub fn library_tracks_not_seen(
 
 /// Ids of library tracks at `path` or below it.
 pub fn library_tracks_under(conn: &Connection, path: &str) -> rusqlite::Result<Vec<String>> {
-    let prefix = format!("{}/", path.trim_end_matches('/'));
-    conn.prepare("SELECT id FROM tracks WHERE source = 'library' AND (path = ?1 OR substr(path, 1, length(?2)) = ?2)")?
-        .query_map(params![path, prefix], |r| r.get(0))?
+    // Paths below `dir` sort between "dir/" and "dir0" ('0' follows '/'): a range of the path
+    // index. A folder of 10,000 files deleted at once is 10,000 calls; a scan each was minutes.
+    let dir = path.trim_end_matches('/');
+    let (low, high) = (format!("{dir}/"), format!("{dir}0"));
+    conn.prepare_cached("SELECT id FROM tracks WHERE source = 'library' AND (path = ?1 OR (path >= ?2 AND path < ?3))")?
+        .query_map(params![path, low, high], |r| r.get(0))?
         .collect()
 }
 
@@ -698,4 +701,34 @@ pub fn fts_query(input: &str) -> Option<String> {
         .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
         .collect();
     if terms.is_empty() { None } else { Some(terms.join(" ")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracks_under_a_path_are_the_file_itself_or_what_lies_inside_the_folder() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations::apply(&mut conn).unwrap();
+        let paths = ["/m/A/C/1.mp3", "/m/A/C/sub/2.mp3", "/m/A/C2/3.mp3", "/m/A/C.mp3", "/m/A/B/4.mp3"];
+        for (i, path) in paths.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO tracks (id, name, duration, codec, path, file_size, file_mtime, source, created_at, updated_at)
+                 VALUES (?1, ?1, 1.0, 'mp3', ?2, 1, 1, 'library', 'now', 'now')",
+                params![format!("t{i}"), path],
+            )
+            .unwrap();
+        }
+        let under = |path: &str| {
+            let mut ids = library_tracks_under(&conn, path).unwrap();
+            ids.sort();
+            ids
+        };
+        assert_eq!(under("/m/A/C"), ["t0", "t1"]);
+        assert_eq!(under("/m/A/C/"), ["t0", "t1"]);
+        assert_eq!(under("/m/A/C.mp3"), ["t3"]);
+        assert_eq!(under("/m/A"), ["t0", "t1", "t2", "t3", "t4"]);
+        assert!(under("/m/Z").is_empty());
+    }
 }
