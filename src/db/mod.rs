@@ -4,6 +4,7 @@
 pub mod edits;
 pub mod invites;
 pub mod library;
+mod library_writes;
 pub mod marks;
 pub mod migrations;
 pub mod oauth;
