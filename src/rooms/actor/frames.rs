@@ -3,11 +3,10 @@
 
 use std::collections::HashSet;
 
-use axum::extract::ws::Utf8Bytes;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::{FULL_LIST_UP_TO, Member, Outgoing, PRESENCE_EVERY, Room, URL_RENEW, duration_ms};
+use super::{FULL_LIST_UP_TO, Member, PRESENCE_EVERY, Room, URL_RENEW, duration_ms};
+use crate::rooms::outbox::frame_text;
 use crate::rooms::protocol::{
     Author, MemberInfo, PlaybackInfo, QueueEntry, QueueInfo, RoomInfo, ServerFrame, TrackInfo, now_ms,
 };
@@ -146,7 +145,7 @@ impl Room {
         }
         self.clear_presence();
         let frame = ServerFrame::Members { members: self.members_info() };
-        self.broadcast_text(frame.text(), skip);
+        self.broadcast_frame(&frame, skip);
     }
 
     /// Notes that a big room's member joined, changed or left; `flush_presence` tells everyone.
@@ -192,32 +191,29 @@ impl Room {
     }
 
     pub(super) fn broadcast(&mut self, frame: &ServerFrame) {
-        self.broadcast_text(frame.text(), None);
+        self.broadcast_frame(frame, None);
     }
 
     pub(super) fn broadcast_except(&mut self, skip: u64, frame: &ServerFrame) {
-        self.broadcast_text(frame.text(), Some(skip));
+        self.broadcast_frame(frame, Some(skip));
     }
 
-    /// Queues `text` for every socket; a socket whose queue is full is dropped (it closes with
-    /// 4408 and may reconnect) so it never holds the room back.
-    pub(super) fn broadcast_text(&mut self, text: Utf8Bytes, skip: Option<u64>) {
+    /// Serialises and frames `frame` once and writes the same bytes to every socket; a socket
+    /// whose backlog is full is dropped (it closes with 4408 and may reconnect) so it never
+    /// holds the room back.
+    pub(super) fn broadcast_frame(&mut self, frame: &ServerFrame, skip: Option<u64>) {
+        let bytes = frame_text(&frame.text());
         let mut too_slow = Vec::new();
         for (id, socket) in &self.sockets {
-            if Some(*id) == skip {
-                continue;
-            }
-            if let Err(mpsc::error::TrySendError::Full(_)) = socket.outbox.try_send(Outgoing::Text(text.clone())) {
+            if Some(*id) != skip && socket.outbox.send(bytes.clone()).is_err() {
                 too_slow.push(*id);
             }
         }
         self.drop_slow(too_slow);
     }
 
-    pub(super) fn send_to(&mut self, conn: u64, text: Utf8Bytes) {
-        let full = self.sockets.get(&conn).is_some_and(|s| {
-            matches!(s.outbox.try_send(Outgoing::Text(text)), Err(mpsc::error::TrySendError::Full(_)))
-        });
+    pub(super) fn send_to(&mut self, conn: u64, frame: &ServerFrame) {
+        let full = self.sockets.get(&conn).is_some_and(|s| s.outbox.send(frame_text(&frame.text())).is_err());
         if full {
             self.drop_slow(vec![conn]);
         }
@@ -229,8 +225,8 @@ impl Room {
             if let Some(socket) = self.sockets.remove(&id) {
                 tracing::warn!("a room member fell too far behind; dropping the connection");
                 metrics::counter!("soundroom_room_sockets_cut_off_total").increment(1);
-                // Its queue is full, so no close frame fits: dropping the sender tells the socket.
-                drop(socket.outbox);
+                // Its backlog is dropped: the member reconnects to a fresh `welcome`.
+                socket.outbox.end(4408, "this connection fell too far behind");
                 if let Some(m) = self.members.iter_mut().find(|m| m.id == socket.member) {
                     m.sockets = m.sockets.saturating_sub(1);
                     if m.sockets == 0 {
@@ -244,7 +240,7 @@ impl Room {
     /// Closes every socket of a member with `code`.
     pub(super) fn close_member(&mut self, member: &str, code: u16, reason: &str) {
         for socket in self.sockets.values().filter(|s| s.member == member) {
-            let _ = socket.outbox.try_send(Outgoing::Close(code, reason.to_string()));
+            socket.outbox.end(code, reason);
         }
         self.sockets.retain(|_, s| s.member != member);
     }

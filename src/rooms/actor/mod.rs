@@ -17,6 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
 use super::bucket::Bucket;
+use super::outbox::Outbox;
 use super::protocol::{Author, ChatLine, ClientFrame, ServerFrame, now_ms};
 use crate::domain::ids::{RoomId, UserId};
 use crate::domain::room::{Clock, ControlMode};
@@ -46,18 +47,9 @@ const URL_RENEW: Duration = Duration::from_secs(3600);
 pub struct Connection {
     pub id: u64,
     pub identity: Identity,
-    pub outbox: mpsc::Sender<Outgoing>,
+    pub outbox: Arc<Outbox>,
     /// The client's latest round trip, reported in its pings.
     pub rtt_ms: Arc<AtomicU32>,
-}
-
-/// What the room sends a socket.
-#[derive(Debug, Clone)]
-pub enum Outgoing {
-    /// Serialised once; every member's copy shares the bytes.
-    Text(axum::extract::ws::Utf8Bytes),
-    /// Close with this code and reason (and stop).
-    Close(u16, String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,8 +155,16 @@ struct Member {
 
 struct Socket {
     member: String,
-    outbox: mpsc::Sender<Outgoing>,
+    outbox: Arc<Outbox>,
     rtt_ms: Arc<AtomicU32>,
+}
+
+impl Drop for Socket {
+    /// A socket the room lets go of without a word (its member removed, the room stopped)
+    /// still hears why; an ending given before this one counts instead.
+    fn drop(&mut self) {
+        self.outbox.end(1011, "the room let go of this connection");
+    }
 }
 
 struct Item {
@@ -351,10 +351,12 @@ impl Room {
                     (Err((code, message)), r) => Some(ServerFrame::error(r, code, message)),
                 };
                 if let Some(answer) = answer {
-                    self.send_to(conn_id, answer.text());
+                    self.send_to(conn_id, &answer);
                 }
                 if leaving {
-                    self.sockets.remove(&conn_id);
+                    if let Some(socket) = self.sockets.remove(&conn_id) {
+                        socket.outbox.end(1000, "left the room");
+                    }
                     self.socket_gone(&member, false).await;
                 }
             }
@@ -381,7 +383,7 @@ impl Room {
             Command::Close { reason } => {
                 self.broadcast(&ServerFrame::RoomClosed { reason: reason.clone() });
                 for socket in self.sockets.values() {
-                    let _ = socket.outbox.try_send(Outgoing::Close(4000, reason.clone()));
+                    socket.outbox.end(4000, &reason);
                 }
                 self.sockets.clear();
                 self.members.clear();
@@ -431,7 +433,7 @@ impl Room {
             }
         }
         let welcome = self.welcome(&id);
-        self.send_to(conn.id, welcome.text());
+        self.send_to(conn.id, &welcome);
         Ok(())
     }
 

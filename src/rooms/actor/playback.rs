@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use tokio::time::Instant;
 
-use super::{FULL_LIST_UP_TO, Item, Outgoing, Pending, Reply, Room, duration_ms, internal, invalid, not_found};
+use super::{FULL_LIST_UP_TO, Item, Pending, Reply, Room, duration_ms, internal, invalid, not_found};
 use super::{MAX_ADD, MAX_CHAT, MAX_EMOJI, READY_WAIT_MS, RESTART_AFTER_MS};
 use crate::domain::room::{Clock, clamp_index, lead_ms};
 use crate::rooms::protocol::{ChatLine, ServerFrame, now_ms};
@@ -203,7 +203,7 @@ impl Room {
         self.clock.pause(now_ms());
         self.save_position().await;
         for socket in self.sockets.values() {
-            let _ = socket.outbox.try_send(Outgoing::Close(1001, "the server is restarting".into()));
+            socket.outbox.end(1001, "the server is restarting");
         }
     }
 

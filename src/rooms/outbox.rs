@@ -1,0 +1,270 @@
+//! The sending side of one room socket, shared by its room's task and its own. A room frames
+//! each broadcast once and writes the same bytes to every member's socket straight from its
+//! own task (a non-blocking `try_write`): at 1,000 members that is 1,000 system calls and
+//! nothing else, no task woken and no copy per member, and an idle socket keeps no write
+//! buffer. Only what the kernel cannot take at once waits in the backlog, which the socket's
+//! task writes out when there is room; a backlog past its limit cuts the member off (4408)
+//! rather than slow the room.
+//!
+//! Every write, tungstenite's own (its automatic pongs, the close handshake) included, goes
+//! through [`Outbox::send`] as whole frames under one lock, so frames never interleave.
+
+use std::collections::VecDeque;
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+
+use bytes::{Buf, Bytes};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::Notify;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+
+/// A text message as one unmasked (server-to-client) WebSocket frame, ready to write.
+pub fn frame_text(text: &str) -> Bytes {
+    let frame = Frame::message(Bytes::copy_from_slice(text.as_bytes()), OpCode::Data(Data::Text), true);
+    let mut out = Vec::with_capacity(text.len() + 10);
+    frame.format(&mut out).expect("writing to a Vec cannot fail");
+    out.into()
+}
+
+/// The backlog is full: the member is too far behind.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Backlogged;
+
+/// Why [`Outbox::run`] returned.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// The room ends this connection with a close code and reason.
+    Close(u16, String),
+    /// The connection broke; nothing more can be sent.
+    Broken,
+}
+
+pub struct Outbox {
+    tcp: OwnedWriteHalf,
+    state: Mutex<State>,
+    /// Wakes the socket's task: a backlog to write, or an ending.
+    wake: Notify,
+    /// Frames the backlog may hold.
+    limit: usize,
+}
+
+#[derive(Default)]
+struct State {
+    /// Whole frames waiting for the socket; the first may be partly written.
+    backlog: VecDeque<Bytes>,
+    /// The first frame in the backlog is partly written and must be finished first.
+    partial: bool,
+    end: Option<(u16, String)>,
+    broken: bool,
+}
+
+impl Outbox {
+    pub fn new(tcp: OwnedWriteHalf, limit: usize) -> Self {
+        Outbox { tcp, state: Mutex::default(), wake: Notify::new(), limit: limit.max(1) }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Nothing panics while holding it; a poisoned lock still holds consistent frames.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes one whole frame now if the socket takes it, or queues it behind what waits.
+    pub fn send(&self, frame: Bytes) -> Result<(), Backlogged> {
+        let mut state = self.lock();
+        if state.broken {
+            return Ok(());
+        }
+        if !state.backlog.is_empty() {
+            if state.backlog.len() >= self.limit {
+                return Err(Backlogged);
+            }
+            state.backlog.push_back(frame);
+            return Ok(());
+        }
+        match self.tcp.try_write(&frame) {
+            Ok(n) if n == frame.len() => return Ok(()),
+            Ok(n) => {
+                state.backlog.push_back(frame.slice(n..));
+                state.partial = true;
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => state.backlog.push_back(frame),
+            Err(_) => state.broken = true,
+        }
+        drop(state);
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// The room ends this connection: what waits is dropped (a frame already begun is
+    /// finished), and the socket's task closes with `code`. The first ending counts.
+    pub fn end(&self, code: u16, reason: &str) {
+        let mut state = self.lock();
+        if state.end.is_some() {
+            return;
+        }
+        state.end = Some((code, reason.to_string()));
+        let keep = usize::from(state.partial);
+        state.backlog.truncate(keep);
+        drop(state);
+        self.wake.notify_one();
+    }
+
+    /// Writes the backlog out as the socket makes room, until the room ends the connection
+    /// or it breaks. Run by the socket's own task, beside its reading.
+    pub async fn run(&self) -> Ending {
+        loop {
+            let step = {
+                let mut state = self.lock();
+                if let Some((code, reason)) = state.end.take() {
+                    return Ending::Close(code, reason);
+                }
+                self.write_backlog(&mut state)
+            };
+            match step {
+                Step::Done => self.wake.notified().await,
+                Step::Blocked => {
+                    if self.tcp.writable().await.is_err() {
+                        return Ending::Broken;
+                    }
+                }
+                Step::Broken => return Ending::Broken,
+            }
+        }
+    }
+
+    /// Waits until everything queued is written (or the connection breaks).
+    pub async fn flush(&self) {
+        loop {
+            let step = self.write_backlog(&mut self.lock());
+            match step {
+                Step::Blocked if self.tcp.writable().await.is_ok() => {}
+                _ => return,
+            }
+        }
+    }
+
+    fn write_backlog(&self, state: &mut State) -> Step {
+        if state.broken {
+            return Step::Broken;
+        }
+        while let Some(front) = state.backlog.front_mut() {
+            match self.tcp.try_write(front) {
+                Ok(n) if n == front.len() => {
+                    state.backlog.pop_front();
+                    state.partial = false;
+                }
+                Ok(n) => {
+                    front.advance(n);
+                    state.partial = true;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Step::Blocked,
+                Err(_) => {
+                    state.broken = true;
+                    return Step::Broken;
+                }
+            }
+        }
+        Step::Done
+    }
+}
+
+enum Step {
+    Done,
+    Blocked,
+    Broken,
+}
+
+/// The socket as tungstenite sees it: reads from the connection, writes through the outbox.
+pub struct RoomIo {
+    pub read: OwnedReadHalf,
+    pub outbox: Arc<Outbox>,
+}
+
+impl AsyncRead for RoomIo {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.read).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for RoomIo {
+    /// tungstenite hands over whole frames (its write buffer is flushed frame by frame), so
+    /// each call is one frame in the outbox.
+    fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Poll::Ready(match self.outbox.send(Bytes::copy_from_slice(buf)) {
+            Ok(()) => Ok(buf.len()),
+            Err(Backlogged) => Err(io::Error::other("this connection fell too far behind")),
+        })
+    }
+
+    /// Written or queued for the socket's task: nothing is held here.
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncReadExt;
+    use tokio::net::{TcpListener, TcpStream};
+
+    async fn pair() -> (Outbox, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let (_, write) = server.into_split();
+        (Outbox::new(write, 4), client)
+    }
+
+    #[test]
+    fn a_text_frame_is_unmasked_with_the_right_length() {
+        assert_eq!(&frame_text("hi")[..], b"\x81\x02hi");
+        let long = "x".repeat(300);
+        let frame = frame_text(&long);
+        assert_eq!(&frame[..4], &[0x81, 126, 1, 44]);
+        assert_eq!(frame.len(), 304);
+    }
+
+    #[tokio::test]
+    async fn frames_arrive_whole_and_in_order_and_a_full_backlog_refuses_more() {
+        let (outbox, mut client) = pair().await;
+        // Big frames fill the kernel's buffers; the rest waits in the backlog, up to its limit.
+        let big = frame_text(&"a".repeat(1 << 20));
+        let mut sent = 0;
+        while outbox.send(big.clone()).is_ok() {
+            sent += 1;
+            assert!(sent < 64, "the backlog never filled");
+        }
+        assert_eq!(outbox.lock().backlog.len(), 4);
+        let expected = big.len() * sent;
+        let reader = tokio::spawn(async move {
+            let mut got = vec![0u8; expected];
+            client.read_exact(&mut got).await.unwrap();
+            got
+        });
+        outbox.flush().await;
+        let got = reader.await.unwrap();
+        assert!(got.chunks(big.len()).all(|chunk| chunk == &big[..]), "frames arrived whole, one after another");
+        assert!(outbox.lock().backlog.is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_ending_drops_what_waits_but_finishes_a_frame_begun() {
+        let (outbox, _client) = pair().await;
+        let big = frame_text(&"b".repeat(1 << 20));
+        while outbox.send(big.clone()).is_ok() {}
+        let partial = outbox.lock().partial;
+        outbox.end(4408, "too slow");
+        outbox.end(1000, "later endings do not count");
+        assert_eq!(outbox.lock().backlog.len(), usize::from(partial));
+        assert_eq!(outbox.run().await, Ending::Close(4408, "too slow".into()));
+    }
+}
