@@ -248,6 +248,57 @@ async fn a_socket_must_say_hello_with_a_valid_token_from_this_origin() {
     assert_eq!(welcome["playback"]["playing"], false);
 }
 
+/// A client may send its first frame in the same packet as its upgrade request (real clients
+/// wait for the 101, so only a raw socket shows it): the server must not lose it. A plain
+/// request to the socket's address is refused.
+#[tokio::test]
+async fn a_hello_sent_with_the_upgrade_request_is_heard_and_plain_requests_are_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let p = party().await;
+    let (room, _) = create_room(&p.app, &p.ann, json!({ "name": "Den" })).await;
+    let plain = p.app.client.get(p.app.url("/ws/rooms")).send().await.unwrap();
+    assert_eq!(plain.status(), 400);
+
+    let host = p.app.addr.trim_start_matches("http://").to_string();
+    let hello = json!({ "type": "hello", "token": p.ann.access, "roomId": room }).to_string();
+    let mut bytes = format!(
+        "GET /ws/rooms HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    )
+    .into_bytes();
+    // One masked text frame; a zero mask leaves the payload as it is.
+    bytes.push(0x81);
+    match u16::try_from(hello.len()).unwrap() {
+        len @ 0..=125 => bytes.push(0x80 | len as u8),
+        len => {
+            bytes.push(0x80 | 126);
+            bytes.extend(len.to_be_bytes());
+        }
+    }
+    bytes.extend([0; 4]);
+    bytes.extend(hello.as_bytes());
+    let mut tcp = tokio::net::TcpStream::connect(&host).await.unwrap();
+    tcp.write_all(&bytes).await.unwrap();
+
+    let mut got = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&got).contains(r#""type":"welcome""#) {
+            let n = tcp.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+    };
+    tokio::time::timeout(WAIT, read).await.expect("an answer");
+    let got = String::from_utf8_lossy(&got).to_lowercase();
+    assert!(got.starts_with("http/1.1 101"), "{got}");
+    // RFC 6455's own example key and answer.
+    assert!(got.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), "{got}");
+    assert!(got.contains(r#""type":"welcome""#), "the hello was heard: {got}");
+}
+
 #[tokio::test]
 async fn visibility_friendships_invitations_and_blocks_decide_who_gets_in() {
     let p = party().await;
