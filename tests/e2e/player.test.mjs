@@ -63,11 +63,15 @@ test('the seek slider moves by seconds and reads out as a time; the volume reads
     const volume = page.getByTestId('player-volume');
     await volume.focus();
     await volume.press('End');
+    // The element's volume changes first; the slider's read-out follows on the next render.
+    const volumeReads = (text) => page.waitForFunction(
+      (t) => document.querySelector('[data-testid=player-volume]').getAttribute('aria-valuetext') === t, text, { timeout: UI_TIMEOUT_MS })
+      .catch(async () => assert.fail(`volume reads ${await volume.getAttribute('aria-valuetext')}, not ${text}`));
     await page.waitForFunction(() => document.querySelector('[data-testid=audio]').volume === 1);
-    assert.equal(await volume.getAttribute('aria-valuetext'), '100%');
+    await volumeReads('100%');
     await volume.press('ArrowDown');
     await page.waitForFunction(() => Math.abs(document.querySelector('[data-testid=audio]').volume - 0.95) < 0.001, null, { timeout: UI_TIMEOUT_MS });
-    assert.equal(await volume.getAttribute('aria-valuetext'), '95%');
+    await volumeReads('95%');
     await page.getByTestId('player-mute').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=player-volume]').getAttribute('aria-valuetext') === 'Muted', null, { timeout: UI_TIMEOUT_MS });
   } catch (err) {
