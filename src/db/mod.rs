@@ -104,18 +104,71 @@ impl Db {
     }
 }
 
-/// Counts committed writes, by any connection: an answer read from the database when this
-/// was N is stale once it is N + 1 (see `graphql::response_cache`).
+/// Counts committed writes that cached answers may depend on, by any connection: an answer
+/// read from the database when this was N is stale once it is N + 1 (see
+/// `graphql::response_cache`).
 static DATA_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 pub fn data_generation() -> u64 {
     DATA_GENERATION.load(std::sync::atomic::Ordering::Acquire)
 }
 
+/// Tables that no cached read (the library queries of `graphql::response_cache`) looks at.
+/// A commit that changed only these leaves cached answers valid: a playing room saves its
+/// position every 10 s, chat lands, tokens are refreshed, and with every commit counted the
+/// library pages of a busy server were hardly ever answered from the cache. Any other table,
+/// one added later included, counts as a change.
+const UNCACHED_TABLES: &[&str] = &[
+    "rooms",
+    "room_guests",
+    "room_messages",
+    "room_queue",
+    "room_users",
+    "refresh_tokens",
+    "notifications",
+    "play_queues",
+    "bookmarks",
+    "password_resets",
+    "invites",
+];
+
+/// What the transaction on this thread has changed so far. A transaction runs on one thread
+/// (inside one `Db::run` closure), where SQLite calls its hooks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Changes {
+    /// Nothing seen: a commit counts (the safe side).
+    Unknown,
+    OnlyUncached,
+    Cached,
+}
+
+thread_local! {
+    static CHANGES: std::cell::Cell<Changes> = const { std::cell::Cell::new(Changes::Unknown) };
+    /// Commits counted on this thread: tests read it (the global count moves with every
+    /// other test's writes).
+    static COUNTED_HERE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// SQLite's update hook: called for every row a statement inserts, updates or deletes.
+fn row_changed(table: &str) {
+    CHANGES.with(|changes| {
+        if changes.get() == Changes::Cached {
+            // Settled: a scan's thousands of rows need no more looking.
+        } else if !UNCACHED_TABLES.contains(&table) {
+            changes.set(Changes::Cached);
+        } else if changes.get() == Changes::Unknown {
+            changes.set(Changes::OnlyUncached);
+        }
+    });
+}
+
 /// Runs after each commit (the WAL hook fires once the write is in the log, so a reader that
 /// saw the old generation throughout cannot have seen the new data half-way).
 fn after_commit(wal: &rusqlite::hooks::Wal, pages: std::ffi::c_int) -> rusqlite::Result<()> {
-    DATA_GENERATION.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    if CHANGES.replace(Changes::Unknown) != Changes::OnlyUncached {
+        DATA_GENERATION.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        COUNTED_HERE.set(COUNTED_HERE.get() + 1);
+    }
     // A WAL hook replaces SQLite's automatic checkpoint; do what it did (an error here would
     // be reported as the commit's, though the commit happened, so a busy checkpoint waits).
     if pages >= 1000 {
@@ -127,6 +180,8 @@ fn after_commit(wal: &rusqlite::hooks::Wal, pages: std::ffi::c_int) -> rusqlite:
 fn configure_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.wal_hook(Some(after_commit));
+    conn.update_hook(Some(|_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| row_changed(table)))?;
+    conn.rollback_hook(Some(|| CHANGES.set(Changes::Unknown)))?;
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = NORMAL;
@@ -159,4 +214,51 @@ pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
             || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(conn: &Connection, id: &str) {
+        conn.execute(
+            "INSERT INTO users (id, email, username, tag, created_at, updated_at) VALUES (?1, ?1, ?1, ?1, '', '')",
+            [id],
+        )
+        .unwrap();
+    }
+
+    fn token(conn: &Connection, id: &str) {
+        conn.execute(
+            "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at)
+             VALUES (?1, 'u1', ?1, ?1, '', '')",
+            [id],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn only_commits_that_touch_what_cached_reads_read_make_answers_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("soundroom.db")).unwrap();
+        let mut conn = db.command_connection().unwrap();
+        let counted = || COUNTED_HERE.get();
+        let before = counted();
+        user(&conn, "u1");
+        let after_user = counted();
+        assert_eq!(after_user, before + 1, "a new account changes what search finds");
+        token(&conn, "t1");
+        assert_eq!(counted(), after_user, "a refreshed token changes no cached answer");
+        let tx = conn.transaction().unwrap();
+        token(&tx, "t2");
+        user(&tx, "u2");
+        tx.commit().unwrap();
+        let after_both = counted();
+        assert_eq!(after_both, after_user + 1, "a commit with any change that counts, counts");
+        let tx = conn.transaction().unwrap();
+        user(&tx, "u3");
+        tx.rollback().unwrap();
+        token(&conn, "t3");
+        assert_eq!(counted(), after_both, "a rolled-back change is forgotten");
+    }
 }

@@ -1,13 +1,13 @@
-//! Answers to repeated library reads, kept in memory until anything in the database changes.
+//! Answers to repeated library reads, kept in memory until what they read changes.
 //!
 //! A library page is read far more often than the library changes: every visit to the albums
 //! page asks the same question again. Resolving it field by field costs milliseconds; sending
 //! the bytes of the last answer costs microseconds. An answer is reused only for the same
-//! person asking the same query with the same variables, only while no write has been
-//! committed to the database since it was made (`db::data_generation`), and never for long
-//! (signed media links inside it must stay fresh). Only queries whose every root field reads
-//! library data are kept: nothing that lives outside the database (rooms, scan progress,
-//! presence) can go stale here.
+//! person asking the same query with the same variables, only while no write to a table it may
+//! read has been committed since it was made (`db::data_generation`; rooms, chat, tokens and
+//! notifications do not count), and never for long (signed media links inside it must stay
+//! fresh). Only queries whose every root field reads library data are kept: nothing that lives
+//! outside the database (rooms, scan progress, presence) can go stale here.
 
 use std::sync::Arc;
 use std::time::Duration;
