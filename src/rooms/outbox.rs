@@ -30,6 +30,8 @@ pub fn frame_text(text: &str) -> Bytes {
     out.into()
 }
 
+pub const TOO_SLOW: &str = "this connection fell too far behind";
+
 /// The backlog is full: the member is too far behind.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Backlogged;
@@ -74,12 +76,18 @@ impl Outbox {
 
     /// Writes one whole frame now if the socket takes it, or queues it behind what waits.
     pub fn send(&self, frame: Bytes) -> Result<(), Backlogged> {
+        self.send_frame(frame, false)
+    }
+
+    /// `over_limit`: a close frame always fits, so a member cut off for a full backlog still
+    /// hears why.
+    fn send_frame(&self, frame: Bytes, over_limit: bool) -> Result<(), Backlogged> {
         let mut state = self.lock();
         if state.broken {
             return Ok(());
         }
         if !state.backlog.is_empty() {
-            if state.backlog.len() >= self.limit {
+            if state.backlog.len() >= self.limit && !over_limit {
                 return Err(Backlogged);
             }
             state.backlog.push_back(frame);
@@ -99,38 +107,50 @@ impl Outbox {
         Ok(())
     }
 
-    /// The room ends this connection: what waits is dropped (a frame already begun is
-    /// finished), and the socket's task closes with `code`. The first ending counts.
+    /// Ends this connection: the socket's task closes it with `code` after what is queued.
+    /// The first ending counts; later ones change nothing.
     pub fn end(&self, code: u16, reason: &str) {
+        self.end_with(code, reason, false);
+    }
+
+    /// Ends a member too far behind (4408): what is queued is dropped (a frame already begun
+    /// is finished), since it reconnects to a fresh `welcome` anyway.
+    pub fn cut_off(&self) {
+        self.end_with(4408, TOO_SLOW, true);
+    }
+
+    fn end_with(&self, code: u16, reason: &str, drop_queued: bool) {
         let mut state = self.lock();
         if state.end.is_some() {
             return;
         }
         state.end = Some((code, reason.to_string()));
-        let keep = usize::from(state.partial);
-        state.backlog.truncate(keep);
+        if drop_queued {
+            let keep = usize::from(state.partial);
+            state.backlog.truncate(keep);
+        }
         drop(state);
         self.wake.notify_one();
     }
 
-    /// Writes the backlog out as the socket makes room, until the room ends the connection
-    /// or it breaks. Run by the socket's own task, beside its reading.
+    /// Writes the backlog out as the socket makes room, until the connection is ended or
+    /// breaks. Run by the socket's own task, beside its reading.
     pub async fn run(&self) -> Ending {
         loop {
             let step = {
                 let mut state = self.lock();
-                if let Some((code, reason)) = state.end.take() {
-                    return Ending::Close(code, reason);
+                if let Some((code, reason)) = &state.end {
+                    return Ending::Close(*code, reason.clone());
                 }
                 self.write_backlog(&mut state)
             };
             match step {
                 Step::Done => self.wake.notified().await,
-                Step::Blocked => {
-                    if self.tcp.writable().await.is_err() {
-                        return Ending::Broken;
-                    }
-                }
+                // An ending must not wait for a client that never reads again.
+                Step::Blocked => tokio::select! {
+                    ready = self.tcp.writable() => if ready.is_err() { return Ending::Broken },
+                    () = self.wake.notified() => {}
+                },
                 Step::Broken => return Ending::Broken,
             }
         }
@@ -194,7 +214,8 @@ impl AsyncWrite for RoomIo {
     /// tungstenite hands over whole frames (its write buffer is flushed frame by frame), so
     /// each call is one frame in the outbox.
     fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Poll::Ready(match self.outbox.send(Bytes::copy_from_slice(buf)) {
+        let close = buf.first().is_some_and(|first| first & 0x0f == 0x8);
+        Poll::Ready(match self.outbox.send_frame(Bytes::copy_from_slice(buf), close) {
             Ok(()) => Ok(buf.len()),
             Err(Backlogged) => Err(io::Error::other("this connection fell too far behind")),
         })
@@ -216,12 +237,20 @@ mod tests {
     use tokio::io::AsyncReadExt;
     use tokio::net::{TcpListener, TcpStream};
 
-    async fn pair() -> (Outbox, TcpStream) {
+    /// The server's side as a room socket (backlog of 4 frames), and the client's socket.
+    async fn pair() -> (RoomIo, TcpStream) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
         let (server, _) = listener.accept().await.unwrap();
-        let (_, write) = server.into_split();
-        (Outbox::new(write, 4), client)
+        let (read, write) = server.into_split();
+        (RoomIo { read, outbox: Arc::new(Outbox::new(write, 4)) }, client)
+    }
+
+    /// Fills the kernel's buffers and the backlog of a client that does not read.
+    fn fill(outbox: &Outbox) {
+        let big = frame_text(&"b".repeat(1 << 20));
+        while outbox.send(big.clone()).is_ok() {}
+        assert_eq!(outbox.lock().backlog.len(), 4);
     }
 
     #[test]
@@ -235,7 +264,8 @@ mod tests {
 
     #[tokio::test]
     async fn frames_arrive_whole_and_in_order_and_a_full_backlog_refuses_more() {
-        let (outbox, mut client) = pair().await;
+        let (io, mut client) = pair().await;
+        let outbox = io.outbox;
         // Big frames fill the kernel's buffers; the rest waits in the backlog, up to its limit.
         let big = frame_text(&"a".repeat(1 << 20));
         let mut sent = 0;
@@ -257,14 +287,44 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_ending_drops_what_waits_but_finishes_a_frame_begun() {
-        let (outbox, _client) = pair().await;
-        let big = frame_text(&"b".repeat(1 << 20));
-        while outbox.send(big.clone()).is_ok() {}
+    async fn a_cut_off_drops_what_waits_but_finishes_a_frame_begun() {
+        let (io, _client) = pair().await;
+        let outbox = io.outbox;
+        fill(&outbox);
         let partial = outbox.lock().partial;
-        outbox.end(4408, "too slow");
+        outbox.cut_off();
         outbox.end(1000, "later endings do not count");
         assert_eq!(outbox.lock().backlog.len(), usize::from(partial));
-        assert_eq!(outbox.run().await, Ending::Close(4408, "too slow".into()));
+        assert_eq!(outbox.run().await, Ending::Close(4408, TOO_SLOW.into()));
+        assert_eq!(outbox.run().await, Ending::Close(4408, TOO_SLOW.into()), "an ending stays");
+    }
+
+    #[tokio::test]
+    async fn other_endings_keep_what_waits_and_reach_a_client_that_never_reads() {
+        let (io, _client) = pair().await;
+        let outbox = io.outbox;
+        fill(&outbox);
+        // The socket's task waits for room in a socket that will never have any.
+        let running = tokio::spawn({
+            let outbox = outbox.clone();
+            async move { outbox.run().await }
+        });
+        tokio::task::yield_now().await;
+        outbox.end(4000, "the room was closed");
+        let ending = tokio::time::timeout(std::time::Duration::from_secs(10), running).await;
+        assert_eq!(ending.expect("the ending woke it").unwrap(), Ending::Close(4000, "the room was closed".into()));
+        assert_eq!(outbox.lock().backlog.len(), 4, "what waited is still to be sent");
+    }
+
+    #[tokio::test]
+    async fn a_close_frame_fits_behind_a_full_backlog_and_nothing_else_does() {
+        let (mut io, _client) = pair().await;
+        fill(&io.outbox);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let text = Pin::new(&mut io).poll_write(&mut cx, &frame_text("late"));
+        assert!(matches!(text, Poll::Ready(Err(_))), "a text frame is refused");
+        let close = Pin::new(&mut io).poll_write(&mut cx, &[0x88, 0x02, 0x0f, 0xa0]);
+        assert!(matches!(close, Poll::Ready(Ok(4))), "a close frame is taken");
+        assert_eq!(io.outbox.lock().backlog.len(), 5);
     }
 }

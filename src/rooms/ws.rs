@@ -10,6 +10,7 @@ use std::time::Duration;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
@@ -22,7 +23,7 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig
 
 use super::actor::{Command, Connection, JoinRefusal};
 use super::bucket::Bucket;
-use super::outbox::{Backlogged, Ending, Outbox, RoomIo, frame_text};
+use super::outbox::{Backlogged, Ending, Outbox, RoomIo, TOO_SLOW, frame_text};
 use super::protocol::{self, ClientFrame, ServerFrame, now_ms};
 use crate::domain::ids::RoomId;
 use crate::error::ErrorKind;
@@ -32,10 +33,12 @@ use crate::services::rooms::{self, Identity, Refusal, RoomRef};
 use crate::state::SharedState;
 
 const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a closing connection may take to send what waits and hear the client's close:
+/// a phone on a weak network may stall for a few seconds and should still learn why.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
 const MAX_FRAME: usize = 16 * 1024;
 const FRAMES_PER_SEC: f64 = 20.0;
 const FRAME_BURST: f64 = 40.0;
-const TOO_SLOW: &str = "this connection fell too far behind";
 
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
 
@@ -47,8 +50,15 @@ pub async fn upgrade(State(state): State<HttpState>, mut request: Request) -> Re
     if !origin_allowed(request.headers(), &state.app.config.server.base_url) {
         return (StatusCode::FORBIDDEN, "this page may not open a room socket").into_response();
     }
-    let Some(accept) = websocket_accept(request.headers()) else {
-        return (StatusCode::BAD_REQUEST, "this address takes WebSocket connections only").into_response();
+    let accept = match websocket_accept(request.headers()) {
+        Ok(accept) => accept,
+        Err(BadHandshake::NotWebSocket) => {
+            return (StatusCode::BAD_REQUEST, "this address takes WebSocket connections only").into_response();
+        }
+        Err(BadHandshake::Version) => {
+            let version = [(header::SEC_WEBSOCKET_VERSION, "13")];
+            return (StatusCode::UPGRADE_REQUIRED, version, "this server speaks WebSocket version 13").into_response();
+        }
     };
     let Some(on_upgrade) = request.extensions_mut().remove::<OnUpgrade>() else {
         return (StatusCode::BAD_REQUEST, "this connection cannot be upgraded").into_response();
@@ -89,9 +99,14 @@ fn socket_config() -> WebSocketConfig {
         .write_buffer_size(0)
 }
 
-/// RFC 6455's opening handshake: the `Sec-WebSocket-Accept` answer, or `None` when this is
-/// not a WebSocket request.
-fn websocket_accept(headers: &HeaderMap) -> Option<String> {
+enum BadHandshake {
+    NotWebSocket,
+    /// Another version of the protocol than 13: answered with the one we speak.
+    Version,
+}
+
+/// RFC 6455's opening handshake: the `Sec-WebSocket-Accept` answer, or what is wrong.
+fn websocket_accept(headers: &HeaderMap) -> Result<String, BadHandshake> {
     let has_token = |name: HeaderName, token: &str| {
         headers
             .get_all(name)
@@ -100,12 +115,19 @@ fn websocket_accept(headers: &HeaderMap) -> Option<String> {
             .flat_map(|value| value.split(','))
             .any(|t| t.trim().eq_ignore_ascii_case(token))
     };
-    let version_13 = headers.get(header::SEC_WEBSOCKET_VERSION).is_some_and(|v| v == "13");
-    if !has_token(header::CONNECTION, "upgrade") || !has_token(header::UPGRADE, "websocket") || !version_13 {
-        return None;
+    if !has_token(header::CONNECTION, "upgrade") || !has_token(header::UPGRADE, "websocket") {
+        return Err(BadHandshake::NotWebSocket);
     }
-    let key = headers.get(header::SEC_WEBSOCKET_KEY)?;
-    Some(derive_accept_key(key.as_bytes()))
+    if headers.get(header::SEC_WEBSOCKET_VERSION).is_none_or(|v| v != "13") {
+        return Err(BadHandshake::Version);
+    }
+    // The key is 16 random bytes in base64.
+    let key = headers.get(header::SEC_WEBSOCKET_KEY).ok_or(BadHandshake::NotWebSocket)?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(key.as_bytes());
+    if decoded.map_or(true, |bytes| bytes.len() != 16) {
+        return Err(BadHandshake::NotWebSocket);
+    }
+    Ok(derive_accept_key(key.as_bytes()))
 }
 
 /// Browsers always send `Origin`: it must be this server (as the browser reached it, or its
@@ -159,6 +181,10 @@ async fn serve(app: SharedState, mut socket: RoomSocket, outbox: Arc<Outbox>) {
         return close(socket, &outbox, code, reason).await;
     }
     let ending = relay(&app, &mut socket, &outbox, &room.id, conn_id, &identity, &rtt_ms).await;
+    if let Some((code, reason)) = &ending {
+        // Ours before the room lets go of the socket (which would end it with 1011).
+        outbox.end(*code, reason);
+    }
     app.rooms.send(&room.id, Command::Disconnected { conn_id }).await;
     if let Some((code, reason)) = ending {
         close(socket, &outbox, code, &reason).await;
@@ -232,7 +258,9 @@ async fn relay(
             incoming = socket.next() => {
                 let received = now_ms();
                 let message = match incoming {
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+                    // `close` sends tungstenite's answer to the client's close frame.
+                    Some(Ok(Message::Close(_))) => return Some((1000, String::new())),
+                    None | Some(Err(_)) => return None,
                     Some(Ok(message)) => message,
                 };
                 // Every frame counts, WebSocket pings included (tungstenite answers those).
@@ -286,11 +314,13 @@ async fn relay(
 
 /// Sends a close frame after whatever waits in the outbox, then reads until the client's own
 /// close (briefly): closing a socket the client is still writing to would reset it, and the
-/// client would never see the code.
+/// client would never see the code. When the client closed first, this answers its close.
 async fn close(mut socket: RoomSocket, outbox: &Outbox, code: u16, reason: &str) {
     let frame = CloseFrame { code: code.into(), reason: reason.into() };
     let handshake = async {
-        socket.send(Message::Close(Some(frame))).await?;
+        // After the client's close tungstenite refuses ours; flushing sends its answer instead.
+        let _ = socket.send(Message::Close(Some(frame))).await;
+        let _ = socket.flush().await;
         let client_close = async {
             while let Some(Ok(message)) = socket.next().await {
                 if matches!(message, Message::Close(_)) {
@@ -299,7 +329,6 @@ async fn close(mut socket: RoomSocket, outbox: &Outbox, code: u16, reason: &str)
             }
         };
         tokio::join!(outbox.flush(), client_close);
-        Ok::<_, tokio_tungstenite::tungstenite::Error>(())
     };
-    let _ = tokio::time::timeout(Duration::from_secs(2), handshake).await;
+    let _ = tokio::time::timeout(CLOSE_GRACE, handshake).await;
 }

@@ -225,8 +225,7 @@ impl Room {
             if let Some(socket) = self.sockets.remove(&id) {
                 tracing::warn!("a room member fell too far behind; dropping the connection");
                 metrics::counter!("soundroom_room_sockets_cut_off_total").increment(1);
-                // Its backlog is dropped: the member reconnects to a fresh `welcome`.
-                socket.outbox.end(4408, "this connection fell too far behind");
+                socket.outbox.cut_off();
                 if let Some(m) = self.members.iter_mut().find(|m| m.id == socket.member) {
                     m.sockets = m.sockets.saturating_sub(1);
                     if m.sockets == 0 {
