@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use tokio::time::Instant;
 
 use super::{FULL_LIST_UP_TO, Member, PRESENCE_EVERY, Room, URL_RENEW, duration_ms};
-use crate::rooms::outbox::frame_text;
+use crate::rooms::outbox::{Outbox, frame_text};
 use crate::rooms::protocol::{
     Author, MemberInfo, PlaybackInfo, QueueEntry, QueueInfo, RoomInfo, ServerFrame, TrackInfo, now_ms,
 };
@@ -200,15 +200,32 @@ impl Room {
 
     /// Serialises and frames `frame` once and writes the same bytes to every socket; a socket
     /// whose backlog is full is dropped (it closes with 4408 and may reconnect) so it never
-    /// holds the room back.
+    /// holds the room back. In a big room a second thread writes half the sockets: the
+    /// kernel's work per socket is most of a broadcast's cost. Each socket is written by one
+    /// thread, and both are done before the next frame, so every member's frames stay in order.
     pub(super) fn broadcast_frame(&mut self, frame: &ServerFrame, skip: Option<u64>) {
         let bytes = frame_text(&frame.text());
-        let mut too_slow = Vec::new();
-        for (id, socket) in &self.sockets {
-            if Some(*id) != skip && socket.outbox.send(bytes.clone()).is_err() {
-                too_slow.push(*id);
-            }
-        }
+        let targets: Vec<(u64, &Outbox)> =
+            self.sockets.iter().filter(|(id, _)| Some(**id) != skip).map(|(id, s)| (*id, &*s.outbox)).collect();
+        let write = |part: &[(u64, &Outbox)]| -> Vec<u64> {
+            part.iter().filter(|(_, outbox)| outbox.send(bytes.clone()).is_err()).map(|(id, _)| *id).collect()
+        };
+        let too_slow = if targets.len() > FULL_LIST_UP_TO && two_cores() {
+            let (mine, theirs) = targets.split_at(targets.len() / 2);
+            std::thread::scope(|scope| {
+                match std::thread::Builder::new().name("room-fan-out".into()).spawn_scoped(scope, || write(theirs)) {
+                    Ok(helper) => {
+                        let mut slow = write(mine);
+                        slow.extend(helper.join().unwrap_or_default());
+                        slow
+                    }
+                    // No thread to be had: this one writes them all.
+                    Err(_) => write(&targets),
+                }
+            })
+        } else {
+            write(&targets)
+        };
         self.drop_slow(too_slow);
     }
 
@@ -243,4 +260,10 @@ impl Room {
         }
         self.sockets.retain(|_, s| s.member != member);
     }
+}
+
+/// Whether writing a broadcast on two threads can go faster than on one.
+fn two_cores() -> bool {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get())) > 1
 }
