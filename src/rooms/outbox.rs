@@ -7,7 +7,8 @@
 //! rather than slow the room.
 //!
 //! Every write, tungstenite's own (its automatic pongs, the close handshake) included, goes
-//! through [`Outbox::send`] as whole frames under one lock, so frames never interleave.
+//! through the outbox as whole frames under one lock, so frames never interleave. Once the
+//! connection is ended nothing but control frames follows: no data after the close frame.
 
 use std::collections::VecDeque;
 use std::io;
@@ -31,6 +32,10 @@ pub fn frame_text(text: &str) -> Bytes {
 }
 
 pub const TOO_SLOW: &str = "this connection fell too far behind";
+
+/// Control frames (pongs, the close) the backlog may hold past its limit. Client frames,
+/// pings included, are rate-limited, and a full backlog soon ends the connection anyway.
+const CONTROL_SLACK: usize = 8;
 
 /// The backlog is full: the member is too far behind.
 #[derive(Debug, PartialEq, Eq)]
@@ -74,20 +79,22 @@ impl Outbox {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Writes one whole frame now if the socket takes it, or queues it behind what waits.
+    /// Writes one whole data frame now if the socket takes it, or queues it behind what
+    /// waits. Once the connection is ended it is dropped: nothing may follow a close frame.
     pub fn send(&self, frame: Bytes) -> Result<(), Backlogged> {
         self.send_frame(frame, false)
     }
 
-    /// `over_limit`: a close frame always fits, so a member cut off for a full backlog still
-    /// hears why.
-    fn send_frame(&self, frame: Bytes, over_limit: bool) -> Result<(), Backlogged> {
+    /// `control`: a control frame (pong, close) may pass the limit by a little, so a member
+    /// cut off for a full backlog still hears why, and a ping is still answered.
+    fn send_frame(&self, frame: Bytes, control: bool) -> Result<(), Backlogged> {
         let mut state = self.lock();
-        if state.broken {
+        if state.broken || (state.end.is_some() && !control) {
             return Ok(());
         }
         if !state.backlog.is_empty() {
-            if state.backlog.len() >= self.limit && !over_limit {
+            let limit = if control { self.limit + CONTROL_SLACK } else { self.limit };
+            if state.backlog.len() >= limit {
                 return Err(Backlogged);
             }
             state.backlog.push_back(frame);
@@ -107,8 +114,8 @@ impl Outbox {
         Ok(())
     }
 
-    /// Ends this connection: the socket's task closes it with `code` after what is queued.
-    /// The first ending counts; later ones change nothing.
+    /// Ends this connection: the socket's task closes it with `code` after what is queued;
+    /// data frames sent from now on are dropped. The first ending counts.
     pub fn end(&self, code: u16, reason: &str) {
         self.end_with(code, reason, false);
     }
@@ -212,10 +219,11 @@ impl AsyncRead for RoomIo {
 
 impl AsyncWrite for RoomIo {
     /// tungstenite hands over whole frames (its write buffer is flushed frame by frame), so
-    /// each call is one frame in the outbox.
+    /// each call starts at a frame and is queued whole. tungstenite writes only control
+    /// frames here (pongs, close; opcodes 8 and up).
     fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        let close = buf.first().is_some_and(|first| first & 0x0f == 0x8);
-        Poll::Ready(match self.outbox.send_frame(Bytes::copy_from_slice(buf), close) {
+        let control = buf.first().is_some_and(|first| first & 0x08 != 0);
+        Poll::Ready(match self.outbox.send_frame(Bytes::copy_from_slice(buf), control) {
             Ok(()) => Ok(buf.len()),
             Err(Backlogged) => Err(io::Error::other("this connection fell too far behind")),
         })
@@ -317,14 +325,31 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_close_frame_fits_behind_a_full_backlog_and_nothing_else_does() {
+    async fn control_frames_fit_behind_a_full_backlog_by_a_little_and_data_frames_do_not() {
         let (mut io, _client) = pair().await;
         fill(&io.outbox);
         let mut cx = Context::from_waker(std::task::Waker::noop());
         let text = Pin::new(&mut io).poll_write(&mut cx, &frame_text("late"));
         assert!(matches!(text, Poll::Ready(Err(_))), "a text frame is refused");
+        let pong = [0x8a, 0x00];
+        for _ in 0..CONTROL_SLACK - 1 {
+            assert!(matches!(Pin::new(&mut io).poll_write(&mut cx, &pong), Poll::Ready(Ok(2))), "a pong is taken");
+        }
         let close = Pin::new(&mut io).poll_write(&mut cx, &[0x88, 0x02, 0x0f, 0xa0]);
         assert!(matches!(close, Poll::Ready(Ok(4))), "a close frame is taken");
-        assert_eq!(io.outbox.lock().backlog.len(), 5);
+        assert!(matches!(Pin::new(&mut io).poll_write(&mut cx, &pong), Poll::Ready(Err(_))), "but only a few");
+    }
+
+    #[tokio::test]
+    async fn nothing_but_control_frames_follow_an_ending() {
+        let (mut io, _client) = pair().await;
+        fill(&io.outbox);
+        io.outbox.end(4429, "too many frames");
+        assert_eq!(io.outbox.send(frame_text("after the close")), Ok(()));
+        assert_eq!(io.outbox.lock().backlog.len(), 4, "a data frame after the ending is dropped");
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let close = Pin::new(&mut io).poll_write(&mut cx, &[0x88, 0x02, 0x11, 0x5d]);
+        assert!(matches!(close, Poll::Ready(Ok(4))));
+        assert_eq!(io.outbox.lock().backlog.len(), 5, "the close frame is queued");
     }
 }

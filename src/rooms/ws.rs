@@ -181,9 +181,12 @@ async fn serve(app: SharedState, mut socket: RoomSocket, outbox: Arc<Outbox>) {
         return close(socket, &outbox, code, reason).await;
     }
     let ending = relay(&app, &mut socket, &outbox, &room.id, conn_id, &identity, &rtt_ms).await;
-    if let Some((code, reason)) = &ending {
-        // Ours before the room lets go of the socket (which would end it with 1011).
-        outbox.end(*code, reason);
+    match &ending {
+        // Ours before the room lets go of the socket (which would end it with 1011). A member
+        // too far behind gets the close frame without the frames it could not take.
+        Some((4408, _)) => outbox.cut_off(),
+        Some((code, reason)) => outbox.end(*code, reason),
+        None => {}
     }
     app.rooms.send(&room.id, Command::Disconnected { conn_id }).await;
     if let Some((code, reason)) = ending {

@@ -1,5 +1,5 @@
 //! What a room tells its members: frames built from its state, and the fan-out to every
-//! socket's bounded queue.
+//! member's socket.
 
 use std::collections::HashSet;
 
@@ -210,13 +210,16 @@ impl Room {
         let write = |part: &[(u64, &Outbox)]| -> Vec<u64> {
             part.iter().filter(|(_, outbox)| outbox.send(bytes.clone()).is_err()).map(|(id, _)| *id).collect()
         };
-        let too_slow = if targets.len() > FULL_LIST_UP_TO && two_cores() {
+        let too_slow = if targets.len() > WRITE_ON_TWO_THREADS_PAST && two_cores() {
             let (mine, theirs) = targets.split_at(targets.len() / 2);
             std::thread::scope(|scope| {
                 match std::thread::Builder::new().name("room-fan-out".into()).spawn_scoped(scope, || write(theirs)) {
                     Ok(helper) => {
                         let mut slow = write(mine);
-                        slow.extend(helper.join().unwrap_or_default());
+                        // Had the helper failed, its members may have missed this frame: they
+                        // reconnect to a fresh `welcome` rather than drift.
+                        let theirs_slow = helper.join().unwrap_or_else(|_| theirs.iter().map(|(id, _)| *id).collect());
+                        slow.extend(theirs_slow);
                         slow
                     }
                     // No thread to be had: this one writes them all.
@@ -261,6 +264,10 @@ impl Room {
         self.sockets.retain(|_, s| s.member != member);
     }
 }
+
+/// Sockets past which a broadcast is written on two threads: below, a thread's start costs
+/// more than it saves.
+const WRITE_ON_TWO_THREADS_PAST: usize = 64;
 
 /// Whether writing a broadcast on two threads can go faster than on one.
 fn two_cores() -> bool {

@@ -1,8 +1,8 @@
 //! One task per live room. It owns the room's state (members, queue, playback clock) and is
 //! the only one to change it: commands arrive over a channel, one at a time, so there are no
-//! locks and no races between two people's edits. Frames to members go into each connection's
-//! bounded queue; a connection whose queue is full is dropped (its socket closes with 4408)
-//! rather than slowing the room.
+//! locks and no races between two people's edits. Frames to members are written straight to
+//! their sockets (`rooms::outbox`); a connection whose backlog is full is dropped (its socket
+//! closes with 4408) rather than slowing the room.
 
 mod frames;
 mod playback;
