@@ -2,6 +2,7 @@
 //! member's socket.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::time::Instant;
 
@@ -200,34 +201,40 @@ impl Room {
 
     /// Serialises and frames `frame` once and writes the same bytes to every socket; a socket
     /// whose backlog is full is dropped (it closes with 4408 and may reconnect) so it never
-    /// holds the room back. In a big room a second thread writes half the sockets: the
-    /// kernel's work per socket is most of a broadcast's cost. Each socket is written by one
-    /// thread, and both are done before the next frame, so every member's frames stay in order.
+    /// holds the room back. In a big room a second thread helps: the kernel's work per socket
+    /// is most of a broadcast's cost. Both take the next socket from a shared counter, so a
+    /// helper that gets no core soon costs little; each socket is written by one thread and
+    /// both are done before the next frame, so every member's frames stay in order.
     pub(super) fn broadcast_frame(&mut self, frame: &ServerFrame, skip: Option<u64>) {
         let bytes = frame_text(&frame.text());
         let targets: Vec<(u64, &Outbox)> =
             self.sockets.iter().filter(|(id, _)| Some(**id) != skip).map(|(id, s)| (*id, &*s.outbox)).collect();
-        let write = |part: &[(u64, &Outbox)]| -> Vec<u64> {
-            part.iter().filter(|(_, outbox)| outbox.send(bytes.clone()).is_err()).map(|(id, _)| *id).collect()
+        let next = AtomicUsize::new(0);
+        let write = || {
+            let mut too_slow = Vec::new();
+            while let Some((id, outbox)) = targets.get(next.fetch_add(1, Ordering::Relaxed)) {
+                if outbox.send(bytes.clone()).is_err() {
+                    too_slow.push(*id);
+                }
+            }
+            too_slow
         };
         let too_slow = if targets.len() > WRITE_ON_TWO_THREADS_PAST && two_cores() {
-            let (mine, theirs) = targets.split_at(targets.len() / 2);
             std::thread::scope(|scope| {
-                match std::thread::Builder::new().name("room-fan-out".into()).spawn_scoped(scope, || write(theirs)) {
-                    Ok(helper) => {
-                        let mut slow = write(mine);
-                        // Had the helper failed, its members may have missed this frame: they
-                        // reconnect to a fresh `welcome` rather than drift.
-                        let theirs_slow = helper.join().unwrap_or_else(|_| theirs.iter().map(|(id, _)| *id).collect());
-                        slow.extend(theirs_slow);
-                        slow
-                    }
-                    // No thread to be had: this one writes them all.
-                    Err(_) => write(&targets),
+                let helper = std::thread::Builder::new().name("room-fan-out".into()).spawn_scoped(scope, write);
+                // Without a helper (no thread to be had) this one writes them all.
+                let mut too_slow = write();
+                match helper.map(|h| h.join()) {
+                    Ok(Ok(theirs)) => too_slow.extend(theirs),
+                    // A helper that failed may have missed some members, and which is not
+                    // known: all reconnect to a fresh `welcome` rather than drift.
+                    Ok(Err(_)) => too_slow = targets.iter().map(|(id, _)| *id).collect(),
+                    Err(_) => {}
                 }
+                too_slow
             })
         } else {
-            write(&targets)
+            write()
         };
         self.drop_slow(too_slow);
     }
