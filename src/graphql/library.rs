@@ -1,6 +1,6 @@
 //! Artist, Album and Track objects. Nested fields go through dataloaders.
 
-use async_graphql::dataloader::DataLoader;
+use crate::graphql::batch_loader::BatchLoader;
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 
@@ -65,12 +65,12 @@ impl Artist {
         track_page(ctx, filter, Default::default(), first.unwrap_or(50), after).await
     }
     async fn track_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
-        let loader = ctx.data::<DataLoader<ArtistTrackCountLoader>>()?;
+        let loader = ctx.data::<BatchLoader<ArtistTrackCountLoader>>()?;
         Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or(0))
     }
     /// Whether it is among your favourite artists.
     async fn is_favorite(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        let loader = ctx.data::<DataLoader<ArtistFavoriteLoader>>()?;
+        let loader = ctx.data::<BatchLoader<ArtistFavoriteLoader>>()?;
         Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or(false))
     }
 }
@@ -94,7 +94,7 @@ impl Album {
     }
     /// Whether it is among your favourite albums.
     async fn is_favorite(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        let loader = ctx.data::<DataLoader<AlbumFavoriteLoader>>()?;
+        let loader = ctx.data::<BatchLoader<AlbumFavoriteLoader>>()?;
         Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or(false))
     }
     /// In disc and track order.
@@ -107,7 +107,7 @@ impl Album {
     }
     /// Total length in seconds.
     async fn duration(&self, ctx: &Context<'_>) -> GqlResult<f64> {
-        let loader = ctx.data::<DataLoader<AlbumDurationLoader>>()?;
+        let loader = ctx.data::<BatchLoader<AlbumDurationLoader>>()?;
         Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or(0.0))
     }
 }
@@ -119,12 +119,12 @@ fn album_cover_url(ctx: &Context<'_>, album: &AlbumRow) -> Option<String> {
 
 async fn load_artist(ctx: &Context<'_>, id: Option<&ArtistId>) -> GqlResult<Option<Artist>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(ctx.data::<DataLoader<ArtistLoader>>()?.load_one(id.to_string()).await?.map(Artist))
+    Ok(ctx.data::<BatchLoader<ArtistLoader>>()?.load_one(id.to_string()).await?.map(Artist))
 }
 
 async fn load_album(ctx: &Context<'_>, id: Option<&AlbumId>) -> GqlResult<Option<AlbumRow>> {
     let Some(id) = id else { return Ok(None) };
-    ctx.data::<DataLoader<AlbumLoader>>()?.load_one(id.to_string()).await
+    ctx.data::<BatchLoader<AlbumLoader>>()?.load_one(id.to_string()).await
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
@@ -195,18 +195,18 @@ impl Track {
     }
     /// Your rating, 1–5; 0 when you have not rated it.
     async fn rating(&self, ctx: &Context<'_>) -> GqlResult<i32> {
-        let loader = ctx.data::<DataLoader<TrackRatingLoader>>()?;
+        let loader = ctx.data::<BatchLoader<TrackRatingLoader>>()?;
         Ok(loader.load_one(self.0.id.to_string()).await?.map_or(0, i32::from))
     }
     /// Lyrics found beside the file (`.lrc`) or in its tags; null when there are none.
     async fn lyrics(&self, ctx: &Context<'_>) -> GqlResult<Option<Lyrics>> {
-        Ok(ctx.data::<DataLoader<LyricsLoader>>()?.load_one(self.0.id.to_string()).await?.map(Lyrics))
+        Ok(ctx.data::<BatchLoader<LyricsLoader>>()?.load_one(self.0.id.to_string()).await?.map(Lyrics))
     }
     async fn cover_url(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
         Ok(load_album(ctx, self.0.album_id.as_ref()).await?.and_then(|a| album_cover_url(ctx, &a)))
     }
     async fn is_favorite(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        Ok(ctx.data::<DataLoader<FavoriteLoader>>()?.load_one(self.0.id.to_string()).await?.unwrap_or(false))
+        Ok(ctx.data::<BatchLoader<FavoriteLoader>>()?.load_one(self.0.id.to_string()).await?.unwrap_or(false))
     }
     async fn created_at(&self) -> GqlResult<DateTime<Utc>> {
         Ok(crate::domain::time::parse_stored(&self.0.created_at)?)
@@ -274,7 +274,8 @@ pub struct LyricLine {
 /// One page of tracks as a Relay connection.
 impl Track {
     async fn play_stats(&self, ctx: &Context<'_>) -> GqlResult<Option<(i64, String)>> {
-        let loader = ctx.data::<async_graphql::dataloader::DataLoader<crate::graphql::loaders::PlayStatsLoader>>()?;
+        let loader =
+            ctx.data::<crate::graphql::batch_loader::BatchLoader<crate::graphql::loaders::PlayStatsLoader>>()?;
         loader.load_one(self.0.id.to_string()).await
     }
 }

@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 
+use crate::graphql::batch_loader::BatchLoader;
 use crate::services::accounts::UserRow;
 use crate::services::batch::{self, AlbumRow, ArtistRow, TrackRow};
 use crate::services::marks::{self, FavoriteKind, RatingKind};
@@ -172,10 +173,6 @@ pub fn attach(request: async_graphql::Request, state: &SharedState, user_id: Opt
         .data(loader(UserLoader(state.clone())))
 }
 
-/// A loader that fetches as soon as the resolvers waiting on it have all asked. Resolvers of
-/// one list are polled in one pass, so their keys are in before the fetch task runs; waiting
-/// the default 1 ms more (2 ms with the timer's granularity) added that much to every level
-/// of nesting in a page.
-fn loader<T: Send + Sync + 'static>(inner: T) -> DataLoader<T> {
-    DataLoader::new(inner, |fetch| tokio::spawn(fetch)).delay(std::time::Duration::ZERO)
+fn loader<T: Loader<String>>(inner: T) -> BatchLoader<T> {
+    BatchLoader::new(inner)
 }

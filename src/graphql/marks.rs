@@ -1,7 +1,7 @@
 //! Favourite albums and artists, ratings, and the saved play queue: the GraphQL side of
 //! `services::marks` and `services::queues` (the Subsonic API uses the same services).
 
-use async_graphql::dataloader::DataLoader;
+use crate::graphql::batch_loader::BatchLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
@@ -28,13 +28,13 @@ impl PlayQueue {
     /// In order; tracks deleted since the queue was saved are left out.
     #[graphql(complexity = "100 * child_complexity + 1")]
     async fn tracks(&self, ctx: &Context<'_>) -> GqlResult<Vec<Track>> {
-        let loader = ctx.data::<DataLoader<TrackLoader>>()?;
+        let loader = ctx.data::<BatchLoader<TrackLoader>>()?;
         let found = loader.load_many(self.0.track_ids.iter().cloned()).await?;
         Ok(self.0.track_ids.iter().filter_map(|id| found.get(id).cloned()).map(Track).collect())
     }
     async fn current(&self, ctx: &Context<'_>) -> GqlResult<Option<Track>> {
         let Some(id) = &self.0.current_id else { return Ok(None) };
-        Ok(ctx.data::<DataLoader<TrackLoader>>()?.load_one(id.clone()).await?.map(Track))
+        Ok(ctx.data::<BatchLoader<TrackLoader>>()?.load_one(id.clone()).await?.map(Track))
     }
     async fn position_ms(&self) -> i64 {
         self.0.position_ms

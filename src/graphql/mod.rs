@@ -4,6 +4,7 @@
 mod account;
 mod activity;
 mod admin;
+mod batch_loader;
 pub mod library;
 mod library_api;
 pub mod limits;

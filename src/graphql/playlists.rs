@@ -1,6 +1,6 @@
 //! Playlists, their items, and favourites.
 
-use async_graphql::dataloader::DataLoader;
+use crate::graphql::batch_loader::BatchLoader;
 use async_graphql::{Context, ID, InputObject, Object, Upload};
 use chrono::{DateTime, Utc};
 
@@ -36,7 +36,7 @@ impl Playlist {
     }
     async fn owner(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
         Ok(ctx
-            .data::<DataLoader<UserLoader>>()?
+            .data::<BatchLoader<UserLoader>>()?
             .load_one(self.0.owner_id.to_string())
             .await?
             .map(|r| User::seen(ctx, r)))
@@ -71,7 +71,7 @@ impl Playlist {
 
 impl Playlist {
     async fn stats(&self, ctx: &Context<'_>) -> GqlResult<(i64, f64)> {
-        let loader = ctx.data::<DataLoader<PlaylistStatsLoader>>()?;
+        let loader = ctx.data::<BatchLoader<PlaylistStatsLoader>>()?;
         Ok(loader.load_one(self.0.id.to_string()).await?.unwrap_or((0, 0.0)))
     }
 }
@@ -85,7 +85,7 @@ impl PlaylistItem {
         self.0.position
     }
     async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Track>> {
-        Ok(ctx.data::<DataLoader<TrackLoader>>()?.load_one(self.0.track_id.to_string()).await?.map(Track))
+        Ok(ctx.data::<BatchLoader<TrackLoader>>()?.load_one(self.0.track_id.to_string()).await?.map(Track))
     }
     async fn added_at(&self) -> GqlResult<DateTime<Utc>> {
         Ok(crate::domain::time::parse_stored(&self.0.added_at)?)

@@ -1,7 +1,7 @@
 //! Rooms through GraphQL: thin resolvers over `services::rooms`. Live playback goes over the
 //! room socket (`/ws/rooms`, docs/rooms.md); these read and manage rooms.
 
-use async_graphql::dataloader::DataLoader;
+use crate::graphql::batch_loader::BatchLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
@@ -81,7 +81,7 @@ impl Room {
     /// Accounts connected now.
     async fn members(&self, ctx: &Context<'_>) -> GqlResult<Vec<User>> {
         let ids: Vec<String> = self.0.live.member_ids.iter().map(ToString::to_string).collect();
-        let mut users = ctx.data::<DataLoader<UserLoader>>()?.load_many(ids.clone()).await?;
+        let mut users = ctx.data::<BatchLoader<UserLoader>>()?.load_many(ids.clone()).await?;
         Ok(ids.iter().filter_map(|id| users.remove(id)).map(|row| User::seen(ctx, row)).collect())
     }
     /// Guests connected now.
@@ -90,7 +90,7 @@ impl Room {
     }
     async fn now_playing(&self, ctx: &Context<'_>) -> GqlResult<Option<Track>> {
         let Some(id) = self.0.live.current_track.clone() else { return Ok(None) };
-        Ok(ctx.data::<DataLoader<TrackLoader>>()?.load_one(id).await?.map(Track))
+        Ok(ctx.data::<BatchLoader<TrackLoader>>()?.load_one(id).await?.map(Track))
     }
     /// Where the current track is, in milliseconds.
     async fn position_ms(&self) -> Option<i64> {
@@ -101,9 +101,9 @@ impl Room {
     }
     async fn queue(&self, ctx: &Context<'_>) -> GqlResult<Vec<QueueItem>> {
         let ids: Vec<String> = self.0.live.queue.iter().map(|q| q.track_id.clone()).collect();
-        let tracks = ctx.data::<DataLoader<TrackLoader>>()?.load_many(ids).await?;
+        let tracks = ctx.data::<BatchLoader<TrackLoader>>()?.load_many(ids).await?;
         let user_ids: Vec<String> = self.0.live.queue.iter().map(|q| q.added_by.clone()).collect();
-        let users = ctx.data::<DataLoader<UserLoader>>()?.load_many(user_ids).await?;
+        let users = ctx.data::<BatchLoader<UserLoader>>()?.load_many(user_ids).await?;
         Ok(self
             .0
             .live

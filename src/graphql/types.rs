@@ -193,7 +193,7 @@ pub struct Invite {
 #[ComplexObject]
 impl Invite {
     async fn created_by(&self, ctx: &Context<'_>) -> GqlResult<Option<User>> {
-        let loader = ctx.data::<async_graphql::dataloader::DataLoader<crate::graphql::loaders::UserLoader>>()?;
+        let loader = ctx.data::<crate::graphql::batch_loader::BatchLoader<crate::graphql::loaders::UserLoader>>()?;
         Ok(loader.load_one(self.created_by_id.clone()).await?.map(|r| User::seen(ctx, r)))
     }
 }
