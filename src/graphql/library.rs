@@ -1,7 +1,7 @@
 //! Artist, Album and Track objects. Nested fields go through dataloaders.
 
 use crate::graphql::batch_loader::BatchLoader;
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, Enum, ID, Lookahead, Object};
 use chrono::{DateTime, Utc};
 
 use crate::domain::ids::{AlbumId, ArtistId};
@@ -115,6 +115,46 @@ impl Album {
 fn album_cover_url(ctx: &Context<'_>, album: &AlbumRow) -> Option<String> {
     let path = album.cover_path.as_ref()?;
     Some(media_url(ctx, &format!("cover/album/{}", album.id), Some(&crate::auth::opaque::sha256_hex(path)[..8])))
+}
+
+/// Fetches what `node` (where the rows are in the query) asks of the albums in `rows` before
+/// they are resolved, one query per field (see `BatchLoader::prefetch`).
+pub async fn prefetch_album_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[AlbumRow]) -> GqlResult<()> {
+    let artist_ids = || rows.iter().filter_map(|r| r.artist_id.as_ref().map(ToString::to_string));
+    futures_util::try_join!(
+        prefetch_when::<ArtistLoader, _>(ctx, &node, "artist", artist_ids),
+        prefetch_when::<AlbumFavoriteLoader, _>(ctx, &node, "isFavorite", || rows.iter().map(|r| r.id.to_string())),
+    )?;
+    Ok(())
+}
+
+/// As `prefetch_album_fields`, for tracks.
+pub async fn prefetch_track_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[TrackRow]) -> GqlResult<()> {
+    let artist_ids = || rows.iter().filter_map(|r| r.artist_id.as_ref().map(ToString::to_string));
+    let album_ids = || rows.iter().filter_map(|r| r.album_id.as_ref().map(ToString::to_string));
+    futures_util::try_join!(
+        prefetch_when::<ArtistLoader, _>(ctx, &node, "artist", artist_ids),
+        prefetch_when::<AlbumLoader, _>(ctx, &node, "album", album_ids),
+        prefetch_when::<FavoriteLoader, _>(ctx, &node, "isFavorite", || rows.iter().map(|r| r.id.to_string())),
+    )?;
+    Ok(())
+}
+
+/// Prefetches `keys()` into loader `L` when `node` asks for `field`.
+async fn prefetch_when<L, K>(
+    ctx: &Context<'_>,
+    node: &Lookahead<'_>,
+    field: &str,
+    keys: impl FnOnce() -> K,
+) -> GqlResult<()>
+where
+    L: async_graphql::dataloader::Loader<String, Error = async_graphql::Error>,
+    K: IntoIterator<Item = String>,
+{
+    if node.field(field).exists() {
+        ctx.data::<BatchLoader<L>>()?.prefetch(keys()).await?;
+    }
+    Ok(())
 }
 
 async fn load_artist(ctx: &Context<'_>, id: Option<&ArtistId>) -> GqlResult<Option<Artist>> {
@@ -298,6 +338,7 @@ pub async fn track_page(
     });
     let keyed = library::keyset_applies(&filter, sort);
     let (rows, total) = library::tracks_after(state(ctx), &me, filter, sort, offset, key, limit).await?;
+    prefetch_track_fields(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
     let tracks = rows.into_iter().map(Track).collect();
     if keyed {
         Ok(pagination::page_with_keys(tracks, offset, total, |t| format!("{}{KEY_SEPARATOR}{}", t.0.name, t.0.id)))

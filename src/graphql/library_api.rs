@@ -162,6 +162,8 @@ impl LibraryQuery {
             ..AlbumFilter::default()
         };
         let (rows, total) = library::albums(state(ctx), &me, filter, favorites, sort.into(), offset, limit).await?;
+        crate::graphql::library::prefetch_album_fields(ctx, ctx.look_ahead().field("edges").field("node"), &rows)
+            .await?;
         Ok(pagination::page(rows.into_iter().map(Album).collect(), offset, total))
     }
 
