@@ -9,9 +9,6 @@ use soundroom::cli::{Cli, Command, ConfigCommand, UserCommand};
 use soundroom::config::Config;
 use soundroom::{commands, db, state};
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     soundroom::telemetry::init();
