@@ -31,11 +31,15 @@ pub struct RoomsConfig {
     /// Frames that may wait for one member's connection; a member further behind is dropped
     /// (close 4408) rather than slowing the room.
     pub member_queue_frames: usize,
+    /// A room connection silent this long is sent a WebSocket ping; silent as long again, it
+    /// is closed (4408), so a client that vanished without a word (a laptop shut, a phone out
+    /// of range) does not stay listed in the room for as long as TCP takes to give up.
+    pub keepalive_secs: u64,
 }
 
 impl Default for RoomsConfig {
     fn default() -> Self {
-        Self { reconnect_grace_secs: 15, idle_stop_secs: 60, member_queue_frames: 256 }
+        Self { reconnect_grace_secs: 15, idle_stop_secs: 60, member_queue_frames: 256, keepalive_secs: 30 }
     }
 }
 
@@ -322,6 +326,9 @@ impl Config {
     pub fn validate(&self) -> anyhow::Result<()> {
         if !(8..=65_536).contains(&self.rooms.member_queue_frames) {
             bail!("configuration key `rooms.member_queue_frames`: expected 8 to 65536");
+        }
+        if !(1..=3600).contains(&self.rooms.keepalive_secs) {
+            bail!("configuration key `rooms.keepalive_secs`: expected 1 to 3600");
         }
         let base = url::Url::parse(&self.server.base_url)
             .map_err(|e| anyhow::anyhow!("configuration key `server.base_url`: expected an absolute URL ({e})"))?;

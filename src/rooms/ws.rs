@@ -250,6 +250,11 @@ async fn relay(
     tokio::pin!(shutdown);
     let writing = outbox.run();
     tokio::pin!(writing);
+    // Browsers answer a WebSocket ping by themselves, even in a background tab whose timers
+    // (and so its clock-sync pings) are throttled.
+    let keepalive = Duration::from_secs(app.config.rooms.keepalive_secs);
+    let mut heard = Instant::now();
+    let mut pinged = false;
     loop {
         let session_event = async {
             match session.as_mut() {
@@ -266,6 +271,7 @@ async fn relay(
                     None | Some(Err(_)) => return None,
                     Some(Ok(message)) => message,
                 };
+                (heard, pinged) = (Instant::now(), false);
                 // Every frame counts, WebSocket pings included (tungstenite answers those).
                 if !frames.take() {
                     return Some((4429, "too many frames; slow down".into()));
@@ -311,6 +317,15 @@ async fn relay(
                 Some(_) => {}
             },
             _ = &mut shutdown => return Some((1001, "the server is stopping".into())),
+            _ = tokio::time::sleep_until(heard + keepalive) => {
+                if pinged {
+                    return Some((4408, "no answer from this connection".into()));
+                }
+                (heard, pinged) = (Instant::now(), true);
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    return None;
+                }
+            }
         }
     }
 }

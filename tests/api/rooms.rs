@@ -752,6 +752,39 @@ async fn a_member_who_stops_reading_is_dropped_with_4408_and_the_room_goes_on() 
 }
 
 #[tokio::test]
+async fn a_connection_that_stops_answering_is_dropped_and_one_that_answers_pings_stays() {
+    let p = party_with(|c| {
+        c.rooms.keepalive_secs = 1;
+        c.rooms.reconnect_grace_secs = 1;
+    })
+    .await;
+    let (room, _) =
+        create_room(&p.app, &p.ann, json!({ "name": "Den", "visibility": "PUBLIC", "controlMode": "EVERYONE" })).await;
+    let (mut ann, _) = join_room(&p.app, &p.ann, &room).await;
+    let (mut bob, _) = join_room(&p.app, &p.bob, &room).await;
+    // Bob's client goes quiet: nobody reads it, so it answers no ping. Ann sends nothing
+    // either, but her client answers the server's pings while she reads.
+    let bob_id = p.bob.user_id.as_str();
+    // (Pings alone would keep `next_where` reading forever: bound the whole wait.)
+    let left = tokio::time::timeout(WAIT, ann.next_where("memberLeft", |f| f["userId"] == bob_id)).await;
+    left.expect("the silent member was dropped and left after the grace");
+    // That took two keepalive periods and the grace: Ann, silent all along, is still in.
+    ann.ok(json!({ "type": "chat", "text": "still here" })).await;
+    // Bob finds the server's pings, then the close.
+    let mut pings = 0;
+    let code = loop {
+        match tokio::time::timeout(WAIT, bob.ws.next()).await.expect("the server closed in time") {
+            Some(Ok(Message::Ping(_))) => pings += 1,
+            Some(Ok(Message::Close(frame))) => break frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            other => panic!("no close frame: {other:?}"),
+        }
+    };
+    assert_eq!(code, Some(4408));
+    assert!(pings >= 1, "the server pinged before it gave up");
+}
+
+#[tokio::test]
 async fn in_a_big_room_a_storm_of_presence_changes_goes_out_together_and_drops_nobody() {
     // Queues of 8 frames: a frame per change per member would overflow them at once.
     let p = party_with(|c| {
