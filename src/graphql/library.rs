@@ -117,41 +117,55 @@ fn album_cover_url(ctx: &Context<'_>, album: &AlbumRow) -> Option<String> {
     Some(media_url(ctx, &format!("cover/album/{}", album.id), Some(&crate::auth::opaque::sha256_hex(path)[..8])))
 }
 
-/// Fetches what `node` (where the rows are in the query) asks of the albums in `rows` before
+/// Fetches what `node` (where the rows are in the query) asks of the artists in `rows` before
 /// they are resolved, one query per field (see `BatchLoader::prefetch`).
-pub async fn prefetch_album_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[AlbumRow]) -> GqlResult<()> {
-    let artist_ids = || rows.iter().filter_map(|r| r.artist_id.as_ref().map(ToString::to_string));
+pub async fn prefetch_artist_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[ArtistRow]) -> GqlResult<()> {
+    let ids = || rows.iter().map(|r| r.id.to_string());
     futures_util::try_join!(
-        prefetch_when::<ArtistLoader, _>(ctx, &node, "artist", artist_ids),
-        prefetch_when::<AlbumFavoriteLoader, _>(ctx, &node, "isFavorite", || rows.iter().map(|r| r.id.to_string())),
+        prefetch_when::<ArtistTrackCountLoader, _>(ctx, &node, &["trackCount"], ids),
+        prefetch_when::<ArtistFavoriteLoader, _>(ctx, &node, &["isFavorite"], ids),
     )?;
     Ok(())
 }
 
-/// As `prefetch_album_fields`, for tracks.
+/// As `prefetch_artist_fields`, for albums.
+pub async fn prefetch_album_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[AlbumRow]) -> GqlResult<()> {
+    let ids = || rows.iter().map(|r| r.id.to_string());
+    let artist_ids = || rows.iter().filter_map(|r| r.artist_id.as_ref().map(ToString::to_string));
+    futures_util::try_join!(
+        prefetch_when::<ArtistLoader, _>(ctx, &node, &["artist"], artist_ids),
+        prefetch_when::<AlbumFavoriteLoader, _>(ctx, &node, &["isFavorite"], ids),
+        prefetch_when::<AlbumDurationLoader, _>(ctx, &node, &["duration"], ids),
+    )?;
+    Ok(())
+}
+
+/// As `prefetch_artist_fields`, for tracks.
 pub async fn prefetch_track_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[TrackRow]) -> GqlResult<()> {
+    let ids = || rows.iter().map(|r| r.id.to_string());
     let artist_ids = || rows.iter().filter_map(|r| r.artist_id.as_ref().map(ToString::to_string));
     let album_ids = || rows.iter().filter_map(|r| r.album_id.as_ref().map(ToString::to_string));
     futures_util::try_join!(
-        prefetch_when::<ArtistLoader, _>(ctx, &node, "artist", artist_ids),
-        prefetch_when::<AlbumLoader, _>(ctx, &node, "album", album_ids),
-        prefetch_when::<FavoriteLoader, _>(ctx, &node, "isFavorite", || rows.iter().map(|r| r.id.to_string())),
+        prefetch_when::<ArtistLoader, _>(ctx, &node, &["artist"], artist_ids),
+        prefetch_when::<AlbumLoader, _>(ctx, &node, &["album", "coverUrl"], album_ids),
+        prefetch_when::<FavoriteLoader, _>(ctx, &node, &["isFavorite"], ids),
+        prefetch_when::<PlayStatsLoader, _>(ctx, &node, &["playCount", "lastPlayedAt"], ids),
     )?;
     Ok(())
 }
 
-/// Prefetches `keys()` into loader `L` when `node` asks for `field`.
+/// Prefetches `keys()` into loader `L` when `node` asks for any of `fields`.
 async fn prefetch_when<L, K>(
     ctx: &Context<'_>,
     node: &Lookahead<'_>,
-    field: &str,
+    fields: &[&str],
     keys: impl FnOnce() -> K,
 ) -> GqlResult<()>
 where
     L: async_graphql::dataloader::Loader<String, Error = async_graphql::Error>,
     K: IntoIterator<Item = String>,
 {
-    if node.field(field).exists() {
+    if fields.iter().any(|field| node.field(field).exists()) {
         ctx.data::<BatchLoader<L>>()?.prefetch(keys()).await?;
     }
     Ok(())

@@ -133,6 +133,8 @@ impl LibraryQuery {
         let (offset, limit) = pagination::window(first, after.as_deref())?;
         let (rows, total) =
             library::artists(state(ctx), &me, search_filter(search), genre, favorites, offset, limit).await?;
+        crate::graphql::library::prefetch_artist_fields(ctx, ctx.look_ahead().field("edges").field("node"), &rows)
+            .await?;
         Ok(pagination::page(rows.into_iter().map(Artist).collect(), offset, total))
     }
 

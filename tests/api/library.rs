@@ -345,6 +345,65 @@ async fn pages_paginate_and_nested_fields_cost_a_constant_number_of_queries() {
 }
 
 #[tokio::test]
+async fn fields_a_page_prefetches_match_the_answers_for_one_object() {
+    let music = tempfile::tempdir().unwrap();
+    for i in 0..12 {
+        fixtures::wav(
+            &music.path().join(format!("Artist {}/Album {}/{i:02} - T{i:02}.wav", i % 3, i % 4)),
+            0.2 + 0.1 * i as f64,
+        );
+    }
+    let (app, admin) = TestApp::with_music(music.path()).await;
+    app.scan().await;
+    let token = Some(admin.access.as_str());
+    let artists =
+        app.gql_ok(token, "{ artists(first: 50) { edges { node { id trackCount isFavorite } } } }", json!({})).await;
+    let artists = artists["artists"]["edges"].as_array().unwrap().clone();
+    let albums = "{ albums(first: 50) { edges { node { id duration isFavorite artist { id name } } } } }";
+    let albums = app.gql_ok(token, albums, json!({})).await["albums"]["edges"].as_array().unwrap().clone();
+    assert_eq!((artists.len(), albums.len()), (3, 12));
+    let fav = "mutation($a: ID!, $b: ID!) { favoriteArtist(artistId: $a) { id } favoriteAlbum(albumId: $b) { id } }";
+    app.gql_ok(token, fav, json!({ "a": artists[1]["node"]["id"], "b": albums[2]["node"]["id"] })).await;
+
+    let page =
+        app.gql_ok(token, "{ artists(first: 50) { edges { node { id trackCount isFavorite } } } }", json!({})).await;
+    let one = "query($id: ID!) { artist(id: $id) { id trackCount isFavorite } }";
+    let mut favourites = 0;
+    for edge in page["artists"]["edges"].as_array().unwrap() {
+        let single = app.gql_ok(token, one, json!({ "id": edge["node"]["id"] })).await;
+        assert_eq!(edge["node"], single["artist"]);
+        favourites += (edge["node"]["isFavorite"] == true) as usize;
+    }
+    assert_eq!(favourites, 1);
+    let page = app
+        .gql_ok(
+            token,
+            "{ albums(first: 50) { edges { node { id duration isFavorite artist { id name } } } } }",
+            json!({}),
+        )
+        .await;
+    let one = "query($id: ID!) { album(id: $id) { id duration isFavorite artist { id name } } }";
+    let mut favourites = 0;
+    for edge in page["albums"]["edges"].as_array().unwrap() {
+        let single = app.gql_ok(token, one, json!({ "id": edge["node"]["id"] })).await;
+        assert_eq!(edge["node"], single["album"]);
+        assert!(edge["node"]["duration"].as_f64().unwrap() > 0.0);
+        favourites += (edge["node"]["isFavorite"] == true) as usize;
+    }
+    assert_eq!(favourites, 1);
+    let tracks = "{ tracks(first: 50) { edges { node { id coverUrl playCount album { id title } artist { id } } } } }";
+    let page = app.gql_ok(token, tracks, json!({})).await;
+    let one = "query($id: ID!) { track(id: $id) { id coverUrl playCount album { id title } artist { id } } }";
+    for edge in page["tracks"]["edges"].as_array().unwrap() {
+        let single = app.gql_ok(token, one, json!({ "id": edge["node"]["id"] })).await;
+        assert_eq!(edge["node"]["album"], single["track"]["album"]);
+        assert_eq!(edge["node"]["artist"], single["track"]["artist"]);
+        assert_eq!(edge["node"]["playCount"], single["track"]["playCount"]);
+        assert!(edge["node"]["album"]["id"].is_string());
+    }
+}
+
+#[tokio::test]
 async fn rescan_library_reports_progress_on_the_subscription() {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
