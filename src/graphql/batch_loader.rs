@@ -16,7 +16,8 @@ use std::task::{Poll, Waker};
 
 use async_graphql::dataloader::Loader;
 
-/// Keys in one fetch at most (a page holds 500 rows; SQLite takes 32,766 parameters).
+/// Keys a batch takes before a new one opens, duplicates counted (a page holds 500 rows;
+/// SQLite takes 32,766 parameters). One `load_many` may bring more: they stay together.
 const MAX_BATCH: usize = 1000;
 
 type Found<V, E> = Result<Arc<HashMap<String, V>>, E>;
@@ -40,6 +41,8 @@ struct BatchState<V, E> {
     led: bool,
     found: Option<Found<V, E>>,
     waiters: Vec<Waker>,
+    /// Bumped whenever `waiters` is emptied, so a waiter knows its slot is gone.
+    epoch: u64,
 }
 
 impl<V, E> Batch<V, E> {
@@ -61,10 +64,12 @@ impl<T: Loader<String>> BatchLoader<T> {
         let mut keys: Vec<String> = keys.into_iter().collect();
         keys.sort_unstable();
         keys.dedup();
+        // Through the batch: sibling pages (an artist's tracks in a list of artists) share
+        // one fetch, as their rows' fields would.
         for chunk in keys.chunks(MAX_BATCH) {
-            let mut found = self.loader.load(chunk).await?;
+            let found = self.load(chunk).await?;
             let mut known = self.known.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            known.extend(chunk.iter().map(|key| (key.clone(), found.remove(key))));
+            known.extend(chunk.iter().map(|key| (key.clone(), found.get(key).cloned())));
         }
         Ok(())
     }
@@ -99,7 +104,7 @@ impl<T: Loader<String>> BatchLoader<T> {
         if leads {
             return self.lead(&batch).await;
         }
-        let mut slot: Option<usize> = None;
+        let mut slot: Option<(u64, usize)> = None;
         let found = poll_fn(|cx| {
             let mut state = batch.state();
             if let Some(found) = &state.found {
@@ -110,10 +115,13 @@ impl<T: Loader<String>> BatchLoader<T> {
                 return Poll::Ready(None);
             }
             match slot {
-                Some(i) if state.waiters[i].will_wake(cx.waker()) => {}
-                Some(i) => state.waiters[i] = cx.waker().clone(),
-                None => {
-                    slot = Some(state.waiters.len());
+                Some((epoch, i)) if epoch == state.epoch => {
+                    if !state.waiters[i].will_wake(cx.waker()) {
+                        state.waiters[i] = cx.waker().clone();
+                    }
+                }
+                _ => {
+                    slot = Some((state.epoch, state.waiters.len()));
                     state.waiters.push(cx.waker().clone());
                 }
             }
@@ -143,6 +151,7 @@ impl<T: Loader<String>> BatchLoader<T> {
             led: true,
             found: None,
             waiters: Vec::new(),
+            epoch: 0,
         })));
         *open = Some(batch.clone());
         (batch, true)
@@ -211,6 +220,7 @@ impl<V, E> Drop for Leader<'_, V, E> {
         }
         let mut state = self.batch.state();
         state.led = false;
+        state.epoch += 1;
         for waiter in state.waiters.drain(..) {
             waiter.wake();
         }
@@ -247,7 +257,8 @@ mod tests {
             let loader = loader.clone();
             async move { loader.load_one(format!("k{}", i % 300)).await }
         });
-        let got = futures_util::future::try_join_all(asks).await.unwrap();
+        // On a worker thread, as a request is (a task's own wake-ups are deferred there).
+        let got = tokio::spawn(futures_util::future::try_join_all(asks)).await.unwrap().unwrap();
         assert_eq!(fetches.load(Ordering::SeqCst), 1, "600 asks for 300 keys");
         assert_eq!(got[7].as_deref(), Some("k7k7"));
         assert_eq!(got[307].as_deref(), Some("k7k7"));
@@ -289,14 +300,19 @@ mod tests {
         let waker = futures_util::task::noop_waker();
         let mut cx = std::task::Context::from_waker(&waker);
         assert!(leader.as_mut().poll(&mut cx).is_pending(), "the leader yields first");
-        let waiting = tokio::spawn({
-            let loader = loader.clone();
-            async move { loader.load_one("b".into()).await }
-        });
-        tokio::task::yield_now().await; // the waiter joins the leader's batch
+        let waiting: Vec<_> = ["b", "c", "d"]
+            .into_iter()
+            .map(|key| {
+                let loader = loader.clone();
+                tokio::spawn(async move { loader.load_one(key.into()).await })
+            })
+            .collect();
+        tokio::task::yield_now().await; // the waiters join the leader's batch
         drop(leader);
-        let took_over = tokio::time::timeout(std::time::Duration::from_secs(10), waiting).await;
-        assert_eq!(took_over.expect("the waiter was left waiting").unwrap().unwrap().as_deref(), Some("bb"));
+        for (waiter, want) in waiting.into_iter().zip(["bb", "cc", "dd"]) {
+            let took_over = tokio::time::timeout(std::time::Duration::from_secs(10), waiter).await;
+            assert_eq!(took_over.expect("a waiter was left waiting").unwrap().unwrap().as_deref(), Some(want));
+        }
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
     }
 }

@@ -165,7 +165,10 @@ where
     L: async_graphql::dataloader::Loader<String, Error = async_graphql::Error>,
     K: IntoIterator<Item = String>,
 {
-    if fields.iter().any(|field| node.field(field).exists()) {
+    // Only in queries: what a prefetch finds is kept for the rest of the request, and a
+    // mutation's later fields may change it (a subscription's request lasts for hours).
+    let reading = ctx.query_env.operation.node.ty == async_graphql::parser::types::OperationType::Query;
+    if reading && fields.iter().any(|field| node.field(field).exists()) {
         ctx.data::<BatchLoader<L>>()?.prefetch(keys()).await?;
     }
     Ok(())

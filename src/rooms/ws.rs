@@ -323,7 +323,7 @@ async fn relay(
                 }
                 (heard, pinged) = (Instant::now(), true);
                 if socket.send(Message::Ping(Default::default())).await.is_err() {
-                    return None;
+                    return too_slow();
                 }
             }
         }

@@ -315,7 +315,7 @@ async fn pages_paginate_and_nested_fields_cost_a_constant_number_of_queries() {
     let (app, admin) = TestApp::with_music(music.path()).await;
     app.scan().await;
     let q = "query($n: Int!, $a: String) { tracks(first: $n, after: $a) { totalCount pageInfo { hasNextPage endCursor }
-        edges { node { name artist { name } album { title artist { name } } isFavorite } } } }";
+        edges { node { name artist { name } album { title artist { name } duration } isFavorite rating } } } }";
     let cost = |n: i64| {
         let app = &app;
         let token = admin.access.clone();
@@ -391,6 +391,22 @@ async fn fields_a_page_prefetches_match_the_answers_for_one_object() {
         favourites += (edge["node"]["isFavorite"] == true) as usize;
     }
     assert_eq!(favourites, 1);
+    // In a mutation, a later field sees what an earlier one changed, pages or not.
+    let artist = &artists[0]["node"]["id"];
+    let page = app
+        .gql_ok(
+            token,
+            "query($a: ID!) { artist(id: $a) { tracks(first: 1) { edges { node { id } } } } }",
+            json!({ "a": artist }),
+        )
+        .await;
+    let track = &page["artist"]["tracks"]["edges"][0]["node"]["id"];
+    let both = "mutation($a: ID!, $t: ID!) {
+        first: favoriteArtist(artistId: $a) { tracks(first: 50) { edges { node { id isFavorite } } } }
+        then: favoriteTrack(trackId: $t) { isFavorite } }";
+    let both = app.gql_ok(token, both, json!({ "a": artist, "t": track })).await;
+    assert_eq!(both["first"]["tracks"]["edges"][0]["node"]["isFavorite"], false, "{both}");
+    assert_eq!(both["then"]["isFavorite"], true, "{both}");
     let tracks = "{ tracks(first: 50) { edges { node { id coverUrl playCount album { id title } artist { id } } } } }";
     let page = app.gql_ok(token, tracks, json!({})).await;
     let one = "query($id: ID!) { track(id: $id) { id coverUrl playCount album { id title } artist { id } } }";
