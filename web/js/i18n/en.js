@@ -447,7 +447,7 @@ export const core = {
   'socket.4403': 'You are not allowed in this room.',
   'socket.4404': 'This room does not exist any more, or it has been closed.',
   'socket.4000': 'The room was closed.',
-  'socket.4408': 'The connection fell behind.',
+  'socket.4408': 'The connection fell behind or stopped answering.',
   'socket.4429': 'Too many messages were sent.',
   'socket.1001': 'The server is restarting.',
   'socket.couldNotConnect': 'Could not connect: {reason}',
