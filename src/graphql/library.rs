@@ -117,9 +117,10 @@ fn album_cover_url(ctx: &Context<'_>, album: &AlbumRow) -> Option<String> {
     Some(media_url(ctx, &format!("cover/album/{}", album.id), Some(&crate::auth::opaque::sha256_hex(path)[..8])))
 }
 
-/// Fetches what `node` (where the rows are in the query) asks of the artists in `rows` before
-/// they are resolved, one query per field (see `BatchLoader::prefetch`).
-pub async fn prefetch_artist_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[ArtistRow]) -> GqlResult<()> {
+/// Fetches what the query asks of the artists in `rows` (a page's rows) before they are
+/// resolved, one query per field (see `BatchLoader::prefetch`).
+pub async fn prefetch_artist_fields(ctx: &Context<'_>, rows: &[ArtistRow]) -> GqlResult<()> {
+    let node = page_rows(ctx);
     let ids = || rows.iter().map(|r| r.id.to_string());
     futures_util::try_join!(
         prefetch_when::<ArtistTrackCountLoader, _>(ctx, &node, &["trackCount"], ids),
@@ -129,7 +130,8 @@ pub async fn prefetch_artist_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows
 }
 
 /// As `prefetch_artist_fields`, for albums.
-pub async fn prefetch_album_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[AlbumRow]) -> GqlResult<()> {
+pub async fn prefetch_album_fields(ctx: &Context<'_>, rows: &[AlbumRow]) -> GqlResult<()> {
+    let node = page_rows(ctx);
     let ids = || rows.iter().map(|r| r.id.to_string());
     let artist_ids = || rows.iter().filter_map(|r| r.artist_id.as_ref().map(ToString::to_string));
     futures_util::try_join!(
@@ -141,7 +143,8 @@ pub async fn prefetch_album_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows:
 }
 
 /// As `prefetch_artist_fields`, for tracks.
-pub async fn prefetch_track_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[TrackRow]) -> GqlResult<()> {
+pub async fn prefetch_track_fields(ctx: &Context<'_>, rows: &[TrackRow]) -> GqlResult<()> {
+    let node = page_rows(ctx);
     let ids = || rows.iter().map(|r| r.id.to_string());
     let artist_ids = || rows.iter().filter_map(|r| r.artist_id.as_ref().map(ToString::to_string));
     let album_ids = || rows.iter().filter_map(|r| r.album_id.as_ref().map(ToString::to_string));
@@ -154,10 +157,15 @@ pub async fn prefetch_track_fields(ctx: &Context<'_>, node: Lookahead<'_>, rows:
     Ok(())
 }
 
-/// Prefetches `keys()` into loader `L` when `node` asks for any of `fields`.
+/// Where a page's rows are in the query: `edges { node }` or `nodes`.
+fn page_rows<'a>(ctx: &'a Context<'_>) -> [Lookahead<'a>; 2] {
+    [ctx.look_ahead().field("edges").field("node"), ctx.look_ahead().field("nodes")]
+}
+
+/// Prefetches `keys()` into loader `L` when the rows (`node`) ask for any of `fields`.
 async fn prefetch_when<L, K>(
     ctx: &Context<'_>,
-    node: &Lookahead<'_>,
+    node: &[Lookahead<'_>],
     fields: &[&str],
     keys: impl FnOnce() -> K,
 ) -> GqlResult<()>
@@ -168,7 +176,7 @@ where
     // Only in queries: what a prefetch finds is kept for the rest of the request, and a
     // mutation's later fields may change it (a subscription's request lasts for hours).
     let reading = ctx.query_env.operation.node.ty == async_graphql::parser::types::OperationType::Query;
-    if reading && fields.iter().any(|field| node.field(field).exists()) {
+    if reading && node.iter().any(|rows| fields.iter().any(|field| rows.field(field).exists())) {
         ctx.data::<BatchLoader<L>>()?.prefetch(keys()).await?;
     }
     Ok(())
@@ -355,7 +363,7 @@ pub async fn track_page(
     });
     let keyed = library::keyset_applies(&filter, sort);
     let (rows, total) = library::tracks_after(state(ctx), &me, filter, sort, offset, key, limit).await?;
-    prefetch_track_fields(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
+    prefetch_track_fields(ctx, &rows).await?;
     let tracks = rows.into_iter().map(Track).collect();
     if keyed {
         Ok(pagination::page_with_keys(tracks, offset, total, |t| format!("{}{KEY_SEPARATOR}{}", t.0.name, t.0.id)))

@@ -133,8 +133,7 @@ impl LibraryQuery {
         let (offset, limit) = pagination::window(first, after.as_deref())?;
         let (rows, total) =
             library::artists(state(ctx), &me, search_filter(search), genre, favorites, offset, limit).await?;
-        crate::graphql::library::prefetch_artist_fields(ctx, ctx.look_ahead().field("edges").field("node"), &rows)
-            .await?;
+        crate::graphql::library::prefetch_artist_fields(ctx, &rows).await?;
         Ok(pagination::page(rows.into_iter().map(Artist).collect(), offset, total))
     }
 
@@ -164,8 +163,7 @@ impl LibraryQuery {
             ..AlbumFilter::default()
         };
         let (rows, total) = library::albums(state(ctx), &me, filter, favorites, sort.into(), offset, limit).await?;
-        crate::graphql::library::prefetch_album_fields(ctx, ctx.look_ahead().field("edges").field("node"), &rows)
-            .await?;
+        crate::graphql::library::prefetch_album_fields(ctx, &rows).await?;
         Ok(pagination::page(rows.into_iter().map(Album).collect(), offset, total))
     }
 

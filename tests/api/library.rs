@@ -391,6 +391,11 @@ async fn fields_a_page_prefetches_match_the_answers_for_one_object() {
         favourites += (edge["node"]["isFavorite"] == true) as usize;
     }
     assert_eq!(favourites, 1);
+    // The connection's `nodes` shortcut is prefetched too, with the same answers.
+    let nodes = "{ albums(first: 50) { nodes { id duration isFavorite artist { id name } } } }";
+    let nodes = app.gql_ok(token, nodes, json!({})).await;
+    let edges: Vec<&Value> = page["albums"]["edges"].as_array().unwrap().iter().map(|e| &e["node"]).collect();
+    assert_eq!(nodes["albums"]["nodes"].as_array().unwrap().iter().collect::<Vec<_>>(), edges);
     // In a mutation, a later field sees what an earlier one changed, pages or not.
     let artist = &artists[0]["node"]["id"];
     let page = app
