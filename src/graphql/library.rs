@@ -1,10 +1,10 @@
 //! Artist, Album and Track objects. Nested fields go through dataloaders.
 
-use crate::graphql::batch_loader::BatchLoader;
 use async_graphql::{Context, Enum, ID, Lookahead, Object};
 use chrono::{DateTime, Utc};
 
 use crate::domain::ids::{AlbumId, ArtistId};
+use crate::graphql::batch_loader::BatchLoader;
 use crate::graphql::loaders::*;
 use crate::graphql::pagination::{self, Page};
 use crate::graphql::{GqlResult, state};
@@ -339,8 +339,7 @@ pub struct LyricLine {
 /// One page of tracks as a Relay connection.
 impl Track {
     async fn play_stats(&self, ctx: &Context<'_>) -> GqlResult<Option<(i64, String)>> {
-        let loader =
-            ctx.data::<crate::graphql::batch_loader::BatchLoader<crate::graphql::loaders::PlayStatsLoader>>()?;
+        let loader = ctx.data::<BatchLoader<PlayStatsLoader>>()?;
         loader.load_one(self.0.id.to_string()).await
     }
 }

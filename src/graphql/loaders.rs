@@ -158,21 +158,17 @@ impl Loader<String> for LyricsLoader {
 /// Fresh loaders for one request (their caches must not outlive it).
 pub fn attach(request: async_graphql::Request, state: &SharedState, user_id: Option<String>) -> async_graphql::Request {
     request
-        .data(loader(ArtistLoader(state.clone())))
-        .data(loader(AlbumLoader(state.clone())))
-        .data(loader(TrackLoader(state.clone())))
-        .data(loader(AlbumDurationLoader(state.clone())))
-        .data(loader(ArtistTrackCountLoader(state.clone())))
-        .data(loader(FavoriteLoader(state.clone(), user_id.clone())))
-        .data(loader(AlbumFavoriteLoader(state.clone(), user_id.clone())))
-        .data(loader(ArtistFavoriteLoader(state.clone(), user_id.clone())))
-        .data(loader(TrackRatingLoader(state.clone(), user_id.clone())))
-        .data(loader(LyricsLoader(state.clone())))
-        .data(loader(PlayStatsLoader(state.clone(), user_id)))
-        .data(loader(PlaylistStatsLoader(state.clone())))
-        .data(loader(UserLoader(state.clone())))
-}
-
-fn loader<T: Loader<String>>(inner: T) -> BatchLoader<T> {
-    BatchLoader::new(inner)
+        .data(BatchLoader::new(ArtistLoader(state.clone())))
+        .data(BatchLoader::new(AlbumLoader(state.clone())))
+        .data(BatchLoader::new(TrackLoader(state.clone())))
+        .data(BatchLoader::new(AlbumDurationLoader(state.clone())))
+        .data(BatchLoader::new(ArtistTrackCountLoader(state.clone())))
+        .data(BatchLoader::new(FavoriteLoader(state.clone(), user_id.clone())))
+        .data(BatchLoader::new(AlbumFavoriteLoader(state.clone(), user_id.clone())))
+        .data(BatchLoader::new(ArtistFavoriteLoader(state.clone(), user_id.clone())))
+        .data(BatchLoader::new(TrackRatingLoader(state.clone(), user_id.clone())))
+        .data(BatchLoader::new(LyricsLoader(state.clone())))
+        .data(BatchLoader::new(PlayStatsLoader(state.clone(), user_id)))
+        .data(BatchLoader::new(PlaylistStatsLoader(state.clone())))
+        .data(BatchLoader::new(UserLoader(state.clone())))
 }

@@ -1,10 +1,10 @@
 //! Favourite albums and artists, ratings, and the saved play queue: the GraphQL side of
 //! `services::marks` and `services::queues` (the Subsonic API uses the same services).
 
-use crate::graphql::batch_loader::BatchLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
+use crate::graphql::batch_loader::BatchLoader;
 use crate::graphql::library::{Album, Artist, Track};
 use crate::graphql::loaders::TrackLoader;
 use crate::graphql::{GqlResult, caller, state};

@@ -1,9 +1,9 @@
 //! Playlists, their items, and favourites.
 
-use crate::graphql::batch_loader::BatchLoader;
 use async_graphql::{Context, ID, InputObject, Object, Upload};
 use chrono::{DateTime, Utc};
 
+use crate::graphql::batch_loader::BatchLoader;
 use crate::graphql::library::Track;
 use crate::graphql::loaders::{PlaylistStatsLoader, TrackLoader, UserLoader};
 use crate::graphql::pagination::{self, Page};

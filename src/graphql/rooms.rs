@@ -1,11 +1,11 @@
 //! Rooms through GraphQL: thin resolvers over `services::rooms`. Live playback goes over the
 //! room socket (`/ws/rooms`, docs/rooms.md); these read and manage rooms.
 
-use crate::graphql::batch_loader::BatchLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::domain::room::{ControlMode as Mode, Visibility};
+use crate::graphql::batch_loader::BatchLoader;
 use crate::graphql::library::Track;
 use crate::graphql::loaders::{TrackLoader, UserLoader};
 use crate::graphql::types::User;
